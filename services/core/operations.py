@@ -1,0 +1,116 @@
+"""The operation layer: one function per AWS action, and the one way to call it.
+
+Every door calls `call(ctx, service, action, params)`. The call authorizes, validates
+against botocore's model, runs the function in one transaction, and writes one audit
+event whether it succeeded or failed. Functions take and return data in the shapes of
+the AWS API and raise `AwsError` for bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from services.core import audit, authz, shapes
+from services.core.context import CallContext
+from services.core.errors import INTERNAL_FAILURE, AwsError
+from services.core.regions import is_region
+
+log = logging.getLogger(__name__)
+
+OperationFunc = Callable[[CallContext, dict], dict]
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str  # botocore's service name: ec2, s3, iam, cloudtrail
+    action: str  # the AWS action: CreateVolume
+    func: OperationFunc
+    iam_prefix: str  # the IAM action prefix: ec2, s3, iam
+    read_only: bool
+    global_service: bool
+
+    @property
+    def iam_action(self) -> str:
+        return f"{self.iam_prefix}:{self.action}"
+
+    @property
+    def event_source(self) -> str:
+        return f"{self.iam_prefix}.amazonaws.com"
+
+
+_registry: dict[tuple[str, str], Operation] = {}
+
+_READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "Head")
+
+
+def operation(
+    service: str,
+    action: str,
+    *,
+    iam_prefix: str | None = None,
+    read_only: bool | None = None,
+    global_service: bool = False,
+) -> Callable[[OperationFunc], OperationFunc]:
+    """Register `func` as the implementation of `service`'s `action`."""
+
+    def register(func: OperationFunc) -> OperationFunc:
+        key = (service, action)
+        if key in _registry:
+            raise RuntimeError(f"{service}:{action} is registered twice")
+        _registry[key] = Operation(
+            service=service,
+            action=action,
+            func=func,
+            iam_prefix=iam_prefix or service,
+            read_only=action.startswith(_READ_PREFIXES) if read_only is None else read_only,
+            global_service=global_service,
+        )
+        return func
+
+    return register
+
+
+def get(service: str, action: str) -> Operation | None:
+    return _registry.get((service, action))
+
+
+def registered(service: str | None = None) -> list[Operation]:
+    return [op for op in _registry.values() if service is None or op.service == service]
+
+
+def call(ctx: CallContext, service: str, action: str, params: dict | None = None) -> dict:
+    """Run one AWS action for `ctx`. Returns the response shape; raises AwsError."""
+    params = dict(params or {})
+    op = get(service, action)
+    if op is None:
+        raise AwsError(
+            "NotImplemented" if service else "InvalidAction",
+            f"Stratolab does not simulate {service}:{action} yet.",
+            501,
+        )
+    try:
+        if not op.global_service and not is_region(ctx.region):
+            raise AwsError("InvalidRegion", f"The region '{ctx.region}' does not exist.")
+        params = shapes.prepare(service, action, params)
+        authz.authorize(ctx, op.iam_action, [], params)
+        if params.pop("DryRun", False):
+            raise AwsError(
+                "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412
+            )
+        with transaction.atomic():
+            result = op.func(ctx, params) or {}
+            audit.record(ctx, op, params, result=result)
+        return result
+    except AwsError as error:
+        audit.record(ctx, op, params, error=error)
+        raise
+    except Exception as exc:
+        # A bug of ours must still reach the caller as an AWS error, never a traceback.
+        log.exception("operation %s:%s failed", service, action)
+        error = AwsError(*INTERNAL_FAILURE, 500)
+        audit.record(ctx, op, params, error=error)
+        raise error from exc

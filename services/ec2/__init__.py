@@ -1,0 +1,1 @@
+"""EC2: instances, EBS volumes, AMIs, key pairs and Elastic IPs."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class Ec2Config(AppConfig):
+    name = "services.ec2"
+    label = "ec2"
+    verbose_name = "EC2"
+
+    def ready(self) -> None:
+        from services.ec2 import operations, resources  # noqa: F401  (registers them)

@@ -1,0 +1,82 @@
+"""CreateTags and DeleteTags: tags on any EC2 resource, found by its id prefix."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+from services.core import describe
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.core.models import Resource
+from services.core.operations import operation
+
+MAX_TAGS = 50
+
+
+def _ec2_models() -> dict[str, type[Resource]]:
+    """Every EC2-family model by id prefix (vol, i, vpc, subnet, sg, ...)."""
+    found = {}
+    for model in apps.get_models():
+        if issubclass(model, Resource) and model.arn_format.startswith("arn:aws:ec2:"):
+            found[model.id_prefix] = model
+    return found
+
+
+def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
+    models = _ec2_models()
+    found = []
+    for resource_id in ids:
+        prefix = resource_id.rsplit("-", 1)[0]
+        model = models.get(prefix)
+        obj = (
+            model.objects.visible_to(ctx)
+            .select_for_update()
+            .filter(resource_id=resource_id)
+            .first()
+            if model
+            else None
+        )
+        if obj is None:
+            raise (
+                AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+                if model is None
+                else AwsError(
+                    f"Invalid{model.__name__}.NotFound",
+                    f"The {model._meta.verbose_name} ID '{resource_id}' does not exist",
+                )
+            )
+        found.append(obj)
+    return found
+
+
+@operation("ec2", "CreateTags")
+def create_tags(ctx: CallContext, params: dict) -> dict:
+    tags = params.get("Tags") or []
+    for tag in tags:
+        describe.validate_tag(tag.get("Key", ""), tag.get("Value", ""))
+    for obj in _resources(ctx, params.get("Resources") or []):
+        obj.tags.update({t["Key"]: t.get("Value", "") for t in tags})
+        if len(obj.tags) > MAX_TAGS:
+            raise AwsError(
+                "TagLimitExceeded", f"The maximum number of tags ({MAX_TAGS}) was exceeded."
+            )
+        obj.save(update_fields=["tags"])
+        ctx.touch(obj)
+    return {}
+
+
+@operation("ec2", "DeleteTags")
+def delete_tags(ctx: CallContext, params: dict) -> dict:
+    tags = params.get("Tags")
+    for obj in _resources(ctx, params.get("Resources") or []):
+        if tags is None:
+            obj.tags = {}
+        for tag in tags or []:
+            # A tag given with a value is removed only when the value matches.
+            if tag["Key"] in obj.tags and (
+                "Value" not in tag or obj.tags[tag["Key"]] == tag["Value"]
+            ):
+                del obj.tags[tag["Key"]]
+        obj.save(update_fields=["tags"])
+        ctx.touch(obj)
+    return {}

@@ -1,0 +1,147 @@
+"""EBS volume operations: CreateVolume, DeleteVolume, DescribeVolumes."""
+
+from __future__ import annotations
+
+from services.core import describe, regions
+from services.core.context import CallContext
+from services.core.errors import AwsError, missing_parameter
+from services.core.operations import operation
+from services.ec2.models import Volume
+
+# EBS-04: size limits per volume type, in GiB.
+SIZE_LIMITS = {
+    "gp2": (1, 16384),
+    "gp3": (1, 16384),
+    "io1": (4, 16384),
+    "io2": (4, 16384),
+    "st1": (125, 16384),
+    "sc1": (125, 16384),
+    "standard": (1, 1024),
+}
+IOPS_TYPES = {"io1", "io2", "gp3"}
+
+FILTERS: describe.FilterSpec = {
+    "volume-id": "resource_id",
+    "status": "state",
+    "availability-zone": "availability_zone",
+    "volume-type": "volume_type",
+    "size": "size",
+    "encrypted": "encrypted",
+    "snapshot-id": "snapshot_id",
+}
+
+
+def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) -> Volume:
+    qs = Volume.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    volume = qs.filter(resource_id=volume_id).first()
+    if volume is None:
+        raise AwsError("InvalidVolume.NotFound", f"The volume '{volume_id}' does not exist.")
+    return volume
+
+
+def _check_size(volume_type: str, size: int) -> None:
+    low, high = SIZE_LIMITS[volume_type]
+    if size < low:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Volume of size {size}GiB is too small; minimum is {low}GiB ({volume_type}).",
+        )
+    if size > high:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Volume of {size}GiB is too large for volume type {volume_type}; maximum is {high}GiB",
+        )
+
+
+def _iops(volume_type: str, size: int, iops: int | None) -> int | None:
+    if volume_type in ("io1", "io2"):
+        if iops is None:
+            raise missing_parameter("iops")
+        return iops
+    if iops is not None and volume_type not in IOPS_TYPES:
+        raise AwsError(
+            "InvalidParameterCombination",
+            f"The parameter iops is not supported for {volume_type} volumes.",
+        )
+    if volume_type == "gp3":
+        return iops or 3000
+    if volume_type == "gp2":
+        return max(100, min(16000, 3 * size))
+    return None
+
+
+@operation("ec2", "CreateVolume")
+def create_volume(ctx: CallContext, params: dict) -> dict:
+    zone_name = params.get("AvailabilityZone")
+    if not zone_name:
+        raise missing_parameter("AvailabilityZone")
+    zone = regions.zone(zone_name)
+    if zone is None or zone.region != ctx.region:
+        raise AwsError("InvalidZone.NotFound", f"The zone '{zone_name}' does not exist.")
+    volume_type = params.get("VolumeType", "gp2")
+    if volume_type not in SIZE_LIMITS:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ({volume_type}) for parameter volumeType is invalid. "
+            f"Valid values are: {', '.join(SIZE_LIMITS)}",
+        )
+    size = params.get("Size")
+    if size is None and not params.get("SnapshotId"):
+        raise missing_parameter("size")
+    if size is None:
+        raise AwsError(
+            "InvalidSnapshot.NotFound", f"The snapshot '{params['SnapshotId']}' does not exist."
+        )
+    _check_size(volume_type, size)
+    throughput = params.get("Throughput")
+    if throughput is not None and volume_type != "gp3":
+        raise AwsError(
+            "InvalidParameterCombination",
+            f"The parameter throughput is not supported for {volume_type} volumes.",
+        )
+    volume = Volume(
+        account=ctx.account,
+        region=ctx.region,
+        availability_zone=zone_name,
+        size=size,
+        volume_type=volume_type,
+        iops=_iops(volume_type, size, params.get("Iops")),
+        throughput=(throughput or 125) if volume_type == "gp3" else None,
+        encrypted=bool(params.get("Encrypted")),
+        multi_attach_enabled=bool(params.get("MultiAttachEnabled")),
+        tags=describe.tags_from_specifications(params, "volume"),
+    )
+    volume.begin("creating")
+    ctx.touch(volume)
+    return volume.describe()
+
+
+@operation("ec2", "DeleteVolume")
+def delete_volume(ctx: CallContext, params: dict) -> dict:
+    volume = get_volume(ctx, params["VolumeId"], for_update=True)
+    if volume.state == "in-use":
+        raise AwsError("VolumeInUse", f"Volume {volume.resource_id} is currently attached.")
+    if volume.state != "deleting":
+        volume.begin("deleting")
+    ctx.touch(volume)
+    return {}
+
+
+@operation("ec2", "DescribeVolumes")
+def describe_volumes(ctx: CallContext, params: dict) -> dict:
+    qs = Volume.objects.visible_to(ctx)
+    wanted = params.get("VolumeIds") or []
+    if wanted:
+        qs = qs.filter(resource_id__in=wanted)
+        found = set(qs.values_list("resource_id", flat=True))
+        missing = [v for v in wanted if v not in found]
+        if missing:
+            raise AwsError("InvalidVolume.NotFound", f"The volume '{missing[0]}' does not exist.")
+    qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
+    rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
+    result: dict = {"Volumes": [v.describe() for v in rows]}
+    if token:
+        result["NextToken"] = token
+    return result
