@@ -12,6 +12,9 @@ from pathlib import Path
 from console import home
 
 log = logging.getLogger(__name__)
+# pgserver logs every command it runs at INFO, and again from atexit after pytest has
+# closed the streams.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def start_postgres(home_path: Path, database: str = "stratolab") -> Path:

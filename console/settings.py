@@ -42,12 +42,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "services.core",
+    "services.vpc",
     "services.ec2",
     "services.cloudtrail",
 ]
 
 MIDDLEWARE = [
     "services.core.middleware.RequestIdMiddleware",
+    "services.core.gateway.middleware.GatewayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,4 +1,9 @@
-"""URL routes: the console, the REST API, and (from the AWS door issue) the gateway."""
+"""URL routes: the console, the REST API and its schema. The AWS door is not routed
+here: `services.core.gateway.middleware` takes AWS-signed requests before routing."""
 
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("api/v1/", include("services.core.api.urls")),
+    path("", include("services.core.views.urls")),
+]

@@ -1,0 +1,1 @@
+"""The AWS door: the AWS CLI and SDKs speak their own wire protocols to Stratolab."""

@@ -1,0 +1,1 @@
+"""The console shell and the generic resource views."""

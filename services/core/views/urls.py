@@ -1,0 +1,3 @@
+"""Console routes."""
+
+urlpatterns: list = []
