@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "services.vpc",
     "services.ec2",
     "services.cloudtrail",
+    "services.sts",
 ]
 
 MIDDLEWARE = [
