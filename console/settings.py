@@ -151,6 +151,14 @@ STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
 }
 
 STRATOLAB_DEFAULT_REGION = "us-east-1"
+    "ec2.attachment.attaching": 2,
+    "ec2.attachment.detaching": 3,
+    "ec2.snapshot.pending": 12,
+    "ec2.image.pending": 20,
+    "ec2.instance.pending": 10,
+    "ec2.instance.stopping": 12,
+    "ec2.instance.shutting-down": 10,
+    "ec2.instance.terminated": 3600,  # terminated instances stay listed for an hour
 STRATOLAB_PUBLIC_URL = os.environ.get("STRATOLAB_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {

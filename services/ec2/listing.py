@@ -1,0 +1,92 @@
+"""Filtering and paging for EC2 data that is not in PostgreSQL (instance types, the AMI
+catalog): the same wildcard filters and opaque next tokens as the database-backed
+Describe* calls in services.core.describe."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Iterable
+
+from services.core.errors import AwsError
+
+# A filter name maps to a function giving the item's values for that filter.
+ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
+
+
+def _pattern(value: str) -> re.Pattern[str]:
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
+    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
+
+
+def text(value: object) -> str:
+    """Filter values are text: booleans as AWS writes them (true/false)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def tag_values(item: dict, key: str) -> list[str]:
+    return [t["Value"] for t in item.get("Tags") or [] if t["Key"] == key]
+
+
+def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilters) -> list[dict]:
+    """Keep the items matching every filter; the values of one filter are ORed and
+    may use * and ? wildcards, as EC2 documents."""
+    for f in filters or []:
+        name = f.get("Name", "")
+        patterns = [_pattern(str(v)) for v in f.get("Values") or []]
+        if name.startswith("tag:"):
+            key = name[4:]
+
+            def values(item: dict, key: str = key) -> list[str]:
+                return tag_values(item, key)
+        elif name == "tag-key":
+
+            def values(item: dict) -> list[str]:
+                return [t["Key"] for t in item.get("Tags") or []]
+        elif name == "tag-value":
+
+            def values(item: dict) -> list[str]:
+                return [t["Value"] for t in item.get("Tags") or []]
+        elif name in spec:
+            values = spec[name]
+        else:
+            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        items = [
+            item for item in items if any(p.match(text(v)) for v in values(item) for p in patterns)
+        ]
+    return items
+
+
+def page(
+    items: list,
+    max_results: int | None,
+    next_token: str | None,
+    *,
+    minimum: int = 5,
+    maximum: int = 1000,
+) -> tuple[list, str | None]:
+    """A page of `items` and the token for the next one."""
+    offset = 0
+    if next_token:
+        try:
+            offset = int(json.loads(base64.urlsafe_b64decode(next_token.encode()))["offset"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AwsError("InvalidNextToken", "The provided next token is not valid.") from exc
+    if max_results is not None and not minimum <= max_results <= maximum:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ( {max_results} ) for parameter maxResults is invalid. "
+            f"Expecting a value between {minimum} and {maximum}.",
+        )
+    if max_results is None:
+        return items[offset:], None
+    rows = items[offset : offset + max_results]
+    if offset + max_results >= len(items):
+        return rows, None
+    token = base64.urlsafe_b64encode(json.dumps({"offset": offset + max_results}).encode())
+    return rows, token.decode()
