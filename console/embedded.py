@@ -7,6 +7,9 @@ import logging
 import os
 import subprocess
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from console import home
@@ -15,6 +18,9 @@ log = logging.getLogger(__name__)
 # pgserver logs every command it runs at INFO, and again from atexit after pytest has
 # closed the streams.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
+# pgserver asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR
+# (cron, CI, containers) that warns on every command although /tmp/runtime-<uid> is fine.
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
 def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
@@ -31,6 +37,21 @@ def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return home.postgres_socket_dir(home_path)
+
+
+def postgres_running(home_path: Path) -> bool:
+    """Whether the server recorded in `home_path`/pgdata/postmaster.pid is up and ready."""
+    from pgserver.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(home.pgdata_dir(home_path))
+    except (OSError, ValueError, AssertionError):  # half-written or foreign pid file
+        return False
+    return info is not None and info.is_running() and info.status == "ready"
+
+
+def postgres_log(home_path: Path) -> Path:
+    return home.pgdata_dir(home_path) / "log"
 
 
 def stop_postgres(home_path: Path) -> None:
@@ -79,6 +100,10 @@ def start_redis(home_path: Path) -> subprocess.Popen | None:
             "--logfile", str(sock.parent / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        # Its own session: a Ctrl-C in the terminal reaches only the process that
+        # started it, which then stops the servers in order.
+        start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 15
     while not redis_ping(sock):
@@ -86,6 +111,42 @@ def start_redis(home_path: Path) -> subprocess.Popen | None:
             raise RuntimeError(f"Redis did not start; see {sock.parent / 'redis.log'}")
         time.sleep(0.05)
     return proc
+
+
+def redis_log(home_path: Path) -> Path:
+    return home.redis_socket(home_path).parent / "redis.log"
+
+
+def stop_redis(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a Redis started by `start_redis`; on SIGTERM it saves its data first."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def servers_for_command(home_path: Path, database: str = "stratolab") -> Iterator[None]:
+    """Make the home's servers reachable for one short command (`stratolab account
+    create`, `stratolab manage`): use them if `stratolab up` runs them, else start them
+    and stop them again afterwards. Close Django's connections before leaving."""
+    started_postgres = False
+    redis_proc = None
+    try:
+        if home.uses_embedded_postgres() and not postgres_running(home_path):
+            start_postgres(home_path, database)
+            started_postgres = True
+        if home.uses_embedded_redis():
+            redis_proc = start_redis(home_path)
+        yield
+    finally:
+        if redis_proc is not None:
+            stop_redis(redis_proc)
+        if started_postgres:
+            stop_postgres(home_path)
 
 
 def redis_ping(sock: Path) -> bool:
