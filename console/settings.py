@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "services.core",
+    "services.iam",
     "services.vpc",
     "services.ec2",
     "services.cloudtrail",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "services.core.middleware.RequestIdMiddleware",
     "services.core.gateway.middleware.GatewayMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves collected static files from gunicorn itself (no separate web server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,9 +151,6 @@ STRATOLAB_TIME_SCALE = float(os.environ.get("STRATOLAB_TIME_SCALE", "1"))
 STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
     "ec2.volume.creating": 4,
     "ec2.volume.deleting": 3,
-}
-
-STRATOLAB_DEFAULT_REGION = "us-east-1"
     "ec2.attachment.attaching": 2,
     "ec2.attachment.detaching": 3,
     "ec2.snapshot.pending": 12,
@@ -159,6 +159,9 @@ STRATOLAB_DEFAULT_REGION = "us-east-1"
     "ec2.instance.stopping": 12,
     "ec2.instance.shutting-down": 10,
     "ec2.instance.terminated": 3600,  # terminated instances stay listed for an hour
+}
+
+STRATOLAB_DEFAULT_REGION = "us-east-1"
 STRATOLAB_PUBLIC_URL = os.environ.get("STRATOLAB_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
