@@ -51,7 +51,8 @@ def record(
 
     Event.objects.create(
         account=ctx.account,
-        region=ctx.region if not op.global_service else "us-east-1",
+        # A caller may name any region; the column holds what a real one can be.
+        region=ctx.region[:32] if not op.global_service else "us-east-1",
         event_source=op.event_source,
         event_name=op.action,
         read_only=op.read_only,
@@ -60,9 +61,9 @@ def record(
         principal_type=ctx.principal.kind,
         user_name=ctx.principal.name,
         access_key_id=ctx.access_key_id,
-        source_ip=ctx.source_ip,
+        source_ip=ctx.source_ip[:64],
         user_agent=ctx.user_agent[:512],
-        request_id=ctx.request_id,
+        request_id=ctx.request_id[:64],
         request_parameters=_jsonable(params) or None,
         response_elements=None if op.read_only or result is None else _jsonable(result),
         resources=ctx.resources,

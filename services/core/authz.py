@@ -41,9 +41,16 @@ def authorize(ctx: CallContext, iam_action: str, resource_arns: list[str], param
     if decision.allowed:
         return
     resource = resource_arns[0] if resource_arns else "*"
-    raise AwsError(
-        "AccessDenied",
+    message = (
         f"User: {ctx.principal.arn} is not authorized to perform: {iam_action} on resource: "
-        f"{resource} because {decision.reason}",
-        403,
+        f"{resource} because {decision.reason}"
     )
+    if iam_action.startswith("ec2:"):
+        # EC2's query API names a denial UnauthorizedOperation; the other services
+        # AccessDenied.
+        raise AwsError(
+            "UnauthorizedOperation",
+            f"You are not authorized to perform this operation. {message}",
+            403,
+        )
+    raise AwsError("AccessDenied", message, 403)

@@ -6,55 +6,133 @@ import base64
 import json
 from collections.abc import Callable
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTextTransform
 
 from services.core.errors import AwsError
 
 # A filter name maps to a model lookup ("state") or a function building a Q from values.
 FilterSpec = dict[str, "str | Callable[[list[str]], Q]"]
 
+_NOTHING = Q(pk__in=[])
+_TRUE = {"true": True, "false": False}
 
-def _wildcard_q(lookup: str, value: str) -> Q:
-    # EC2 filter values accept * and ? wildcards.
-    if "*" in value or "?" in value:
-        pattern = (
-            "^"
-            + "".join(
-                ".*" if c == "*" else "." if c == "?" else "\\" + c if not c.isalnum() else c
-                for c in value
-            )
-            + "$"
-        )
+
+def _tokens(value: str) -> list[tuple[bool, str]]:
+    """Split a filter value into (is_wildcard, character) pairs. EC2 reads `*` as any
+    run of characters and `?` as exactly one; a backslash makes a following `*`, `?` or
+    backslash literal."""
+    out: list[tuple[bool, str]] = []
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if c == "\\" and i + 1 < len(value) and value[i + 1] in "*?\\":
+            out.append((False, value[i + 1]))
+            i += 2
+            continue
+        out.append((c in "*?", c))
+        i += 1
+    return out
+
+
+def _literal(c: str) -> str:
+    # In PostgreSQL's regular expressions a backslash before a non-alphanumeric
+    # character always means that character itself.
+    return c if c.isalnum() else "\\" + c
+
+
+def wildcard_regex(value: str) -> str | None:
+    """The anchored PostgreSQL regular expression for a filter value with wildcards, or
+    None when it has none and is matched exactly."""
+    tokens = _tokens(value)
+    if not any(wild for wild, _ in tokens):
+        return None
+    return "^" + "".join(_text_regex_part(w, c) for w, c in tokens) + "$"
+
+
+def _text_regex_part(wild: bool, c: str) -> str:
+    if wild:
+        return ".*" if c == "*" else "."
+    return _literal(c)
+
+
+def _unescape(value: str) -> str:
+    return "".join(c for _, c in _tokens(value))
+
+
+def _text_regex(value: str) -> str:
+    """A regex for `value` whether or not it has wildcards (for SQL over jsonb text)."""
+    return "^" + "".join(_text_regex_part(w, c) for w, c in _tokens(value)) + "$"
+
+
+def _field_value_q(qs: QuerySet, lookup: str, value: str) -> Q:
+    """Match `lookup` against one filter value, read the way AWS reads it for the
+    field's type: `true`/`false` for booleans, numbers for numbers. A value of the
+    wrong type matches nothing, as in AWS, rather than failing the query."""
+    pattern = wildcard_regex(value)
+    if pattern is not None:
         return Q(**{f"{lookup}__regex": pattern})
+    value = _unescape(value)
+    try:
+        field = qs.model._meta.get_field(lookup)
+    except FieldDoesNotExist:  # a path through a relation: compared as text
+        return Q(**{lookup: value})
+    if isinstance(field, models.BooleanField):
+        flag = _TRUE.get(value.lower())
+        return _NOTHING if flag is None else Q(**{lookup: flag})
+    if isinstance(field, models.IntegerField | models.FloatField | models.DecimalField):
+        try:
+            return Q(**{lookup: field.to_python(value)})
+        except ValidationError:
+            return _NOTHING
     return Q(**{lookup: value})
+
+
+def _tags_sql(qs: QuerySet, column: str, patterns: list[str]) -> RawSQL:
+    """True when any tag's `column` (key or value) matches one of `patterns`."""
+    table = qs.model._meta.db_table
+    return RawSQL(
+        f'EXISTS (SELECT 1 FROM jsonb_each_text("{table}"."tags") AS tag(key, value) '
+        f"WHERE tag.{column} ~ ANY(%s))",
+        (patterns,),
+        output_field=models.BooleanField(),
+    )
+
+
+def _tag_filter(qs: QuerySet, index: int, key: str, values: list[str]) -> QuerySet:
+    """`tag:<key>`: the resource has tag `key` with one of `values` (wildcards allowed)."""
+    exact = [_unescape(v) for v in values if wildcard_regex(v) is None]
+    patterns = [p for v in values if (p := wildcard_regex(v)) is not None]
+    q = Q()
+    for v in exact:
+        q |= Q(tags__contains={key: v})
+    if patterns:
+        alias = f"_tag_{index}"
+        qs = qs.alias(**{alias: KeyTextTransform(key, "tags")})
+        for p in patterns:
+            q |= Q(**{f"{alias}__regex": p})
+    return qs.filter(q if values else Q(tags__has_key=key))
 
 
 def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) -> QuerySet:
     """Apply EC2-style `Filters` ([{"Name": ..., "Values": [...]}]): values of one filter
-    are ORed, filters are ANDed, as AWS documents."""
-    for f in filters or []:
-        name, values = f.get("Name", ""), [str(v) for v in f.get("Values", [])]
-        if name.startswith("tag:"):
-            qs = qs.with_tag(name[4:], values)
+    are ORed, filters are ANDed, as AWS documents. Every resource understands `tag:<key>`,
+    `tag-key` and `tag-value`; other names come from `spec`, and an unknown name is the
+    error AWS gives for it."""
+    for index, f in enumerate(filters or []):
+        name, values = f.get("Name") or "", [str(v) for v in f.get("Values") or []]
+        if name.startswith("tag:") and len(name) > 4:
+            qs = _tag_filter(qs, index, name[4:], values)
             continue
-        if name == "tag-key":
-            q = Q()
-            for v in values:
-                q |= Q(tags__has_key=v)
-            qs = qs.filter(q)
-            continue
-        if name == "tag-value":
-            keys = [
-                k
-                for row in qs.values_list("tags", flat=True)
-                for k, val in row.items()
-                if val in values
-            ]
-            q = Q(pk__in=[])
-            for k in set(keys):
-                for v in values:
-                    q |= Q(tags__contains={k: v})
-            qs = qs.filter(q)
+        if name in ("tag-key", "tag-value"):
+            if values:
+                alias = f"_tag_{index}"
+                column = "key" if name == "tag-key" else "value"
+                sql = _tags_sql(qs, column, [_text_regex(v) for v in values])
+                qs = qs.alias(**{alias: sql}).filter(**{alias: True})
             continue
         lookup = spec.get(name)
         if lookup is None:
@@ -62,9 +140,11 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
         if callable(lookup):
             qs = qs.filter(lookup(values))
             continue
+        if not values:
+            continue
         q = Q()
         for v in values:
-            q |= _wildcard_q(lookup, v)
+            q |= _field_value_q(qs, lookup, v)
         qs = qs.filter(q)
     return qs
 
@@ -77,19 +157,21 @@ def paginate(
     minimum: int = 5,
     maximum: int = 1000,
 ) -> tuple[list, str | None]:
-    """A page of `qs` (ordered by pk) and the token for the next one."""
-    after = 0
-    if next_token:
-        try:
-            after = int(json.loads(base64.urlsafe_b64decode(next_token.encode()))["after"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise AwsError("InvalidNextToken", "The provided next token is not valid.") from exc
-    if max_results is not None and not minimum <= max_results <= maximum:
+    """A page of `qs` (ordered by pk) and the token for the next one. The bounds and
+    messages are EC2's (5 to 1000 for most Describe actions)."""
+    if max_results is not None and max_results < minimum:
         raise AwsError(
             "InvalidParameterValue",
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
-            f"Expecting a value between {minimum} and {maximum}.",
+            f"Expecting a value greater than {minimum}.",
         )
+    if max_results is not None and max_results > maximum:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ( {max_results} ) for parameter maxResults is invalid. "
+            f"Expecting a value less than {maximum}.",
+        )
+    after = _token_position(next_token) if next_token else 0
     qs = qs.order_by("pk").filter(pk__gt=after)
     if max_results is None:
         return list(qs), None
@@ -99,6 +181,18 @@ def paginate(
     rows = rows[:max_results]
     token = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].pk}).encode()).decode()
     return rows, token
+
+
+def _token_position(token: str) -> int:
+    try:
+        after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
+        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+            return after
+    except (ValueError, KeyError, TypeError):
+        pass
+    raise AwsError(
+        "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
+    )
 
 
 def tags_from_specifications(params: dict, resource_type: str) -> dict[str, str]:

@@ -93,7 +93,8 @@ def schedule(obj: LifecycleResource) -> None:
 
 def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:
     """Move row `pk` from `from_state` to its next state if that is due. Returns whether
-    this call made the change; a row already moved by someone else is left alone."""
+    this call made the change; a row already moved by someone else is left alone, so
+    `on_enter` runs once per transition however many tasks and sweeps race for it."""
     now = timezone.now()
     with transaction.atomic():
         due = model.objects.filter(pk=pk, state=from_state, due_at__lte=now).exclude(next_state="")
@@ -101,7 +102,11 @@ def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:
         if not target:
             return False
         nxt, due_at = model.lifecycle.after(target, now)
-        changed = due.update(state=target, next_state=nxt, due_at=due_at, state_changed_at=now)
+        # Compare-and-set on the state we read: of two racing callers, the second
+        # finds no row once the first has committed (PostgreSQL re-checks the WHERE).
+        changed = due.filter(next_state=target).update(
+            state=target, next_state=nxt, due_at=due_at, state_changed_at=now
+        )
         if not changed:
             return False
         obj = model.objects.get(pk=pk)
@@ -109,6 +114,16 @@ def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:
         if obj.pk is not None and model.objects.filter(pk=pk).exists():
             schedule(obj)
     return True
+
+
+def pending_due_at(model: type[LifecycleResource], pk: int, from_state: str) -> dt.datetime | None:
+    """When row `pk`, still in `from_state`, is due to move on (None if it has moved)."""
+    return (
+        model.objects.filter(pk=pk, state=from_state)
+        .exclude(next_state="")
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def lifecycle_models() -> list[type[LifecycleResource]]:
@@ -129,7 +144,11 @@ def sweep(limit: int = 500) -> int:
             .values_list("pk", "state")[:limit]
         )
         for pk, state in list(overdue):
-            moved += advance(model, pk, state)
+            try:
+                moved += advance(model, pk, state)
+            except Exception:
+                # One broken row (a failing on_enter) must not strand all the others.
+                log.exception("could not advance %s %s from %s", model._meta.label, pk, state)
     return moved
 
 

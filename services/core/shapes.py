@@ -88,6 +88,10 @@ def prepare(service: str, action: str, params: dict) -> dict:
             break
         if error_type == "missing required field":
             raise missing_parameter(details.get("required_name") or name.split(".")[-1])
+        if error_type == "unknown field":
+            raise AwsError(
+                "UnknownParameter", f"The parameter {details['unknown_param']} is not recognized"
+            )
         if error_type == "invalid type":
             raise AwsError(
                 "InvalidParameterValue",
