@@ -37,13 +37,13 @@ def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
             else None
         )
         if obj is None:
-            raise (
-                AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
-                if model is None
-                else AwsError(
-                    f"Invalid{model.__name__}.NotFound",
-                    f"The {model._meta.verbose_name} ID '{resource_id}' does not exist",
-                )
+            if model is None:
+                raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+            if hasattr(model, "not_found"):
+                raise model.not_found(resource_id)
+            raise AwsError(
+                f"Invalid{model.__name__}.NotFound",
+                f"The {model._meta.verbose_name} ID '{resource_id}' does not exist",
             )
         found.append(obj)
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
 
 
@@ -30,6 +31,10 @@ class Volume(LifecycleResource):
                 condition=models.Q(size__gte=1, size__lte=65536), name="volume_size_range"
             ),
         ]
+
+    @classmethod
+    def not_found(cls, volume_id: str) -> AwsError:
+        return AwsError("InvalidVolume.NotFound", f"The volume '{volume_id}' does not exist.")
 
     @property
     def size_label(self) -> str:
