@@ -1,0 +1,165 @@
+"""`stratolab up` and `stratolab account create` for real: embedded PostgreSQL and Redis,
+a Celery worker and beat, gunicorn, all in subprocesses on a temporary home."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.runtime.conftest import (
+    Up,
+    children_of,
+    free_port,
+    processes_of,
+    run_cli,
+    start_up,
+)
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def wait_until_gone(home, timeout: float = 15) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while (left := processes_of(home)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.fixture(scope="module")
+def created_account(running_up: Up) -> dict:
+    result = run_cli(
+        "account", "create", "--home", str(running_up.home),
+        "--email", "Student1@Example.com", "--password", "correct horse battery",
+        "--alias", "student1", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_up_prints_the_console_url_and_the_demo_sign_in(running_up: Up) -> None:
+    assert f"Console:     {running_up.url}/" in running_up.output
+    assert running_up.banner_value("Sign in") == f"{running_up.url}/signin?account=demo"
+    assert running_up.banner_value("Email") == "demo@stratolab.local"
+    assert len(running_up.banner_value("Password")) >= 12
+    assert re.fullmatch(r"[0-9]{12}", running_up.banner_value("Account ID"))
+    assert re.search(r"export AWS_ACCESS_KEY_ID=AKIA[A-Z2-7]{16}\n", running_up.output)
+    assert re.search(r"export AWS_SECRET_ACCESS_KEY=\S{40}\n", running_up.output)
+    assert f"aws --endpoint-url {running_up.url} " in running_up.output
+
+
+def test_the_web_server_answers_and_serves_static_files(running_up: Up) -> None:
+    # collectstatic ran and gunicorn serves the result (WhiteNoise), no DEBUG needed.
+    assert http_status(f"{running_up.url}/static/rest_framework/css/bootstrap.min.css") == 200
+    # The sign-in page is a real Django response, never a server error.
+    assert http_status(f"{running_up.url}/signin") < 500
+
+
+def test_account_create_prints_json_while_up_runs(running_up: Up, created_account: dict) -> None:
+    assert re.fullmatch(r"[0-9]{12}", created_account["account_id"])
+    assert created_account["email"] == "student1@example.com"
+    # The sign-in URL names the port this home's `up` serves on.
+    assert created_account["sign_in_url"] == f"{running_up.url}/signin?account=student1"
+    assert re.fullmatch(r"AKIA[A-Z2-7]{16}", created_account["access_key_id"])
+    assert len(created_account["secret_access_key"]) == 40
+
+
+def test_account_create_with_a_used_email_exits_1_with_a_message(
+    running_up: Up, created_account: dict
+) -> None:
+    result = run_cli(
+        "account", "create", "--home", str(running_up.home),
+        "--email", "student1@example.com", "--password", "another long password",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "An account with the email student1@example.com already exists." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_account_create_with_a_short_password_exits_1(running_up: Up) -> None:
+    result = run_cli(
+        "account", "create", "--home", str(running_up.home),
+        "--email", "short@example.com", "--password", "short",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Password must be at least 8 characters long." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_second_up_on_the_same_home_is_refused(running_up: Up) -> None:
+    result = run_cli("up", "--home", str(running_up.home), "--port", str(free_port()))
+    assert result.returncode == 1
+    assert f"already running on {running_up.home}" in result.stderr
+    # The first one is untouched.
+    assert running_up.proc.poll() is None
+    assert http_status(f"{running_up.url}/static/rest_framework/css/bootstrap.min.css") == 200
+
+
+def test_up_refuses_a_port_in_use(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("up", "--home", str(tmp_path / "home"), "--port", str(port))
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert processes_of(tmp_path / "home") == []
+
+
+def test_sigterm_stops_every_child_and_exits_0(running_up: Up) -> None:
+    children = children_of(running_up.proc.pid)
+    assert any("gunicorn" in c for c in children.values()), children
+    assert any("celery" in c and " worker " in c for c in children.values()), children
+    assert any("celery" in c and " beat " in c for c in children.values()), children
+    assert any("redis-server" in c for c in children.values()), children
+    assert processes_of(running_up.home)
+
+    assert running_up.stop(signal.SIGTERM) == 0
+    assert "Stratolab stopped." in running_up.output
+    assert wait_until_gone(running_up.home) == []
+
+
+@pytest.fixture(scope="module")
+def restarted(running_up: Up, created_account: dict, tmp_path_factory):
+    running_up.stop()
+    assert wait_until_gone(running_up.home) == []
+    up = start_up(running_up.home, free_port(), tmp_path_factory.mktemp("up2") / "up.log")
+    yield up
+    up.stop()
+
+
+def test_a_second_up_keeps_the_data(running_up: Up, restarted: Up, created_account: dict):
+    # The same demo account, not a new one, with the same password still shown.
+    assert restarted.banner_value("Account ID") == running_up.banner_value("Account ID")
+    assert restarted.banner_value("Password") == running_up.banner_value("Password")
+    assert restarted.output.count("Stratolab is running.") == 1
+    # The account made during the first run is still there.
+    result = run_cli(
+        "account", "create", "--home", str(restarted.home),
+        "--email", "student1@example.com", "--password", "correct horse battery",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+
+
+def test_a_child_that_dies_stops_the_rest_and_fails(restarted: Up) -> None:
+    web = [pid for pid, cmd in children_of(restarted.proc.pid).items() if "gunicorn" in cmd]
+    assert len(web) == 1
+    os.kill(web[0], signal.SIGKILL)
+    assert restarted.proc.wait(90) == 1
+    assert "the web server (gunicorn) exited unexpectedly" in restarted.output
+    assert wait_until_gone(restarted.home) == []
