@@ -1,0 +1,122 @@
+"""Finding a caller's VPC resources by AWS id, with the not-found errors AWS gives, and
+the pieces every Describe* of this service shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Model, Q, QuerySet
+
+from services.core import describe
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.vpc.models import (
+    Address,
+    InternetGateway,
+    NatGateway,
+    NetworkAcl,
+    NetworkInterface,
+    RouteTable,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+    Vpc,
+)
+
+# model -> (error code, message with {id})
+NOT_FOUND: dict[type[Model], tuple[str, str]] = {
+    Vpc: ("InvalidVpcID.NotFound", "The vpc ID '{id}' does not exist"),
+    Subnet: ("InvalidSubnetID.NotFound", "The subnet ID '{id}' does not exist"),
+    InternetGateway: (
+        "InvalidInternetGatewayID.NotFound",
+        "The internetGateway ID '{id}' does not exist",
+    ),
+    RouteTable: ("InvalidRouteTableID.NotFound", "The routeTable ID '{id}' does not exist"),
+    NatGateway: ("NatGatewayNotFound", "The Nat Gateway {id} was not found"),
+    NetworkAcl: ("InvalidNetworkAclID.NotFound", "The networkAcl ID '{id}' does not exist"),
+    SecurityGroup: ("InvalidGroup.NotFound", "The security group '{id}' does not exist"),
+    SecurityGroupRule: (
+        "InvalidSecurityGroupRuleId.NotFound",
+        "The security group rule ID '{id}' does not exist",
+    ),
+    Address: ("InvalidAllocationID.NotFound", "The allocation ID '{id}' does not exist"),
+    NetworkInterface: (
+        "InvalidNetworkInterfaceID.NotFound",
+        "The networkInterface ID '{id}' does not exist",
+    ),
+}
+
+
+def not_found(model: type[Model], resource_id: str) -> AwsError:
+    code, message = NOT_FOUND[model]
+    return AwsError(code, message.format(id=resource_id))
+
+
+def get(ctx: CallContext, model: type, resource_id: str | None, *, for_update: bool = False):
+    """The caller's `model` row with AWS id `resource_id` in the caller's region, or the
+    AWS not-found error (another account's id is simply not found: GLB-03)."""
+    qs = model.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    obj = qs.filter(resource_id=resource_id).first() if resource_id else None
+    if obj is None:
+        raise not_found(model, resource_id or "")
+    return obj
+
+
+def only_ids(qs: QuerySet, model: type, wanted: list[str] | None) -> QuerySet:
+    """Narrow a Describe* to the ids asked for; an unknown one is an error, as in AWS."""
+    if not wanted:
+        return qs
+    qs = qs.filter(resource_id__in=wanted)
+    found = set(qs.values_list("resource_id", flat=True))
+    for resource_id in wanted:
+        if resource_id not in found:
+            raise not_found(model, resource_id)
+    return qs
+
+
+def boolean(lookup: str) -> Callable[[list[str]], Q]:
+    """A filter on a boolean column whose values come as the text `true`/`false`."""
+
+    def build(values: list[str]) -> Q:
+        q = Q(pk__in=[])
+        for v in values:
+            q |= Q(**{lookup: v.strip().lower() == "true"})
+        return q
+
+    return build
+
+
+def any_of(*lookups: str) -> Callable[[list[str]], Q]:
+    """A filter matching values against several columns."""
+
+    def build(values: list[str]) -> Q:
+        q = Q(pk__in=[])
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__in": values})
+        return q
+
+    return build
+
+
+def page(
+    qs: QuerySet,
+    params: dict,
+    spec: describe.FilterSpec,
+    key: str,
+    render: Callable[[Model], dict],
+    *,
+    filters_param: str = "Filters",
+    paged: bool = True,
+) -> dict:
+    """Filters, paging and rendering of one Describe* answer."""
+    qs = describe.apply_filters(qs, params.get(filters_param), spec).distinct()
+    if paged:
+        rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
+    else:
+        rows, token = list(qs.order_by("pk")), None
+    result: dict = {key: [render(r) for r in rows]}
+    if token:
+        result["NextToken"] = token
+    return result

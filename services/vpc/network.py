@@ -1,0 +1,282 @@
+"""The VPC service's interface for other services (EC2 instances, NAT gateways, load
+balancers). Keep it stable; everything here runs inside the caller's operation.
+
+Interfaces
+    create_network_interface(ctx, subnet, security_groups, *, description="",
+                             private_ip=None, assign_public_ip=False) -> NetworkInterface
+        Allocates the lowest free private IPv4 address of `subnet`, skipping the five
+        reserved ones (VPC-03), under a row lock on the subnet; PostgreSQL's unique
+        (subnet, private_ip_address) constraint backs it up. Raises AWS
+        `InsufficientFreeAddressesInSubnet` when the subnet is full, `InvalidParameterValue`
+        or `InvalidIPAddress.InUse` for a bad or taken `private_ip`. With
+        `assign_public_ip` the interface gets a public IPv4 address from the simulated
+        Amazon pool (and gets a new one on every `assign_public_ip`).
+    attach_network_interface(eni, instance_id, device_index=0, *, delete_on_termination=True)
+    detach_network_interface(eni)
+    delete_network_interface(eni)
+        Disassociates its Elastic IP (which stays allocated) and deletes the row.
+    release_public_ip(eni)
+        On stop: the auto-assigned public IP goes back to the pool. An Elastic IP stays.
+    assign_public_ip(eni) -> str | None
+        On start: a NEW public IP if the interface was created with assign_public_ip and
+        has no Elastic IP; returns the interface's public IP (or None).
+
+Lookups (raise the AWS not-found errors)
+    get_subnet(ctx, subnet_id), get_vpc(ctx, vpc_id), default_vpc(ctx) -> Vpc | None,
+    default_subnet(ctx, availability_zone=None) -> Subnet,
+    security_groups(ctx, vpc, group_ids=(), group_names=()) -> list[SecurityGroup]
+        (no ids and no names: the VPC's default group).
+
+Models: from services.vpc.models import Vpc, Subnet, SecurityGroup, NetworkInterface, Address
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from services.core import ids
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.vpc import cidr, lookups, quotas
+from services.vpc.models import Address, NetworkInterface, SecurityGroup, Subnet, Vpc
+
+# Where simulated public addresses come from: blocks that AWS itself announces.
+PUBLIC_POOL = [
+    cidr.parse(b)
+    for b in ("3.80.0.0/12", "18.204.0.0/14", "34.192.0.0/10", "44.192.0.0/11", "54.144.0.0/12")
+]
+
+
+def get_vpc(ctx: CallContext, vpc_id: str | None, *, for_update: bool = False) -> Vpc:
+    return lookups.get(ctx, Vpc, vpc_id, for_update=for_update)
+
+
+def get_subnet(ctx: CallContext, subnet_id: str | None, *, for_update: bool = False) -> Subnet:
+    return lookups.get(ctx, Subnet, subnet_id, for_update=for_update)
+
+
+def default_vpc(ctx: CallContext) -> Vpc | None:
+    return Vpc.objects.visible_to(ctx).filter(is_default=True).first()
+
+
+def default_subnet(ctx: CallContext, availability_zone: str | None = None) -> Subnet:
+    """The default subnet of the default VPC (in `availability_zone`, or the first AZ),
+    as RunInstances uses when no subnet is given."""
+    vpc = default_vpc(ctx)
+    if vpc is None:
+        raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
+    qs = vpc.subnets.filter(default_for_az=True).order_by("availability_zone")
+    if availability_zone:
+        qs = qs.filter(availability_zone=availability_zone)
+    subnet = qs.first()
+    if subnet is None:
+        raise AwsError(
+            "MissingInput",
+            f"No subnets found for the default VPC '{vpc.resource_id}'. Please specify a subnet.",
+        )
+    return subnet
+
+
+def security_groups(
+    ctx: CallContext,
+    vpc: Vpc,
+    group_ids: list[str] | tuple[str, ...] = (),
+    group_names: list[str] | tuple[str, ...] = (),
+) -> list[SecurityGroup]:
+    """The groups named by id or name, all in `vpc` (VPC-13); none given: the default one."""
+    if not group_ids and not group_names:
+        group = vpc.default_security_group
+        return [group] if group else []
+    found = []
+    visible = SecurityGroup.objects.visible_to(ctx)
+    for group_id in group_ids:
+        group = visible.filter(resource_id=group_id).first()
+        if group is None:
+            raise lookups.not_found(SecurityGroup, group_id)
+        if group.vpc_id != vpc.pk:
+            raise AwsError(
+                "InvalidParameter",
+                f"Security group {group_id} and subnet belong to different networks.",
+            )
+        found.append(group)
+    for name in group_names:
+        group = visible.filter(vpc=vpc, group_name=name).first()
+        if group is None:
+            raise AwsError(
+                "InvalidGroup.NotFound",
+                f"The security group '{name}' does not exist in VPC '{vpc.resource_id}'",
+            )
+        found.append(group)
+    return found
+
+
+def _mac_address() -> str:
+    # Locally administered unicast, as the MACs AWS gives interfaces are.
+    first = secrets.choice("02468ace")
+    rest = secrets.token_hex(5)
+    return ":".join([f"0{first}"] + [rest[i : i + 2] for i in range(0, 10, 2)])
+
+
+def public_ip_from_pool() -> str:
+    """A public IPv4 address no interface or Elastic IP of the installation holds."""
+    for _ in range(50):
+        block = secrets.choice(PUBLIC_POOL)
+        value = block.first + 1 + secrets.randbelow(block.size - 2)
+        if value & 0xFF in (0, 255):
+            continue
+        ip = cidr.ip_text(value)
+        taken = (
+            NetworkInterface.objects.filter(public_ip=ip).exists()
+            or Address.objects.filter(public_ip=ip).exists()
+        )
+        if not taken:
+            return ip
+    raise AwsError(
+        "InsufficientAddressCapacity", "There are not enough public addresses right now."
+    )
+
+
+def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
+    used = {
+        cidr.ip_int(ip)
+        for ip in NetworkInterface.objects.filter(subnet=subnet).values_list(
+            "private_ip_address", flat=True
+        )
+    }
+    usable = cidr.usable_range(subnet.first_address, subnet.last_address)
+    if requested:
+        try:
+            value = cidr.ip_int(requested)
+        except ValueError as exc:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Value ({requested}) for parameter privateIpAddress is invalid.",
+            ) from exc
+        if not subnet.first_address <= value <= subnet.last_address:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Address {requested} does not fall within the subnet's address range",
+            )
+        if value not in usable:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Address {requested} is reserved by AWS and cannot be assigned.",
+            )
+        if value in used:
+            raise AwsError("InvalidIPAddress.InUse", f"Address {requested} is in use.")
+        return requested
+    for value in usable:
+        if value not in used:
+            return cidr.ip_text(value)
+    raise AwsError(
+        "InsufficientFreeAddressesInSubnet",
+        f"There are not enough free addresses in subnet '{subnet.resource_id}' to satisfy "
+        "the requested number of instances.",
+    )
+
+
+def create_network_interface(
+    ctx: CallContext,
+    subnet: Subnet,
+    security_groups: list[SecurityGroup],
+    *,
+    description: str = "",
+    private_ip: str | None = None,
+    assign_public_ip: bool = False,
+    interface_type: str = "interface",
+    requester_managed: bool = False,
+) -> NetworkInterface:
+    """A new interface in `subnet` with the next free private IP (see the module doc)."""
+    if len(security_groups) > quotas.SECURITY_GROUPS_PER_INTERFACE:
+        raise AwsError(
+            "SecurityGroupsPerInterfaceLimitExceeded",
+            "The maximum number of security groups per interface has been reached.",
+        )
+    for group in security_groups:
+        if group.vpc_id != subnet.vpc_id:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Security group {group.resource_id} and subnet {subnet.resource_id} "
+                "belong to different networks.",
+            )
+    # The lock on the subnet row serialises allocation in this subnet only: concurrent
+    # launches into other subnets do not wait.
+    locked = Subnet.objects.select_for_update().get(pk=subnet.pk)
+    eni = NetworkInterface(
+        account=ctx.account,
+        region=ctx.region,
+        subnet=locked,
+        vpc_id=locked.vpc_id,
+        availability_zone=locked.availability_zone,
+        private_ip_address=_pick_private_ip(locked, private_ip),
+        public_ip=public_ip_from_pool() if assign_public_ip else None,
+        wants_public_ip=assign_public_ip,
+        description=description,
+        mac_address=_mac_address(),
+        interface_type=interface_type,
+        requester_managed=requester_managed,
+    )
+    try:
+        with transaction.atomic():
+            eni.save()
+    except IntegrityError as exc:
+        raise AwsError(
+            "InvalidIPAddress.InUse", f"Address {eni.private_ip_address} is in use."
+        ) from exc
+    if security_groups:
+        eni.security_groups.set(security_groups)
+    return eni
+
+
+def attach_network_interface(
+    eni: NetworkInterface,
+    instance_id: str,
+    device_index: int = 0,
+    *,
+    delete_on_termination: bool = True,
+) -> None:
+    eni.instance_id = instance_id
+    eni.device_index = device_index
+    eni.attachment_id = ids.resource_id("eni-attach")
+    eni.attachment_status = "attached"
+    eni.attach_time = timezone.now()
+    eni.delete_on_termination = delete_on_termination
+    eni.status = "in-use"
+    eni.save()
+
+
+def detach_network_interface(eni: NetworkInterface) -> None:
+    eni.instance_id = ""
+    eni.device_index = None
+    eni.attachment_id = ""
+    eni.attachment_status = ""
+    eni.attach_time = None
+    eni.status = "available"
+    eni.save()
+
+
+def delete_network_interface(eni: NetworkInterface) -> None:
+    """Remove `eni`; an Elastic IP on it is disassociated and stays allocated."""
+    Address.objects.filter(network_interface=eni).update(
+        network_interface=None, association_id=None, private_ip_address=None
+    )
+    eni.security_groups.clear()
+    eni.delete()
+
+
+def release_public_ip(eni: NetworkInterface) -> None:
+    """On stop: the auto-assigned public IP is released; an Elastic IP stays."""
+    if eni.elastic_ip is None and eni.public_ip:
+        eni.public_ip = None
+        eni.save(update_fields=["public_ip"])
+
+
+def assign_public_ip(eni: NetworkInterface) -> str | None:
+    """On start: a new public IP for an interface that had one and has no Elastic IP."""
+    if eni.elastic_ip is None and eni.wants_public_ip:
+        eni.public_ip = public_ip_from_pool()
+        eni.save(update_fields=["public_ip"])
+    return eni.public_ip

@@ -1,0 +1,234 @@
+"""Elastic IP operations: AllocateAddress, AssociateAddress, DisassociateAddress,
+ReleaseAddress, DescribeAddresses."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+from services.core import describe, ids
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.core.operations import operation
+from services.vpc import lookups, network, quotas
+from services.vpc.models import Address, InternetGateway, NetworkInterface
+
+FILTERS: describe.FilterSpec = {
+    "allocation-id": "resource_id",
+    "association-id": "association_id",
+    "domain": "domain",
+    "instance-id": "network_interface__instance_id",
+    "network-interface-id": "network_interface__resource_id",
+    "network-interface-owner-id": "network_interface__account_id",
+    "private-ip-address": "private_ip_address",
+    "public-ip": "public_ip",
+    "network-border-group": "region",
+}
+
+
+def _by_allocation_or_ip(ctx: CallContext, params: dict, *, for_update: bool = True) -> Address:
+    qs = Address.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    if params.get("AllocationId"):
+        address = qs.filter(resource_id=params["AllocationId"]).first()
+        if address is None:
+            raise lookups.not_found(Address, params["AllocationId"])
+        return address
+    if params.get("PublicIp"):
+        address = qs.filter(public_ip=params["PublicIp"]).first()
+        if address is None:
+            # AWS answers AuthFailure for an address it cannot show you.
+            raise AwsError(
+                "AuthFailure",
+                f"The address '{params['PublicIp']}' does not belong to you.",
+            )
+        return address
+    raise AwsError("MissingParameter", "The request must contain the parameter AllocationId")
+
+
+@operation("ec2", "AllocateAddress")
+def allocate_address(ctx: CallContext, params: dict) -> dict:
+    domain = params.get("Domain", "vpc")
+    if domain not in ("vpc", "standard"):
+        raise AwsError(
+            "InvalidParameterValue", f"Value ({domain}) for parameter domain is invalid."
+        )
+    if params.get("Address") or params.get("PublicIpv4Pool") or params.get("IpamPoolId"):
+        raise AwsError("InvalidParameterValue", "Bring-your-own IP pools are not simulated.")
+    tags = describe.tags_from_specifications(params, "elastic-ip")
+    quotas.lock_account(ctx)
+    quotas.check(
+        Address.objects.visible_to(ctx).count(),
+        quotas.ELASTIC_IPS_PER_REGION,
+        "AddressLimitExceeded",
+        "The maximum number of addresses has been reached.",
+    )
+    address = Address(
+        account=ctx.account,
+        region=ctx.region,
+        public_ip=network.public_ip_from_pool(),
+        domain="vpc",  # EC2-Classic is retired: every address is a VPC address
+        tags=tags,
+    )
+    address.save()
+    ctx.touch(address)
+    return {
+        "AllocationId": address.resource_id,
+        "PublicIp": address.public_ip,
+        "Domain": address.domain,
+        "PublicIpv4Pool": "amazon",
+        "NetworkBorderGroup": ctx.region,
+    }
+
+
+def _instance_interface(ctx: CallContext, instance_id: str) -> NetworkInterface:
+    """The primary interface of an EC2 instance. The EC2 service owns instances; it is
+    looked up lazily so that the VPC service works without it."""
+    try:
+        instance_model = apps.get_model("ec2", "Instance")
+    except LookupError:
+        instance_model = None
+    eni = None
+    if instance_model is not None:
+        instance = instance_model.objects.visible_to(ctx).filter(resource_id=instance_id).first()
+        if instance is None or getattr(instance, "state", "") == "terminated":
+            raise AwsError(
+                "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
+            )
+        eni = getattr(instance, "primary_network_interface", None)
+    if eni is None:
+        eni = (
+            NetworkInterface.objects.visible_to(ctx)
+            .filter(instance_id=instance_id, device_index=0)
+            .first()
+        )
+    if eni is None:
+        raise AwsError(
+            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
+        )
+    return eni
+
+
+def _disassociate(address: Address) -> None:
+    eni = address.network_interface
+    address.network_interface = None
+    address.association_id = None
+    address.private_ip_address = None
+    address.save(update_fields=["network_interface", "association_id", "private_ip_address"])
+    if eni is not None:
+        # An interface that was launched with a public IP gets a new one back.
+        eni.public_ip = network.public_ip_from_pool() if eni.wants_public_ip else None
+        eni.save(update_fields=["public_ip"])
+
+
+@operation("ec2", "AssociateAddress")
+def associate_address(ctx: CallContext, params: dict) -> dict:
+    address = _by_allocation_or_ip(ctx, params)
+    if params.get("InstanceId") and params.get("NetworkInterfaceId"):
+        raise AwsError(
+            "InvalidParameterCombination",
+            "Only one of instanceId or networkInterfaceId may be specified",
+        )
+    if params.get("InstanceId"):
+        eni = _instance_interface(ctx, params["InstanceId"])
+    elif params.get("NetworkInterfaceId"):
+        eni = lookups.get(ctx, NetworkInterface, params["NetworkInterfaceId"])
+    else:
+        raise AwsError(
+            "MissingParameter", "Either instance ID or network interface ID must be specified"
+        )
+    eni = NetworkInterface.objects.select_for_update().get(pk=eni.pk)
+    private_ip = params.get("PrivateIpAddress") or eni.private_ip_address
+    if private_ip != eni.private_ip_address:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"The private IP address {private_ip} is not assigned to {eni.resource_id}",
+        )
+    if eni.requester_managed:
+        raise AwsError(
+            "AuthFailure", "You do not have permission to access the specified resource."
+        )
+    if not InternetGateway.objects.filter(vpc_id=eni.vpc_id).exists():
+        # VPC-06: a public address needs the VPC's internet gateway.
+        raise AwsError(
+            "Gateway.NotAttached",
+            f"Network {eni.vpc.resource_id} is not attached to any internet gateway",
+        )
+    if address.network_interface_id == eni.pk:
+        return {"AssociationId": address.association_id}
+    if address.network_interface_id:
+        if not params.get("AllowReassociation"):
+            raise AwsError(
+                "Resource.AlreadyAssociated",
+                f"resource {address.resource_id} is already associated with associate-id "
+                f"{address.association_id}",
+            )
+        _disassociate(address)
+    current = Address.objects.select_for_update().filter(network_interface=eni).first()
+    if current is not None:
+        _disassociate(current)
+        eni.refresh_from_db()
+    address.network_interface = eni
+    address.association_id = ids.resource_id("eipassoc")
+    address.private_ip_address = eni.private_ip_address
+    address.save(update_fields=["network_interface", "association_id", "private_ip_address"])
+    # The Elastic IP replaces the interface's auto-assigned public IP.
+    eni.public_ip = address.public_ip
+    eni.save(update_fields=["public_ip"])
+    ctx.touch(address)
+    return {"AssociationId": address.association_id}
+
+
+@operation("ec2", "DisassociateAddress")
+def disassociate_address(ctx: CallContext, params: dict) -> dict:
+    if params.get("AssociationId"):
+        address = (
+            Address.objects.visible_to(ctx)
+            .select_for_update()
+            .filter(association_id=params["AssociationId"])
+            .first()
+        )
+        if address is None:
+            raise AwsError(
+                "InvalidAssociationID.NotFound",
+                f"The association ID '{params['AssociationId']}' does not exist",
+            )
+    else:
+        address = _by_allocation_or_ip(ctx, params)
+        if not address.network_interface_id:
+            return {}
+    if address.network_interface and address.network_interface.requester_managed:
+        raise AwsError(
+            "AuthFailure", "You do not have permission to access the specified resource."
+        )
+    _disassociate(address)
+    ctx.touch(address)
+    return {}
+
+
+@operation("ec2", "ReleaseAddress")
+def release_address(ctx: CallContext, params: dict) -> dict:
+    address = _by_allocation_or_ip(ctx, params)
+    in_use = (
+        address.network_interface_id or address.nat_gateways.exclude(state__in=["deleted"]).exists()
+    )
+    if in_use:
+        raise AwsError("InvalidIPAddress.InUse", f"Address {address.resource_id} is in use.")
+    ctx.touch(address)
+    address.delete()
+    return {}
+
+
+@operation("ec2", "DescribeAddresses")
+def describe_addresses(ctx: CallContext, params: dict) -> dict:
+    qs = lookups.only_ids(
+        Address.objects.visible_to(ctx), Address, params.get("AllocationIds")
+    ).select_related("network_interface", "network_interface__subnet")
+    ips = params.get("PublicIps")
+    if ips:
+        qs = qs.filter(public_ip__in=ips)
+        found = set(qs.values_list("public_ip", flat=True))
+        for ip in ips:
+            if ip not in found:
+                raise AwsError("InvalidAddress.NotFound", f"Address '{ip}' not found.")
+    return lookups.page(qs, params, FILTERS, "Addresses", Address.describe, paged=False)

@@ -1,0 +1,123 @@
+"""DescribeAvailabilityZones, DescribeRegions and DescribeAccountAttributes: the static
+facts of the simulated cloud (GLB-01, GLB-02)."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from services.core import regions
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.core.operations import operation
+from services.vpc import network, quotas
+
+
+def _matches(item: dict[str, str], filters: list[dict] | None, names: dict[str, str]) -> bool:
+    """EC2 filter semantics for static data: values ORed (with * and ? wildcards),
+    filters ANDed."""
+    for f in filters or []:
+        key = names.get(f.get("Name", ""))
+        if key is None:
+            raise AwsError("InvalidParameterValue", f"The filter '{f.get('Name')}' is invalid")
+        if not any(fnmatch.fnmatchcase(item[key], str(v)) for v in f.get("Values", [])):
+            return False
+    return True
+
+
+def _zone_shape(region: regions.Region, zone: regions.AvailabilityZone) -> dict:
+    return {
+        "ZoneName": zone.name,
+        "ZoneId": zone.zone_id,
+        "RegionName": region.code,
+        "State": "available",
+        "OptInStatus": "opt-in-not-required",
+        "Messages": [],
+        "GroupName": region.code,
+        "NetworkBorderGroup": region.code,
+        "ZoneType": "availability-zone",
+        "GroupLongName": region.name,
+    }
+
+
+_ZONE_FILTERS = {
+    "zone-name": "ZoneName",
+    "zone-id": "ZoneId",
+    "region-name": "RegionName",
+    "state": "State",
+    "opt-in-status": "OptInStatus",
+    "group-name": "GroupName",
+    "network-border-group": "NetworkBorderGroup",
+    "zone-type": "ZoneType",
+}
+
+
+@operation("ec2", "DescribeAvailabilityZones")
+def describe_availability_zones(ctx: CallContext, params: dict) -> dict:
+    region = regions.REGIONS[ctx.region]
+    zones = [_zone_shape(region, z) for z in region.zones]
+    for key, param in (("ZoneName", "ZoneNames"), ("ZoneId", "ZoneIds")):
+        wanted = params.get(param)
+        if wanted:
+            known = {z[key] for z in zones}
+            for value in wanted:
+                if value not in known:
+                    raise AwsError(
+                        "InvalidParameterValue",
+                        f"The {'zone' if key == 'ZoneName' else 'zone ID'} '{value}' does not "
+                        "exist",
+                    )
+            zones = [z for z in zones if z[key] in wanted]
+    zones = [z for z in zones if _matches(z, params.get("Filters"), _ZONE_FILTERS)]
+    return {"AvailabilityZones": zones}
+
+
+@operation("ec2", "DescribeRegions")
+def describe_regions(ctx: CallContext, params: dict) -> dict:
+    found = [
+        {
+            "RegionName": r.code,
+            "Endpoint": f"ec2.{r.code}.amazonaws.com",
+            "OptInStatus": "opt-in-not-required",
+        }
+        for r in regions.REGIONS.values()
+    ]
+    wanted = params.get("RegionNames")
+    if wanted:
+        for name in wanted:
+            if not regions.is_region(name):
+                raise AwsError("InvalidParameterValue", f"Invalid region: {name}")
+        found = [r for r in found if r["RegionName"] in wanted]
+    names = {"region-name": "RegionName", "endpoint": "Endpoint", "opt-in-status": "OptInStatus"}
+    return {"Regions": [r for r in found if _matches(r, params.get("Filters"), names)]}
+
+
+# EC2's default On-Demand instance limit of a new account, as vCPUs AWS now counts;
+# DescribeAccountAttributes still reports the old instance count.
+MAX_INSTANCES = 20
+
+
+@operation("ec2", "DescribeAccountAttributes")
+def describe_account_attributes(ctx: CallContext, params: dict) -> dict:
+    vpc = network.default_vpc(ctx)
+    values = {
+        "supported-platforms": ["VPC"],
+        "default-vpc": [vpc.resource_id if vpc else "none"],
+        "max-instances": [str(MAX_INSTANCES)],
+        "vpc-max-security-groups-per-interface": [str(quotas.SECURITY_GROUPS_PER_INTERFACE)],
+        "max-elastic-ips": [str(quotas.ELASTIC_IPS_PER_REGION)],
+        "vpc-max-elastic-ips": [str(quotas.ELASTIC_IPS_PER_REGION)],
+    }
+    wanted = params.get("AttributeNames") or list(values)
+    attributes = []
+    for name in wanted:
+        if name not in values:
+            raise AwsError(
+                "InvalidParameterValue", f"Value ({name}) for parameter attributeName is invalid."
+            )
+        attributes.append(
+            {
+                "AttributeName": name,
+                "AttributeValues": [{"AttributeValue": v} for v in values[name]],
+            }
+        )
+    return {"AccountAttributes": attributes}
