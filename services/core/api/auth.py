@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from rest_framework import authentication, exceptions, permissions
@@ -27,17 +28,24 @@ class SandboxUser:
 
 
 class AccessKeyAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <access key id>:<secret access key>`."""
+    """`Authorization: Token <access key id>:<secret access key>`, the key pair the
+    account page and IAM hand out (the same keys sign AWS CLI requests)."""
 
     keyword = "Token"
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode(errors="replace")
-        if not header.startswith(self.keyword + " "):
-            return None
-        key_id, _, secret = header[len(self.keyword) + 1 :].strip().partition(":")
+        keyword, _, credentials = header.strip().partition(" ")
+        if keyword.lower() != self.keyword.lower():
+            return None  # not ours: an AWS signature, Basic, or nothing
+        key_id, _, secret = credentials.strip().partition(":")
         key = AccessKey.objects.select_related("account").filter(access_key_id=key_id).first()
-        if key is None or key.status != "Active" or key.secret_access_key != secret:
+        # compare_digest: the time taken must not tell how much of a secret was right.
+        if (
+            key is None
+            or key.status != "Active"
+            or not hmac.compare_digest(key.secret_access_key.encode(), secret.encode())
+        ):
             raise exceptions.AuthenticationFailed(
                 "The security token included in the request is invalid."
             )
