@@ -36,9 +36,7 @@ def api(ctx) -> Caller:
 
 @pytest.fixture
 def other_api(other_account) -> Caller:
-    return Caller(
-        CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws")
-    )
+    return Caller(CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws"))
 
 
 @pytest.fixture

@@ -34,9 +34,9 @@ def test_vpc05_default_vpc_has_attached_gateway_and_internet_route(api):
         Filters=[{"Name": "attachment.vpc-id", "Values": [vpc["VpcId"]]}]
     )["InternetGateways"]
     assert igw["Attachments"] == [{"State": "available", "VpcId": vpc["VpcId"]}]
-    (table,) = api.DescribeRouteTables(
-        Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}]
-    )["RouteTables"]
+    (table,) = api.DescribeRouteTables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])[
+        "RouteTables"
+    ]
     assert table["Associations"][0]["Main"] is True
     routes = {r["DestinationCidrBlock"]: r for r in table["Routes"]}
     assert routes["172.31.0.0/16"]["GatewayId"] == "local"
