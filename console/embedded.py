@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -37,6 +38,22 @@ def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return home.postgres_socket_dir(home_path)
+
+
+def start_postgres_in_own_session(home_path: Path, database: str = "stratolab") -> None:
+    """`start_postgres` in a process of its own session, for `stratolab up`: a Ctrl-C
+    in the terminal then cannot reach initdb halfway through creating the data folder,
+    which would leave a home that never starts again."""
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from console.embedded import start_postgres;"
+         " start_postgres(Path(sys.argv[1]), sys.argv[2])",
+         str(home_path), database],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True,
+    )  # fmt: skip
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        raise RuntimeError(lines[-1] if lines else f"exit status {result.returncode}")
 
 
 def postgres_running(home_path: Path) -> bool:

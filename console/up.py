@@ -18,6 +18,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +31,9 @@ DEMO_ALIAS = "demo"
 READY_LINE = "Press Ctrl-C to stop."
 
 
-class Stop(Exception):
-    """Raised by the SIGINT/SIGTERM handler to unwind into the shutdown."""
+class Stop(BaseException):
+    """Raised by the SIGINT/SIGTERM handler to unwind into the shutdown. A BaseException,
+    like KeyboardInterrupt, so that no `except Exception` on the way swallows it."""
 
 
 class UpError(Exception):
@@ -106,9 +109,11 @@ class Supervisor:
             # Ours to stop even if it is already running: then it was left behind by a
             # run that was killed, and this run adopts it.
             self.started_postgres = True
+            database = os.environ.get("STRATOLAB_DB_NAME", "stratolab")
             try:
-                embedded.start_postgres(self.home, os.environ.get("STRATOLAB_DB_NAME", "stratolab"))
-            except Exception as err:
+                with _signals_deferred():
+                    embedded.start_postgres_in_own_session(self.home, database)
+            except RuntimeError as err:
                 raise UpError(
                     f"PostgreSQL did not start ({err}); see {embedded.postgres_log(self.home)}"
                 ) from err
@@ -292,6 +297,23 @@ def print_banner(url: str, home_path: Path, demo: dict[str, str]) -> None:
 
 def _raise_stop(signum: int, frame: object) -> None:
     raise Stop(signum)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C or SIGTERM until the block is done, then stop."""
+    received: list[int] = []
+    previous = {
+        s: signal.signal(s, lambda signum, frame: received.append(signum))
+        for s in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if received:
+        raise Stop(received[0])
 
 
 def _claim_home(state: Path) -> None:
