@@ -9,7 +9,7 @@ class CloudTrailConfig(AppConfig):
     def ready(self) -> None:
         from services.cloudtrail import operations  # noqa: F401  (registers them)
         from services.core import registry
-        from services.core.registry import Service
+        from services.core.registry import NavLink, Service
 
         registry.register_service(
             Service(
@@ -18,5 +18,6 @@ class CloudTrailConfig(AppConfig):
                 "Track user activity and API usage",
                 "Management & Governance",
                 home_url_name="cloudtrail:events",
+                nav_links=(NavLink("Event history", "cloudtrail:events"),),
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.db.models import Q, QuerySet
 
@@ -11,9 +12,17 @@ from services.core.errors import AwsError
 from services.core.models import Event
 from services.core.operations import operation
 
+
+def _event_id(value: str) -> Q:
+    try:
+        return Q(event_id=uuid.UUID(value))
+    except ValueError:
+        return Q(pk__in=[])  # not an event id: no event has it
+
+
 # LookupAttributes keys and how each reads the event table.
 ATTRIBUTES = {
-    "EventId": lambda v: Q(event_id=v),
+    "EventId": _event_id,
     "EventName": lambda v: Q(event_name=v),
     "ReadOnly": lambda v: Q(read_only=v.lower() == "true"),
     "Username": lambda v: (

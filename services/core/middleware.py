@@ -1,4 +1,8 @@
-"""Request ids on every response, and the console session (who is signed in)."""
+"""Request ids on every response, and the console session (who is signed in).
+
+`ConsoleSessionMiddleware` also guards every console route under `/<region>/` (a
+session, a known region: see `services.core.views.base.enter_console`) and turns any
+other HTML 404 into a page inside the console frame."""
 
 from __future__ import annotations
 
@@ -13,6 +17,10 @@ from services.core.models import Account
 SESSION_ACCOUNT = "stratolab_account"
 SESSION_PRINCIPAL = "stratolab_principal"  # {"kind": "Root"|"IAMUser", "name": ...}
 SESSION_REGION = "stratolab_region"
+# Every route under it is a console page of a region (see services/core/views/urls.py).
+REGION_ROUTE = "<region:region>/"
+# Paths that are not console pages, whose 404s stay as they are.
+_NOT_CONSOLE = ("/api/", "/static/")
 
 
 class RequestIdMiddleware:
@@ -48,4 +56,34 @@ class ConsoleSessionMiddleware:
                 )
             else:
                 request.session.flush()
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and not getattr(response, "console_rendered", False)
+            and not request.path.startswith(_NOT_CONSOLE)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return self._not_found(request)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or not match.route.startswith(REGION_ROUTE):
+            return None
+        from services.core.views.base import enter_console, url_service
+
+        return enter_console(request, kwargs.get("region"), url_service(request))
+
+    def _not_found(self, request: HttpRequest) -> HttpResponse:
+        from services.core.views.base import render_not_found, signin_redirect
+
+        if request.account is None:
+            return signin_redirect(request)
+        return render_not_found(
+            request,
+            "Page not found",
+            f"The page {request.path} doesn't exist. Check the address, or go back to "
+            "the console home.",
+        )

@@ -10,6 +10,17 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A left-navigation link a service declares beside its resource types (Dashboard,
+    Event history). `url_name` is reversed with the `region` kwarg; `section` puts it in
+    a group of the navigation ("" for the top, above all groups)."""
+
+    label: str
+    url_name: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     """A simulated AWS service as the console's services menu lists it."""
 
@@ -19,6 +30,10 @@ class Service:
     category: str  # Compute, Storage, Networking & Content Delivery, ...
     regional: bool = True
     home_url_name: str = ""  # the named URL of its dashboard, if it has one
+    nav_links: tuple[NavLink, ...] = ()  # extra left-navigation links
+    # The order of the left navigation's groups; groups not named here follow in the
+    # order their resource types were registered.
+    nav_sections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,9 @@ class Action:
     destructive: bool = False
     enabled: Callable[[Any], bool] = lambda obj: True
     menu: str = "Actions"  # which button menu it sits in (Actions, Instance state)
+    # True: `params` takes all selected rows in one call (TerminateInstances takes many
+    # ids); False: the console calls the operation once per selected row.
+    batch: bool = False
 
 
 @dataclass(frozen=True)

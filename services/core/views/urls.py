@@ -1,3 +1,124 @@
-"""Console routes."""
+"""Console routes, built from the registry when the URLconf is first imported (the apps
+are ready by then, so every service and resource type is registered).
 
-urlpatterns: list = []
+The URL scheme, which every service's pages follow:
+
+- ``/signin`` (GET, POST): root user sign-in. ``/signout`` (POST). ``/``: to the console
+  home when signed in, else to the sign-in page.
+- ``/home/``: the console home (recently visited services, all services).
+  ``/search/?q=``: the global search. ``/region/<code>/?next=``: the region selector of
+  pages without a region in their path.
+- ``/<region>/<service>/...``: every service page. The region segment must be a known
+  region (``services.core.regions``), else a console-styled 404; visiting such a page
+  makes it the session's current region (``SESSION_REGION``). The region selector
+  swaps this segment to show the same page in another region.
+
+  - ``services/<code>/urls.py``, when a registered service has one, is included at
+    ``<region>/<code>/`` with its ``app_name`` (= code) as namespace; its views get the
+    ``region`` kwarg (``reverse("cloudtrail:events", kwargs={"region": ...})``).
+  - Then the generic pages of each registered ResourceType (namespace ``console``; the
+    URL kwargs are ``region``, ``service``, ``slug``):
+
+    - ``<region>/<service>/<slug>/``                    ``console:resource-list``
+    - ``<region>/<service>/<slug>/create/``             ``console:resource-create``
+    - ``<region>/<service>/<slug>/actions/<operation>/`` ``console:resource-action``
+      (GET: the confirm modal; POST: run the action on the selected ``ids``)
+    - ``<region>/<service>/<slug>/<resource_id>/``      ``console:resource-detail``
+  - ``<region>/<service>/``: ``console:service-home``, redirecting to the service's
+    ``home_url_name`` if it resolves, else to its first resource table.
+
+Every console page needs a session: without one it redirects to ``/signin?next=...``.
+Any other HTML 404 is rendered inside the console frame (``ConsoleSessionMiddleware``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from django.urls import URLPattern, URLResolver, include, path, register_converter
+
+from services.core import registry
+from services.core.middleware import REGION_ROUTE
+from services.core.views import resources, shell
+
+
+class RegionConverter:
+    """Any region-looking segment: the view answers an unknown one with a console 404
+    rather than letting the route fall through to a bare one."""
+
+    regex = "[a-z]{2}(?:-[a-z]+)+-[0-9]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(RegionConverter, "region")  # the name REGION_ROUTE uses
+
+
+def _has_urls(code: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"services.{code}.urls") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def service_patterns() -> list[URLResolver]:
+    """Each registered service's own pages, at `<region>/<code>/`."""
+    return [
+        path(f"{REGION_ROUTE}{svc.code}/", include(f"services.{svc.code}.urls"))
+        for svc in registry.services()
+        if _has_urls(svc.code)
+    ]
+
+
+def generic_patterns() -> list[URLPattern]:
+    """The list, create, action and details pages of every registered resource type,
+    and each service's home redirect."""
+    patterns = []
+    for rt in registry.resource_types():
+        base = f"{REGION_ROUTE}{rt.service}/{rt.slug}/"
+        kwargs = {"service": rt.service, "slug": rt.slug}
+        patterns += [
+            path(base, resources.resource_list, kwargs, name="resource-list"),
+            path(base + "create/", resources.resource_create, kwargs, name="resource-create"),
+            path(
+                base + "actions/<str:operation>/",
+                resources.resource_action,
+                kwargs,
+                name="resource-action",
+            ),
+            path(
+                base + "<str:resource_id>/",
+                resources.resource_detail,
+                kwargs,
+                name="resource-detail",
+            ),  # fmt: skip
+        ]
+    for svc in registry.services():
+        patterns.append(
+            path(
+                f"{REGION_ROUTE}{svc.code}/",
+                resources.service_home,
+                {"service": svc.code},
+                name="service-home",
+            )
+        )
+    return patterns
+
+
+shell_patterns = [
+    path("", shell.root, name="root"),
+    path("signin", shell.signin, name="signin"),
+    path("signout", shell.signout, name="signout"),
+    path("home/", shell.home, name="home"),
+    path("search/", shell.search, name="search"),
+    path("region/<str:code>/", shell.switch_region, name="region-switch"),
+]
+
+urlpatterns = [
+    *service_patterns(),
+    path("", include((shell_patterns + generic_patterns(), "console"))),
+]

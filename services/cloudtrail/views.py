@@ -1,0 +1,169 @@
+"""CloudTrail's Event history: the audit log of the account in one region, with
+LookupEvents' lookup attributes and time range, and each event's JSON record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from services.cloudtrail.operations import events_for
+from services.core.errors import AwsError
+from services.core.models import Event
+from services.core.views.base import (
+    breadcrumbs,
+    console_ctx,
+    console_view,
+    render_console,
+    render_not_found,
+)
+
+PAGE_SIZE = 50  # what LookupEvents returns at most per page
+
+# The lookup attributes the console offers, in its order (LookupAttributes keys).
+LOOKUP_ATTRIBUTES = (
+    ("ReadOnly", "Read-only"),
+    ("EventName", "Event name"),
+    ("Username", "User name"),
+    ("ResourceType", "Resource type"),
+    ("ResourceName", "Resource name"),
+    ("EventSource", "Event source"),
+    ("AccessKeyId", "AWS access key"),
+    ("EventId", "Event ID"),
+)
+TIME_RANGES = (
+    ("", "Any time"),
+    ("30m", "Last 30 minutes"),
+    ("1h", "Last hour"),
+    ("3h", "Last 3 hours"),
+    ("12h", "Last 12 hours"),
+    ("1d", "Last day"),
+    ("7d", "Last 7 days"),
+    ("custom", "Custom range"),
+)
+_RANGE_DELTAS = {
+    "30m": dt.timedelta(minutes=30),
+    "1h": dt.timedelta(hours=1),
+    "3h": dt.timedelta(hours=3),
+    "12h": dt.timedelta(hours=12),
+    "1d": dt.timedelta(days=1),
+    "7d": dt.timedelta(days=7),
+}
+
+
+def _parse_time(text: str, label: str) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise AwsError("InvalidTimeRangeException", f"{label} is not a valid time.") from exc
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def lookup_params(query: dict) -> dict:
+    """LookupEvents parameters from the page's filter form."""
+    params: dict = {}
+    attribute, value = query.get("attribute", "EventName"), query.get("value", "").strip()
+    if value:
+        params["LookupAttributes"] = [{"AttributeKey": attribute, "AttributeValue": value}]
+    window = query.get("range", "")
+    if window in _RANGE_DELTAS:
+        params["StartTime"] = timezone.now() - _RANGE_DELTAS[window]
+    elif window == "custom":
+        start = _parse_time(query.get("start", ""), "Start time")
+        end = _parse_time(query.get("end", ""), "End time")
+        if start:
+            params["StartTime"] = start
+        if end:
+            params["EndTime"] = end
+    return params
+
+
+def _resource_cells(event: Event) -> tuple[str, str]:
+    types = ", ".join(dict.fromkeys(r.get("ResourceType", "") for r in event.resources if r))
+    names = ", ".join(r.get("ResourceName", "") for r in event.resources if r)
+    return types, names
+
+
+@console_view
+def event_history(request: HttpRequest, region: str) -> HttpResponse:
+    query = request.GET
+    try:
+        events = events_for(console_ctx(request, region), lookup_params(query))
+        count = events.count()
+    except AwsError as error:
+        messages.error(request, f"{error.code}: {error.message}")
+        events, count = Event.objects.none(), 0
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = query.get("page", "1")
+    page = min(max(int(page), 1), pages) if page.isdigit() else 1
+    rows = []
+    for event in events[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
+        resource_type, resource_name = _resource_cells(event)
+        rows.append(
+            {
+                "event": event,
+                "user": event.user_name or ("root" if event.principal_type == "Root" else ""),
+                "resource_type": resource_type,
+                "resource_name": resource_name,
+                "url": reverse(
+                    "cloudtrail:event-detail",
+                    kwargs={"region": region, "event_id": event.event_id},
+                ),
+            }
+        )
+    kept = {k: v for k, v in query.items() if k != "page" and v}
+
+    def page_url(n: int) -> str:
+        return "?" + urlencode({**kept, "page": n})
+
+    context = {
+        "rows": rows,
+        "count": count,
+        "page": page,
+        "pages": pages,
+        "prev_url": page_url(page - 1) if page > 1 else "",
+        "next_url": page_url(page + 1) if page < pages else "",
+        "attributes": LOOKUP_ATTRIBUTES,
+        "ranges": TIME_RANGES,
+        "attribute": query.get("attribute", "EventName"),
+        "value": query.get("value", ""),
+        "range": query.get("range", ""),
+        "start": query.get("start", ""),
+        "end": query.get("end", ""),
+        "filtered": bool(kept),
+        "breadcrumbs": breadcrumbs(request, "Event history"),
+    }
+    return render_console(request, "cloudtrail/events.html", context)
+
+
+@console_view
+def event_detail(request: HttpRequest, region: str, event_id: uuid.UUID) -> HttpResponse:
+    event = Event.objects.filter(
+        account_id=request.account.id, region=region, event_id=event_id
+    ).first()
+    if event is None:
+        return render_not_found(
+            request,
+            "Event not found",
+            f"No event with ID {event_id} is in the event history of {region}.",
+        )
+    resource_type, resource_name = _resource_cells(event)
+    context = {
+        "event": event,
+        "user": event.user_name or ("root" if event.principal_type == "Root" else ""),
+        "record": event.cloudtrail_record(),
+        "events_url": reverse("cloudtrail:events", kwargs={"region": region}),
+        "breadcrumbs": breadcrumbs(
+            request,
+            ("Event history", reverse("cloudtrail:events", kwargs={"region": region})),
+            event.event_name,
+        ),
+    }
+    return render_console(request, "cloudtrail/event_detail.html", context)

@@ -1,0 +1,254 @@
+"""The generic console pages of every registered resource type: list, create, details
+and actions. They read rows through `visible_to` and change them only through
+operations (`base.call`)."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from services.core import registry
+from services.core.context import CallContext
+from services.core.regions import REGIONS
+from services.core.registry import Action, ResourceType
+from services.core.views.base import (
+    Crumb,
+    breadcrumbs,
+    call,
+    console_ctx,
+    console_view,
+    render_console,
+    render_not_found,
+)
+from services.core.views.tables import build_table, is_transitional, key_values, resource_url
+
+DETAIL_TABS = (("details", "Details"), ("tags", "Tags"))
+
+
+def _resource_type(service: str, slug: str) -> ResourceType:
+    rt = registry.resource_type(service, slug)
+    if rt is None:
+        raise Http404(f"No resource type {service}.{slug}")
+    return rt
+
+
+def _list_crumb(rt: ResourceType, region: str) -> Crumb:
+    return Crumb(rt.label_plural, resource_url("resource-list", region, rt))
+
+
+@console_view
+def service_home(request: HttpRequest, region: str, service: str) -> HttpResponse:
+    """`/<region>/<service>/`: the service's own home page, else its first table."""
+    svc = registry.service(service)
+    if svc is None:
+        raise Http404(service)
+    if svc.home_url_name:
+        try:
+            return HttpResponseRedirect(reverse(svc.home_url_name, kwargs={"region": region}))
+        except NoReverseMatch:
+            pass  # its home page is not built yet: fall back to its first table
+    types = registry.resource_types(service)
+    if types:
+        return HttpResponseRedirect(resource_url("resource-list", region, types[0]))
+    return render_console(
+        request, "console/service_empty.html", {"service": svc, "breadcrumbs": [Crumb(svc.name)]}
+    )
+
+
+@console_view
+def resource_list(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
+    rt = _resource_type(service, slug)
+    queryset = rt.model.objects.visible_to(console_ctx(request, region))
+    table = build_table(request, rt, queryset, region=region)
+    context = {"table": table, "breadcrumbs": breadcrumbs(request, rt.label_plural)}
+    if request.htmx and request.htmx.target == "rt-results":
+        return render(request, "console/table_results.html", context)
+    return render_console(request, "console/list.html", context)
+
+
+def _form_kwargs(form_class: type, request: HttpRequest, region: str) -> dict[str, Any]:
+    """What a create form may ask for in its constructor: `zones` (the region's AZ
+    names), `region` or `ctx`."""
+    offered = {
+        "zones": REGIONS[region].zone_names,
+        "region": region,
+        "ctx": console_ctx(request, region),
+    }
+    params = inspect.signature(form_class.__init__).parameters
+    return {k: v for k, v in offered.items() if k in params}
+
+
+def _created_id(rt: ResourceType, ctx: CallContext, result: dict) -> str | None:
+    """The id of the resource a create call made: the first one it touched that is of
+    this type, else the first value of the result with the type's id prefix."""
+    visible = rt.model.objects.visible_to(ctx)
+    for touched in ctx.resources:
+        name = touched.get("ResourceName", "")
+        if name and visible.filter(resource_id=name).exists():
+            return name
+    prefix = getattr(rt.model, "id_prefix", "")
+
+    def walk(value: Any) -> str | None:
+        if isinstance(value, str) and prefix and value.startswith(prefix + "-"):
+            return value
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            for child in children:
+                if found := walk(child):
+                    return found
+        return None
+
+    return walk(result)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def resource_create(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
+    rt = _resource_type(service, slug)
+    if not rt.create_operation or rt.create_form is None:
+        raise Http404(f"{rt.label_plural} are not created here")
+    kwargs = _form_kwargs(rt.create_form, request, region)
+    form = rt.create_form(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        params = rt.create_params(form.cleaned_data) if rt.create_params else form.cleaned_data
+        ctx = console_ctx(request, region)
+        result = call(request, region, service, rt.create_operation, params, ctx=ctx)
+        if result is not None:
+            new_id = _created_id(rt, ctx, result)
+            if new_id:
+                messages.success(request, f"Successfully created {rt.label.lower()} {new_id}.")
+                return HttpResponseRedirect(
+                    resource_url("resource-detail", region, rt, resource_id=new_id)
+                )
+            messages.success(request, f"Successfully created {rt.label.lower()}.")
+            return HttpResponseRedirect(resource_url("resource-list", region, rt))
+    sections = getattr(form, "sections", None) or [(f"{rt.label} settings", list(form.fields))]
+    context = {
+        "rt": rt,
+        "form": form,
+        "sections": [(title, [form[name] for name in names]) for title, names in sections],
+        "list_url": resource_url("resource-list", region, rt),
+        "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), f"Create {rt.label.lower()}"),
+    }
+    return render_console(request, "console/form.html", context)
+
+
+@console_view
+def resource_detail(
+    request: HttpRequest, region: str, service: str, slug: str, resource_id: str
+) -> HttpResponse:
+    rt = _resource_type(service, slug)
+    obj = (
+        rt.model.objects.visible_to(console_ctx(request, region))
+        .filter(resource_id=resource_id)
+        .first()
+    )
+    if obj is None:
+        response = render_not_found(
+            request,
+            f"{rt.label} not found",
+            f"The {rt.label.lower()} {resource_id} doesn't exist in {region}. It may have "
+            "been deleted, or it is in another region or account.",
+        )
+        return response
+    tab = request.GET.get("tab", "details")
+    if tab not in dict(DETAIL_TABS):
+        tab = "details"
+    fields = key_values(obj, rt.detail_fields or rt.columns)
+    per_column = max(1, -(-len(fields) // 3))
+    context = {
+        "rt": rt,
+        "obj": obj,
+        "tab": tab,
+        "tabs": DETAIL_TABS,
+        "columns": [fields[i : i + per_column] for i in range(0, len(fields), per_column)],
+        "transitional": is_transitional(obj),
+        "actions": [
+            {
+                "action": a,
+                "url": resource_url("resource-action", region, rt, operation=a.operation),
+                "enabled": a.enabled(obj),
+            }
+            for a in rt.actions
+        ],
+        "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), obj.resource_id),
+    }
+    if request.htmx and request.htmx.target == "detail-panel":
+        return render(request, "console/detail_panel.html", context)
+    return render_console(request, "console/detail.html", context)
+
+
+def _back_url(request: HttpRequest, default: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return default
+
+
+def _find(rt: ResourceType, operation: str) -> Action:
+    for action in rt.actions:
+        if action.operation == operation:
+            return action
+    raise Http404(f"{rt.label_plural} have no action {operation}")
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def resource_action(
+    request: HttpRequest, region: str, service: str, slug: str, operation: str
+) -> HttpResponse:
+    """GET: the confirm modal of an action on the selected rows (`ids`); an action
+    without `confirm` is posted straight from the menu by htmx. POST: run it, once per
+    row (or once for all rows when the action is a batch); a typed confirmation must
+    match, else the modal comes back with an error and nothing runs."""
+    rt = _resource_type(service, slug)
+    action = _find(rt, operation)
+    data = request.POST if request.method == "POST" else request.GET
+    ids = [i for i in data.getlist("ids") if i]
+    list_url = resource_url("resource-list", region, rt)
+    back = _back_url(request, list_url)
+    rows = list(
+        rt.model.objects.visible_to(console_ctx(request, region))
+        .filter(resource_id__in=ids)
+        .order_by("resource_id")
+    )
+    if not rows:
+        messages.error(request, f"Select at least one {rt.label.lower()} first.")
+        return HttpResponseRedirect(back)
+
+    typed = data.get("confirmation", "").strip()
+    mistyped = bool(action.typed_confirmation) and typed != action.typed_confirmation
+    if request.method == "GET" or mistyped:
+        context = {
+            "rt": rt,
+            "action": action,
+            "rows": rows,
+            "action_url": request.path,
+            "back": back,
+            "typed_error": request.method == "POST",
+            "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), action.label),
+        }
+        if request.htmx:
+            return render(request, "console/confirm.html", context)
+        return render_console(request, "console/confirm_page.html", context)
+
+    batches = [rows] if action.batch else [[row] for row in rows]
+    done = []
+    for batch in batches:
+        if call(request, region, service, action.operation, action.params(batch)) is not None:
+            done.extend(r.resource_id for r in batch)
+    if done:
+        messages.success(request, f"{action.label}: request succeeded for {', '.join(done)}.")
+    # After a delete the details page it came from is gone: show the list.
+    target = list_url if action.destructive else back
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)

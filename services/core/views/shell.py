@@ -1,0 +1,143 @@
+"""The console shell: sign-in and sign-out, the console home, the global search and the
+region switch of pages that have no region in their address."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from services.core import registry
+from services.core.accounts import authenticate_root
+from services.core.middleware import SESSION_ACCOUNT, SESSION_PRINCIPAL, SESSION_REGION
+from services.core.regions import REGIONS
+from services.core.views.base import (
+    console_ctx,
+    console_view,
+    current_region,
+    recent_services,
+    render_console,
+    service_home_url,
+)
+from services.core.views.tables import resource_url
+
+SIGNIN_ERROR = "Your authentication information is incorrect. Please try again."
+SEARCH_LIMIT = 5  # results per resource type
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("console:home")
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "account", None) is not None:
+        return HttpResponseRedirect(reverse("console:home"))
+    return HttpResponseRedirect(reverse("console:signin"))
+
+
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    """Root user sign-in with email address and password (IAM-07). A failed attempt
+    writes nothing to the session."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    error = ""
+    email = request.POST.get("email", "").strip()
+    if request.method == "POST":
+        account = authenticate_root(email, request.POST.get("password", ""))
+        if account is None:
+            error = SIGNIN_ERROR
+        else:
+            request.session.cycle_key()  # a new session id: no fixation across sign-in
+            request.session[SESSION_ACCOUNT] = account.id
+            request.session[SESSION_PRINCIPAL] = {"kind": "Root", "name": ""}
+            return HttpResponseRedirect(_safe_next(request, next_url))
+    context = {
+        "email": email,
+        "error": error,
+        "next": next_url,
+        "account_hint": request.GET.get("account", ""),
+    }
+    return render(request, "console/signin.html", context)
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    request.session.flush()
+    return HttpResponseRedirect(reverse("console:signin"))
+
+
+@console_view
+def home(request: HttpRequest) -> HttpResponse:
+    region = current_region(request)
+    by_category: dict[str, list] = {}
+    for svc in registry.services():
+        by_category.setdefault(svc.category, []).append(
+            {"service": svc, "url": service_home_url(svc, region)}
+        )
+    recent = [{"service": s, "url": service_home_url(s, region)} for s in recent_services(request)]
+    context = {
+        "recent": recent,
+        "categories": sorted(by_category.items()),
+        "region": REGIONS[region],
+        "breadcrumbs": [],
+    }
+    return render_console(request, "console/home.html", context)
+
+
+def search_results(request: HttpRequest, text: str) -> dict:
+    """Services whose name, code or title contain `text`, and resources of the current
+    region whose id or Name tag do."""
+    region = current_region(request)
+    needle = text.lower()
+    services = [
+        {"service": s, "url": service_home_url(s, region)}
+        for s in registry.services()
+        if needle in f"{s.code} {s.name} {s.title}".lower()
+    ]
+    resources = []
+    ctx = console_ctx(request, region)
+    for rt in registry.resource_types():
+        svc = registry.service(rt.service)
+        if svc is None:
+            continue
+        rows = (
+            rt.model.objects.visible_to(ctx)
+            .filter(Q(resource_id__icontains=text) | Q(tags__Name__icontains=text))
+            .order_by("-created_at")[:SEARCH_LIMIT]
+        )
+        for obj in rows:
+            resources.append(
+                {
+                    "id": obj.resource_id,
+                    "name": obj.name,
+                    "type": f"{svc.name} {rt.label.lower()}",
+                    "url": resource_url("resource-detail", region, rt, resource_id=obj.resource_id),
+                }
+            )
+    return {"services": services, "resources": resources}
+
+
+@console_view
+def search(request: HttpRequest) -> HttpResponse:
+    """The global search of the top bar: a dropdown while typing (htmx), a page on Enter."""
+    text = request.GET.get("q", "").strip()
+    results = search_results(request, text) if text else {"services": [], "resources": []}
+    context = {"q": text, **results}
+    if request.htmx:
+        return render(request, "console/search_results.html", context)
+    return render_console(request, "console/search.html", {**context, "breadcrumbs": []})
+
+
+@console_view
+def switch_region(request: HttpRequest, code: str) -> HttpResponse:
+    """The region selector on pages without a region in their path (the home)."""
+    if code in REGIONS:
+        request.session[SESSION_REGION] = code
+    return HttpResponseRedirect(_safe_next(request, request.GET.get("next", "")))
