@@ -29,6 +29,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEMO_EMAIL = "demo@stratolab.local"
 DEMO_ALIAS = "demo"
 READY_LINE = "Press Ctrl-C to stop."
+# SIGHUP too: a closed terminal must not leave the servers running without us.
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Stop(BaseException):
@@ -77,7 +79,7 @@ class Supervisor:
         _claim_home(state)
         _check_port_free(self.port)
         os.environ.setdefault("STRATOLAB_PUBLIC_URL", self.url)
-        previous = {s: signal.signal(s, _raise_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        previous = {s: signal.signal(s, _raise_stop) for s in _STOP_SIGNALS}
         code = 0
         try:
             state.write_text(json.dumps({"pid": os.getpid(), "port": self.port, "url": self.url}))
@@ -304,8 +306,7 @@ def _signals_deferred() -> Iterator[None]:
     """Hold a Ctrl-C or SIGTERM until the block is done, then stop."""
     received: list[int] = []
     previous = {
-        s: signal.signal(s, lambda signum, frame: received.append(signum))
-        for s in (signal.SIGINT, signal.SIGTERM)
+        s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in _STOP_SIGNALS
     }
     try:
         yield
