@@ -159,6 +159,7 @@ STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
     "ec2.instance.stopping": 12,
     "ec2.instance.shutting-down": 10,
     "ec2.instance.terminated": 3600,  # terminated instances stay listed for an hour
+    "ec2.instance.initializing": 60,  # status checks after a boot
 }
 
 STRATOLAB_DEFAULT_REGION = "us-east-1"

@@ -32,6 +32,7 @@ class Family:
     current_generation: bool = True
     hibernation: bool = True
     mac: bool = False
+    disk_type: str = "ssd"  # instance store
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,25 @@ _family(
 _family(Family("t4g", clock_ghz=2.5, burstable=True, **_GRAVITON), _T3_SIZES)
 
 # --- general purpose -----------------------------------------------------------------
+# m1.small: what RunInstances launches when no instance type is given.
+_family(
+    Family(
+        "m1",
+        ("i386", "x86_64"),
+        "Intel",
+        None,
+        "xen",
+        1,
+        ena="unsupported",
+        ebs_optimized="unsupported",
+        nvme="unsupported",
+        boot_modes=("legacy-bios",),
+        current_generation=False,
+        hibernation=False,
+        disk_type="hdd",
+    ),
+    (_s("small", 1, 1.7, "Low", 2, 4, (1, 160)),),
+)
 _family(
     Family("m5", ("x86_64",), clock_ghz=3.1, **_NITRO_INTEL),
     (
@@ -335,4 +355,4 @@ _family(
 FREE_TIER = frozenset({"t2.micro", "t3.micro"})
 
 # us-east-1e (use1-az3) is an older zone: AWS offers only earlier families there.
-OLD_ZONES = {"us-east-1e": frozenset({"t2", "m5", "c5", "r5", "i3", "p3"})}
+OLD_ZONES = {"us-east-1e": frozenset({"m1", "t2", "m5", "c5", "r5", "i3", "p3"})}

@@ -138,8 +138,8 @@ class InstanceType:
             count, gb = size.disks
             info["InstanceStorageInfo"] = {
                 "TotalSizeInGB": count * gb,
-                "Disks": [{"SizeInGB": gb, "Count": count, "Type": "ssd"}],
-                "NvmeSupport": "required",
+                "Disks": [{"SizeInGB": gb, "Count": count, "Type": fam.disk_type}],
+                "NvmeSupport": "required" if fam.disk_type == "ssd" else "unsupported",
                 "EncryptionSupport": "required",
             }
         if fam.gpu and size.gpus:

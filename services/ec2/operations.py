@@ -1,3 +1,16 @@
 """EC2 operations, one module per resource family; importing this registers them all."""
 
-from services.ec2 import images, instance_types, keypairs, tags, volumes  # noqa: F401
+from services.ec2 import (  # noqa: F401
+    attachments,
+    images,
+    instance_attributes,
+    instance_images,
+    instance_status,
+    instance_types,
+    instances,
+    keypairs,
+    launch,
+    snapshots,
+    tags,
+    volumes,
+)

@@ -37,11 +37,11 @@ def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) ->
         qs = qs.select_for_update()
     volume = qs.filter(resource_id=volume_id).first()
     if volume is None:
-        raise AwsError("InvalidVolume.NotFound", f"The volume '{volume_id}' does not exist.")
+        raise Volume.not_found(volume_id)
     return volume
 
 
-def _check_size(volume_type: str, size: int) -> None:
+def check_size(volume_type: str, size: int) -> None:
     low, high = SIZE_LIMITS[volume_type]
     if size < low:
         raise AwsError(
@@ -55,7 +55,7 @@ def _check_size(volume_type: str, size: int) -> None:
         )
 
 
-def _iops(volume_type: str, size: int, iops: int | None) -> int | None:
+def default_iops(volume_type: str, size: int, iops: int | None) -> int | None:
     if volume_type in ("io1", "io2"):
         if iops is None:
             raise missing_parameter("iops")
@@ -88,13 +88,25 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
             f"Valid values are: {', '.join(SIZE_LIMITS)}",
         )
     size = params.get("Size")
-    if size is None and not params.get("SnapshotId"):
-        raise missing_parameter("size")
+    snapshot = None
+    if params.get("SnapshotId"):
+        from services.ec2.snapshots import get_snapshot
+
+        # EBS-05: a snapshot makes a volume in any AZ of its region.
+        snapshot = get_snapshot(ctx, params["SnapshotId"])
+        if snapshot.state != "completed":
+            raise AwsError("IncorrectState", f"Snapshot is in invalid state - {snapshot.state}")
+        if size is None:
+            size = snapshot.volume_size
+        elif size < snapshot.volume_size:
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Volume of size {size}GiB is smaller than snapshot "
+                f"'{snapshot.resource_id}', expect size >= {snapshot.volume_size}GiB",
+            )
     if size is None:
-        raise AwsError(
-            "InvalidSnapshot.NotFound", f"The snapshot '{params['SnapshotId']}' does not exist."
-        )
-    _check_size(volume_type, size)
+        raise missing_parameter("size")
+    check_size(volume_type, size)
     throughput = params.get("Throughput")
     if throughput is not None and volume_type != "gp3":
         raise AwsError(
@@ -107,9 +119,11 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
         availability_zone=zone_name,
         size=size,
         volume_type=volume_type,
-        iops=_iops(volume_type, size, params.get("Iops")),
+        iops=default_iops(volume_type, size, params.get("Iops")),
         throughput=(throughput or 125) if volume_type == "gp3" else None,
-        encrypted=bool(params.get("Encrypted")),
+        # EBS-06: a volume from an encrypted snapshot is encrypted.
+        encrypted=bool(params.get("Encrypted")) or bool(snapshot and snapshot.encrypted),
+        snapshot_id=snapshot.resource_id if snapshot else "",
         multi_attach_enabled=bool(params.get("MultiAttachEnabled")),
         tags=describe.tags_from_specifications(params, "volume"),
     )

@@ -25,7 +25,7 @@ _TYPES = {
 _REAL_VALUES = {("PlatformValues", "windows")}
 
 
-def check_shape(value: object, shape, path: str = "") -> None:  # noqa: ANN001
+def check_shape(value: object, shape, path: str = "") -> None:
     """Assert `value` fits botocore `shape`: no unknown members, right types."""
     kind = shape.type_name
     if kind == "structure":
@@ -72,6 +72,4 @@ def ec2(ctx) -> Caller:
 
 @pytest.fixture
 def other_ec2(other_account) -> Caller:
-    return Caller(
-        CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws")
-    )
+    return Caller(CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws"))

@@ -49,7 +49,9 @@ def test_specifications(ec2, name, vcpus, mib, arch):
 
 
 def test_free_tier_and_gpus(ec2):
-    free = ec2("DescribeInstanceTypes", Filters=[{"Name": "free-tier-eligible", "Values": ["true"]}])
+    free = ec2(
+        "DescribeInstanceTypes", Filters=[{"Name": "free-tier-eligible", "Values": ["true"]}]
+    )
     assert sorted(t["InstanceType"] for t in free["InstanceTypes"]) == ["t2.micro", "t3.micro"]
     (g4,) = ec2("DescribeInstanceTypes", InstanceTypes=["g4dn.12xlarge"])["InstanceTypes"]
     assert g4["GpuInfo"]["Gpus"][0]["Count"] == 4

@@ -60,7 +60,9 @@ class Volume(LifecycleResource):
             "Encrypted": self.encrypted,
             "SnapshotId": self.snapshot_id,
             "MultiAttachEnabled": self.multi_attach_enabled,
-            "Attachments": [],
+            "Attachments": [
+                a.describe() for a in self.attachments.select_related("instance").order_by("pk")
+            ],
         }
         if self.iops is not None:
             data["Iops"] = self.iops
@@ -69,3 +71,47 @@ class Volume(LifecycleResource):
         if self.tags:
             data["Tags"] = self.tag_list()
         return data
+
+
+class VolumeAttachment(LifecycleResource):
+    """A volume attached to an instance at a device name: attaching -> attached,
+    detaching -> detached (and the row goes). Only io1/io2 Multi-Attach volumes have
+    more than one (EBS-02)."""
+
+    id_prefix = "vola"
+    arn_format = ""  # not an AWS resource of its own: no id, no tags
+    lifecycle = Lifecycle("ec2.attachment", {"attaching": "attached", "detaching": "detached"})
+    transitional_states = frozenset({"attaching", "detaching"})
+
+    volume = models.ForeignKey(Volume, on_delete=models.CASCADE, related_name="attachments")
+    instance = models.ForeignKey(
+        "ec2.Instance", on_delete=models.CASCADE, related_name="volume_attachments"
+    )
+    device = models.CharField(max_length=32)
+    delete_on_termination = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instance", "device"], name="attachment_device_unique"),
+            models.UniqueConstraint(fields=["volume", "instance"], name="attachment_once_per_pair"),
+        ]
+
+    def on_enter(self, state: str) -> None:
+        if state != "detached":
+            return
+        volume_id = self.volume_id
+        self.delete()
+        # The volume is free again when its last attachment has gone.
+        if not VolumeAttachment.objects.filter(volume_id=volume_id).exists():
+            Volume.objects.filter(pk=volume_id, state="in-use").update(state="available")
+
+    def describe(self) -> dict:
+        """The EC2 `VolumeAttachment` shape."""
+        return {
+            "AttachTime": self.created_at,
+            "Device": self.device,
+            "InstanceId": self.instance.resource_id,
+            "State": self.state,
+            "VolumeId": self.volume.resource_id,
+            "DeleteOnTermination": self.delete_on_termination,
+        }

@@ -1,0 +1,335 @@
+"""Instances after launch: DescribeInstances and the state changes (StartInstances,
+StopInstances, RebootInstances, TerminateInstances). RunInstances is in launch.py."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from services.core import describe
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.core.operations import operation
+from services.ec2 import instance_types, quotas
+from services.ec2.models import Instance
+from services.ec2.models.instances import GONE, STATE_CODES, state_of, user_initiated_reason
+from services.vpc import network
+
+_ID = re.compile(r"^i-[0-9a-f]{8}([0-9a-f]{9})?$")
+
+USER_SHUTDOWN = (
+    "Client.UserInitiatedShutdown",
+    "Client.UserInitiatedShutdown: User initiated shutdown",
+)
+
+
+def _q(lookup: str) -> Callable[[list[str]], Q]:
+    def build(values: list[str]) -> Q:
+        return Q(**{f"{lookup}__in": values})
+
+    return build
+
+
+def _boolean(lookup: str) -> Callable[[list[str]], Q]:
+    def build(values: list[str]) -> Q:
+        q = Q(pk__in=[])
+        for v in values:
+            q |= Q(**{lookup: v.strip().lower() == "true"})
+        return q
+
+    return build
+
+
+def _always(value: str) -> Callable[[list[str]], Q]:
+    """A filter on something every simulated instance has the same value of."""
+
+    def build(values: list[str]) -> Q:
+        return Q() if value in values else Q(pk__in=[])
+
+    return build
+
+
+def _state_code(values: list[str]) -> Q:
+    names = [n for n, code in STATE_CODES.items() if str(code) in values]
+    return Q(state__in=names)
+
+
+def _dns_name(values: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for v in values:
+        match = re.match(r"^ec2-(\d+)-(\d+)-(\d+)-(\d+)\.", v)
+        if match:
+            q |= Q(primary_network_interface__public_ip=".".join(match.groups()))
+    return q
+
+
+def _private_dns_name(values: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for v in values:
+        match = re.match(r"^ip-(\d+)-(\d+)-(\d+)-(\d+)\.", v)
+        if match:
+            q |= Q(primary_network_interface__private_ip_address=".".join(match.groups()))
+    return q
+
+
+def _volume_id(values: list[str]) -> Q:
+    return Q(volume_attachments__volume__resource_id__in=values)
+
+
+FILTERS: describe.FilterSpec = {
+    "instance-id": "resource_id",
+    "instance-state-name": "state",
+    "instance-state-code": _state_code,
+    "instance-type": "instance_type",
+    "availability-zone": "availability_zone",
+    "vpc-id": "vpc_resource_id",
+    "subnet-id": "subnet_resource_id",
+    "image-id": "image_id",
+    "key-name": "key_name",
+    "reservation-id": "reservation_id",
+    "client-token": "client_token",
+    "architecture": "architecture",
+    "platform": "platform",
+    "platform-details": "platform_details",
+    "root-device-name": "root_device_name",
+    "root-device-type": _always("ebs"),
+    "private-ip-address": "primary_network_interface__private_ip_address",
+    "ip-address": "primary_network_interface__public_ip",
+    "network-interface.addresses.private-ip-address": (
+        "primary_network_interface__private_ip_address"
+    ),
+    "network-interface.network-interface-id": "primary_network_interface__resource_id",
+    "network-interface.mac-address": "primary_network_interface__mac_address",
+    "instance.group-id": "primary_network_interface__security_groups__resource_id",
+    "instance.group-name": "primary_network_interface__security_groups__group_name",
+    "group-id": "primary_network_interface__security_groups__resource_id",
+    "group-name": "primary_network_interface__security_groups__group_name",
+    "dns-name": _dns_name,
+    "private-dns-name": _private_dns_name,
+    "block-device-mapping.volume-id": _volume_id,
+    "block-device-mapping.device-name": _q("volume_attachments__device"),
+    "disable-api-termination": _boolean("disable_api_termination"),
+    "instance-initiated-shutdown-behavior": "shutdown_behavior",
+    "state-reason-code": "state_reason_code",
+    "launch-time": "launch_time",
+    "owner-id": "account_id",
+    "ami-launch-index": "ami_launch_index",
+    "tenancy": _always("default"),
+    "monitoring-state": _always("disabled"),
+}
+
+
+def check_ids(instance_ids: list[str]) -> None:
+    for instance_id in instance_ids:
+        if not _ID.match(instance_id or ""):
+            raise AwsError("InvalidInstanceID.Malformed", f'Invalid id: "{instance_id}"')
+
+
+def only_ids(qs: QuerySet, wanted: list[str] | None) -> QuerySet:
+    """Narrow to the ids asked for; unknown ids are an error naming them all, as AWS."""
+    if not wanted:
+        return qs
+    check_ids(wanted)
+    qs = qs.filter(resource_id__in=wanted)
+    found = set(qs.values_list("resource_id", flat=True))
+    missing = [i for i in dict.fromkeys(wanted) if i not in found]
+    if len(missing) == 1:
+        raise Instance.not_found(missing[0])
+    if missing:
+        raise AwsError(
+            "InvalidInstanceID.NotFound",
+            f"The instance IDs '{', '.join(missing)}' do not exist",
+        )
+    return qs
+
+
+def visible(ctx: CallContext) -> QuerySet:
+    return Instance.objects.visible_to(ctx).exclude(state=GONE)
+
+
+def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
+    """The instances named, locked for a state change, in the order given."""
+    if not instance_ids:
+        raise AwsError("MissingParameter", "The request must contain the parameter InstanceId")
+    qs = only_ids(visible(ctx).select_for_update(of=("self",)), instance_ids)
+    by_id = {i.resource_id: i for i in qs.select_related("primary_network_interface")}
+    return [by_id[i] for i in dict.fromkeys(instance_ids)]
+
+
+def get_instance(ctx: CallContext, instance_id: str, *, for_update: bool = False) -> Instance:
+    check_ids([instance_id])
+    qs = visible(ctx)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    instance = (
+        qs.select_related("primary_network_interface").filter(resource_id=instance_id).first()
+    )
+    if instance is None:
+        raise Instance.not_found(instance_id)
+    return instance
+
+
+def reservations(ctx: CallContext, instances: list[Instance]) -> list[dict]:
+    """Instances grouped into the EC2 `Reservation` shape, in first-seen order."""
+    grouped: dict[str, dict] = {}
+    for instance in instances:
+        res = grouped.setdefault(
+            instance.reservation_id,
+            {
+                "ReservationId": instance.reservation_id,
+                "OwnerId": instance.account_id,
+                "Groups": [],
+                "Instances": [],
+            },
+        )
+        res["Instances"].append(instance.describe())
+    return list(grouped.values())
+
+
+def with_network(qs: QuerySet) -> QuerySet:
+    return qs.select_related(
+        "primary_network_interface", "primary_network_interface__address"
+    ).prefetch_related("primary_network_interface__security_groups")
+
+
+@operation("ec2", "DescribeInstances")
+def describe_instances(ctx: CallContext, params: dict) -> dict:
+    wanted = params.get("InstanceIds") or []
+    if wanted and params.get("MaxResults"):
+        raise AwsError(
+            "InvalidParameterCombination",
+            "The parameter instancesSet cannot be used with the parameter maxResults",
+        )
+    qs = only_ids(visible(ctx), wanted)
+    qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).distinct()
+    rows, token = describe.paginate(
+        with_network(qs), params.get("MaxResults"), params.get("NextToken")
+    )
+    result: dict = {"Reservations": reservations(ctx, rows)}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+def _change(instance: Instance, previous: str) -> dict:
+    """The EC2 `InstanceStateChange` shape."""
+    return {
+        "InstanceId": instance.resource_id,
+        "CurrentState": state_of(instance.state),
+        "PreviousState": state_of(previous),
+    }
+
+
+def _incorrect(instance: Instance, verb: str) -> AwsError:
+    return AwsError(
+        "IncorrectInstanceState",
+        f"This instance '{instance.resource_id}' is not in a state from which it can be {verb}.",
+    )
+
+
+def _user_shutdown(instance: Instance) -> None:
+    now = timezone.now()
+    instance.state_transition_reason = user_initiated_reason(now)
+    instance.state_reason_code, instance.state_reason_message = USER_SHUTDOWN
+
+
+@operation("ec2", "StopInstances")
+def stop_instances(ctx: CallContext, params: dict) -> dict:
+    if params.get("Hibernate"):
+        raise AwsError(
+            "UnsupportedHibernationConfiguration",
+            "The instance was not launched with hibernation enabled.",
+        )
+    instances = get_instances(ctx, params.get("InstanceIds") or [])
+    for instance in instances:
+        # EC2-03: a pending instance cannot be stopped yet, a terminated one never.
+        if instance.state in ("pending", "shutting-down", "terminated"):
+            raise _incorrect(instance, "stopped")
+        if instance.disable_api_stop and instance.state == "running":
+            raise AwsError(
+                "OperationNotPermitted",
+                f"The instance '{instance.resource_id}' may not be stopped. Modify its "
+                "'disableApiStop' instance attribute and try again.",
+            )
+    changes = []
+    for instance in instances:
+        previous = instance.state
+        if previous == "running":
+            _user_shutdown(instance)
+            instance.begin("stopping")
+            ctx.touch(instance)
+        changes.append(_change(instance, previous))
+    return {"StoppingInstances": changes}
+
+
+@operation("ec2", "StartInstances")
+def start_instances(ctx: CallContext, params: dict) -> dict:
+    instances = get_instances(ctx, params.get("InstanceIds") or [])
+    for instance in instances:
+        if instance.state in ("stopping", "shutting-down", "terminated"):
+            raise AwsError(
+                "IncorrectInstanceState",
+                f"The instance '{instance.resource_id}' is not in a state from which it can "
+                "be started.",
+            )
+    to_start = [i for i in instances if i.state == "stopped"]
+    if to_start:
+        quotas.lock_account(ctx)
+        for instance in to_start:
+            itype = instance_types.require(instance.instance_type, instance.availability_zone)
+            quotas.capacity(ctx, itype, 1, 1)
+    changes = []
+    for instance in instances:
+        previous = instance.state
+        if previous == "stopped":
+            # EC2-04: a new public IPv4 address; the private one stays (so does an EIP).
+            if instance.eni is not None:
+                network.assign_public_ip(instance.eni)
+            instance.state_transition_reason = ""
+            instance.state_reason_code = instance.state_reason_message = "pending"
+            instance.launch_time = timezone.now()
+            instance.begin("pending")
+            ctx.touch(instance)
+        changes.append(_change(instance, previous))
+    return {"StartingInstances": changes}
+
+
+@operation("ec2", "RebootInstances")
+def reboot_instances(ctx: CallContext, params: dict) -> dict:
+    instances = get_instances(ctx, params.get("InstanceIds") or [])
+    for instance in instances:
+        if instance.state in ("stopped", "stopping", "shutting-down", "terminated"):
+            raise _incorrect(instance, "rebooted")
+    for instance in instances:
+        # EC2-02: a reboot keeps the instance running; the OS boots again.
+        if instance.state == "running":
+            instance.boot_count += 1
+            instance.last_boot_at = timezone.now()
+            instance.save(update_fields=["boot_count", "last_boot_at"])
+        ctx.touch(instance)
+    return {}
+
+
+@operation("ec2", "TerminateInstances")
+def terminate_instances(ctx: CallContext, params: dict) -> dict:
+    instances = get_instances(ctx, params.get("InstanceIds") or [])
+    protected = [i for i in instances if i.disable_api_termination and i.state != "terminated"]
+    if protected:
+        # EC2-06: termination protection blocks the whole call.
+        raise AwsError(
+            "OperationNotPermitted",
+            f"The instance '{protected[0].resource_id}' may not be terminated. Modify its "
+            "'disableApiTermination' instance attribute and try again.",
+        )
+    changes = []
+    for instance in instances:
+        previous = instance.state
+        if previous not in ("shutting-down", "terminated"):
+            _user_shutdown(instance)
+            instance.begin("shutting-down")
+            ctx.touch(instance)
+        changes.append(_change(instance, previous))
+    return {"TerminatingInstances": changes}
