@@ -106,22 +106,32 @@ def test_reassociation_needs_allow_reassociation(api, public_subnet):
     assert NetworkInterface.objects.get(resource_id=one["NetworkInterfaceId"]).public_ip is None
 
 
-def test_associate_by_instance_id(api, public_subnet):
-    """The EC2 service's instance, found through its primary interface."""
-    from django.apps import apps
-
-    try:
-        apps.get_model("ec2", "Instance")
-    except LookupError:
-        pytest.skip("services.ec2 has no Instance model yet")
-    subnet = Subnet.objects.get(resource_id=public_subnet["SubnetId"])
-    eni = network.create_network_interface(api.ctx, subnet, [])
-    network.attach_network_interface(eni, "i-0123456789abcdef0")
-    eip = api.AllocateAddress(Domain="vpc")
-    err = api.error(
-        "AssociateAddress", AllocationId=eip["AllocationId"], InstanceId="i-0123456789abcdef0"
+def test_associate_by_instance_id_uses_its_primary_interface(api, public_subnet):
+    images = api.DescribeImages(
+        Owners=["amazon"], Filters=[{"Name": "architecture", "Values": ["x86_64"]}]
+    )["Images"]
+    run = api.RunInstances(
+        ImageId=images[0]["ImageId"],
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=public_subnet["SubnetId"],
     )
-    # No Instance row: the instance does not exist for the EC2 service.
+    instance_id = run["Instances"][0]["InstanceId"]
+    eip = api.AllocateAddress(Domain="vpc")
+    api.AssociateAddress(AllocationId=eip["AllocationId"], InstanceId=instance_id)
+    (listed,) = api.DescribeAddresses(Filters=[{"Name": "instance-id", "Values": [instance_id]}])[
+        "Addresses"
+    ]
+    assert listed["AllocationId"] == eip["AllocationId"]
+    assert listed["PrivateIpAddress"] == run["Instances"][0]["PrivateIpAddress"]
+    (eni,) = api.DescribeNetworkInterfaces(
+        Filters=[{"Name": "attachment.instance-id", "Values": [instance_id]}]
+    )["NetworkInterfaces"]
+    assert eni["Association"]["PublicIp"] == eip["PublicIp"]
+    err = api.error(
+        "AssociateAddress", AllocationId=eip["AllocationId"], InstanceId="i-0000000000000000f"
+    )
     assert err.code == "InvalidInstanceID.NotFound"
 
 
