@@ -3,54 +3,173 @@
 The root user may do anything in its own account. Other principals are decided by the
 policy evaluator that the IAM service registers with `set_evaluator`; until one is
 registered, they are denied (IAM-01: implicit deny).
+
+What a call acts on is found here, generically, so a new service is covered without
+writing anything: a Describe* call acts on "*"; a call naming resource ids (VolumeId,
+InstanceIds, ...) acts on those resources' ARNs, found by id prefix among the resource
+models; a Create*/Run*/Allocate* call acts on the ARN of the type it makes with "*" for
+the id (`arn:aws:ec2:us-east-1:123456789012:volume/*`, as AWS checks it). A service that
+knows better registers a resolver for its actions with `@resources("iam:*")` or
+`@resources("ec2:RunInstances")`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
 
 @dataclass(frozen=True)
+class Target:
+    """A resource a call acts on, with what conditions may test about it."""
+
+    arn: str  # "*" for actions without resource-level permissions
+    tags: Mapping[str, str] = field(default_factory=dict)
+    account: str = ""  # the owner, when it is not the caller's account
+
+
+@dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # the deciding statement, or why none matched
+    # AWS's wording after the resource: "because no identity-based policy allows the
+    # ec2:RunInstances action" or "with an explicit deny in an identity-based policy".
+    reason: str = ""
+    resource: str = "*"  # the resource the decision is about
+    principal_arn: str = ""  # the caller as IAM names it (with the user's path)
+    statement: str = ""  # the deciding statement, for the console and the simulator
 
 
-Evaluator = Callable[[CallContext, str, list[str], dict], Decision]
+Evaluator = Callable[[CallContext, str, list[Target], dict], Decision]
+# (ctx, action name such as "CreateUser", params) -> what the call acts on
+Resolver = Callable[[CallContext, str, dict], list[Target]]
 _evaluator: Evaluator | None = None
+_resolvers: dict[str, Resolver] = {}
 
 
-def set_evaluator(evaluator: Evaluator) -> None:
+def set_evaluator(evaluator: Evaluator | None) -> None:
     global _evaluator
     _evaluator = evaluator
 
 
+def resources(pattern: str) -> Callable[[Resolver], Resolver]:
+    """Register how to find the targets of `pattern`: "ec2:RunInstances" or "iam:*"."""
+
+    def register(resolver: Resolver) -> Resolver:
+        _resolvers[pattern] = resolver
+        return resolver
+
+    return register
+
+
 def authorize(ctx: CallContext, iam_action: str, resource_arns: list[str], params: dict) -> None:
-    """Raise AccessDenied unless the caller may perform `iam_action` (e.g. ec2:CreateVolume)."""
+    """Raise AccessDenied (UnauthorizedOperation for EC2) unless the caller may perform
+    `iam_action` (e.g. ec2:CreateVolume) on what the call acts on."""
     if ctx.principal.is_root and ctx.principal.account_id == ctx.account.id:
         return
-    decision = (
-        _evaluator(ctx, iam_action, resource_arns, params)
-        if _evaluator
-        else Decision(False, "no identity-based policy allows the action")
-    )
-    if decision.allowed:
-        return
-    resource = resource_arns[0] if resource_arns else "*"
-    message = (
-        f"User: {ctx.principal.arn} is not authorized to perform: {iam_action} on resource: "
-        f"{resource} because {decision.reason}"
-    )
+    decision = check(ctx, iam_action, resource_arns, params)
+    if not decision.allowed:
+        raise denied(ctx, iam_action, decision)
+
+
+def check(ctx: CallContext, iam_action: str, resource_arns: list[str], params: dict) -> Decision:
+    """The decision for the caller, without raising (the console uses it to grey out
+    what the user may not do)."""
+    if ctx.principal.is_root and ctx.principal.account_id == ctx.account.id:
+        return Decision(True, resource=(resource_arns or ["*"])[0])
+    targets = [Target(a) for a in resource_arns] or targets_of(ctx, iam_action, params)
+    if _evaluator is None:
+        return Decision(
+            False,
+            f"because no identity-based policy allows the {iam_action} action",
+            targets[0].arn,
+        )
+    return _evaluator(ctx, iam_action, targets, params)
+
+
+def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
+    """The error AWS gives for a denied call."""
+    principal = decision.principal_arn or ctx.principal.arn
+    on = "" if decision.resource == "*" else f" on resource: {decision.resource}"
+    message = f"User: {principal} is not authorized to perform: {iam_action}{on} {decision.reason}"
     if iam_action.startswith("ec2:"):
         # EC2's query API names a denial UnauthorizedOperation; the other services
         # AccessDenied.
-        raise AwsError(
+        return AwsError(
             "UnauthorizedOperation",
             f"You are not authorized to perform this operation. {message}",
             403,
         )
-    raise AwsError("AccessDenied", message, 403)
+    return AwsError("AccessDenied", message, 403)
+
+
+# --- finding what a call acts on ---------------------------------------------------------
+
+
+def targets_of(ctx: CallContext, iam_action: str, params: dict) -> list[Target]:
+    prefix, _, action = iam_action.partition(":")
+    resolver = _resolvers.get(iam_action) or _resolvers.get(f"{prefix}:*")
+    found = resolver(ctx, action, params) if resolver else _generic(ctx, prefix, action, params)
+    return found or [Target("*")]
+
+
+@functools.cache
+def _models_by_prefix() -> dict[str, type]:
+    from django.apps import apps
+
+    from services.core.models import Resource
+
+    return {
+        model.id_prefix: model
+        for model in apps.get_models()
+        if issubclass(model, Resource) and model.id_prefix and "{id}" in model.arn_format
+    }
+
+
+def _arn(ctx: CallContext, model: type, resource_id: str) -> str:
+    return model.arn_format.format(
+        region=ctx.region if model.regional else "", account=ctx.account.id, id=resource_id
+    )
+
+
+_ID = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-[0-9a-f]{8,17}$")
+_CREATES = ("Create", "Run", "Allocate", "Import", "Copy", "Register", "Request", "Purchase")
+
+
+def _ids(params: dict) -> list[str]:
+    found: list[str] = []
+    for key, value in params.items():
+        if not (key.endswith("Id") or key.endswith("Ids")):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _ID.match(item):
+                found.append(item)
+    return found
+
+
+def _generic(ctx: CallContext, service: str, action: str, params: dict) -> list[Target]:
+    if action.startswith(("Describe", "List", "Lookup", "Get")):
+        return [Target("*")]
+    models = _models_by_prefix()
+    targets: list[Target] = []
+    for resource_id in _ids(params):
+        model = models.get(_ID.match(resource_id).group(1))
+        if model is None or not model.arn_format.startswith(f"arn:aws:{service}:"):
+            continue
+        row = model.objects.filter(account_id=ctx.account.id, resource_id=resource_id).first()
+        tags = row.tags if row is not None else {}
+        targets.append(Target(_arn(ctx, model, resource_id), tags))
+    if targets:
+        return targets
+    if action.startswith(_CREATES):
+        noun = re.sub(r"^(" + "|".join(_CREATES) + ")", "", action)
+        if noun.endswith("s") and not noun.endswith("ss"):
+            noun = noun[:-1]  # RunInstances makes an Instance
+        for model in models.values():
+            if model.__name__ == noun and model.arn_format.startswith(f"arn:aws:{service}:"):
+                return [Target(_arn(ctx, model, "*"))]
+    return [Target("*")]

@@ -62,6 +62,7 @@ class _Json:
     def __init__(self, text: str) -> None:
         self.text = text
         self.positions: dict[Path, tuple[int, int]] = {}
+        self.ends: dict[Path, tuple[int, int]] = {}
 
     def where(self, offset: int) -> tuple[int, int]:
         line = self.text.count("\n", 0, offset) + 1
@@ -83,6 +84,11 @@ class _Json:
         return value
 
     def value(self, i: int, path: Path) -> tuple[Any, int]:
+        value, end = self._value(i, path)
+        self.ends[path] = self.where(end)
+        return value, end
+
+    def _value(self, i: int, path: Path) -> tuple[Any, int]:
         text = self.text
         if i >= len(text):
             raise self.fail(i, "the document ends too early")
@@ -173,7 +179,10 @@ class Statement:
     principals: dict[str, tuple[str, ...]] | None = None
     not_principal: bool = False
     conditions: tuple[Condition, ...] = ()
-    line: int = 0
+    line: int = 0  # where the statement's object starts and ends in the text
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
 
     @property
     def label(self) -> str:
@@ -299,6 +308,9 @@ class _Validator:
             not_principal=not_principal,
             conditions=self.conditions(data.get("Condition"), (*path, "Condition")),
             line=self.reader.positions.get(path, (0, 0))[0],
+            column=self.reader.positions.get(path, (0, 0))[1],
+            end_line=self.reader.ends.get(path, (0, 0))[0],
+            end_column=self.reader.ends.get(path, (0, 0))[1],
         )
 
     def principal(self, data: dict, path: Path) -> tuple[dict | None, bool]:

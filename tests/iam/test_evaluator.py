@@ -14,6 +14,7 @@ from services.iam.policy_doc import parse_policy
 ACCT = "123456789012"
 OTHER = "210987654321"
 ALICE = f"arn:aws:iam::{ACCT}:user/alice"
+SESSION_ARN = f"arn:aws:sts::{ACCT}:assumed-role/app/s1"
 VOLUME = f"arn:aws:ec2:us-east-1:{ACCT}:volume/vol-0123456789abcdef0"
 
 EVAL = "Policy evaluation logic: How AWS enforcement code logic evaluates requests"
@@ -146,7 +147,7 @@ CASES = [
          [policy(stmt(resource=f"arn:aws:iam::{ACCT}:user/${{aws:username}}"))],
          resource=ALICE),
     Case("a variable's default value is used when the key is missing", VARS, "allowed",
-         [policy(stmt(resource=f"arn:aws:s3:::home/${{aws:PrincipalTag/team, 'shared'}}/*"))],
+         [policy(stmt(resource="arn:aws:s3:::home/${aws:PrincipalTag/team, 'shared'}/*"))],
          resource="arn:aws:s3:::home/shared/file"),
     Case("version 2008-10-17 treats ${...} as text", VARS, "implicitDeny",
          [policy(stmt(resource=f"arn:aws:iam::{ACCT}:user/${{aws:username}}"),
@@ -170,7 +171,8 @@ CASES = [
          [policy(stmt(Condition={"StringEquals": {TAG: ["dev", "test"]}}))],
          context={TAG: "test"}),
     Case("several keys are ANDed", COND, "implicitDeny",
-         [policy(stmt(Condition={"StringEquals": {TAG: "dev", "aws:RequestedRegion": "eu-west-1"}}))],
+         [policy(stmt(Condition={"StringEquals": {TAG: "dev",
+                                                  "aws:RequestedRegion": "eu-west-1"}}))],
          context={TAG: "dev", "aws:RequestedRegion": "us-east-1"}),
     Case("several operators are ANDed", COND, "implicitDeny",
          [policy(stmt(Condition={"StringEquals": {TAG: "dev"},
@@ -239,7 +241,8 @@ CASES = [
          [policy(stmt(Condition={"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCT}:user/*"}}))],
          context={"aws:PrincipalArn": ALICE}),
     Case("ArnEquals checks each part", COND + " (ARN)", "implicitDeny",
-         [policy(stmt(Condition={"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{OTHER}:user/*"}}))],
+         [policy(stmt(Condition={"ArnEquals": {
+             "aws:PrincipalArn": f"arn:aws:iam::{OTHER}:user/*"}}))],
          context={"aws:PrincipalArn": ALICE}),
     # --- set operators ------------------------------------------------------------------
     Case("ForAllValues: every requested tag key is allowed", MULTI, "allowed",
@@ -314,7 +317,7 @@ CASES = [
          role_arn=f"arn:aws:iam::{ACCT}:role/app", action="s3:GetObject",
          resource="arn:aws:s3:::b/k", boundary=[policy(stmt(action="ec2:*"))],
          resource_policies=[rp(stmt(action="s3:GetObject", resource="arn:aws:s3:::b/*",
-                                    Principal={"AWS": f"arn:aws:sts::{ACCT}:assumed-role/app/s1"}))]),
+                                    Principal={"AWS": SESSION_ARN}))]),
     # --- across accounts ----------------------------------------------------------------
     Case("cross-account needs the resource policy", CROSS, "implicitDeny", [ALLOW_ALL],
          action="s3:GetObject", resource="arn:aws:s3:::theirs/k", resource_account=OTHER,

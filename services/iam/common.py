@@ -1,0 +1,218 @@
+"""What the IAM operations share: IAM's errors and messages, name and path rules,
+Marker/MaxItems paging, tags, and finding entities by name or ARN."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from django.db.models import QuerySet
+
+from services.core.context import CallContext
+from services.core.errors import AwsError
+from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
+
+NAME_PATTERN = r"[\w+=,.@-]+"
+_NAME = re.compile(rf"^{NAME_PATTERN}$")
+_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
+MAX_TAGS = 50
+
+
+def no_such_entity(message: str) -> AwsError:
+    return AwsError("NoSuchEntity", message, 404)
+
+
+def already_exists(message: str) -> AwsError:
+    return AwsError("EntityAlreadyExists", message, 409)
+
+
+def limit_exceeded(quota: str, limit: int) -> AwsError:
+    return AwsError("LimitExceeded", f"Cannot exceed quota for {quota}: {limit}", 409)
+
+
+def delete_conflict(message: str) -> AwsError:
+    return AwsError("DeleteConflict", message, 409)
+
+
+def invalid_input(message: str) -> AwsError:
+    return AwsError("InvalidInput", message, 400)
+
+
+def validation_error(value: str, member: str, constraint: str) -> AwsError:
+    """IAM's wording for a value that breaks a parameter's constraint."""
+    return AwsError(
+        "ValidationError",
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+        f"constraint: {constraint}",
+        400,
+    )
+
+
+def check_name(value: str, member: str, max_length: int = 64) -> str:
+    if len(value) > max_length:
+        raise validation_error(
+            value, member, f"Member must have length less than or equal to {max_length}"
+        )
+    if not _NAME.match(value):
+        raise validation_error(
+            value, member, f"Member must satisfy regular expression pattern: {NAME_PATTERN}"
+        )
+    return value
+
+
+def check_path(value: str | None, member: str = "path") -> str:
+    if value is None or value == "":
+        return "/"
+    if len(value) > 512:
+        raise validation_error(value, member, "Member must have length less than or equal to 512")
+    if not _PATH.match(value):
+        raise validation_error(
+            value,
+            member,
+            "Member must satisfy regular expression pattern: (\\u002F)|"
+            "(\\u002F[\\u0021-\\u007E]+\\u002F)",
+        )
+    return value
+
+
+def encode_document(document: str) -> str:
+    """IAM returns policy documents URL-encoded (the SDKs decode them)."""
+    return quote(document, safe="")
+
+
+# --- paging -----------------------------------------------------------------------------
+
+
+def page(items: Sequence, params: dict, key: str) -> dict:
+    """IAM's Marker / MaxItems paging over an ordered sequence: {key: [...], IsTruncated,
+    Marker}."""
+    max_items = params.get("MaxItems")
+    if max_items is None:
+        max_items = 100
+    if not 1 <= max_items <= 1000:
+        raise validation_error(
+            str(max_items), "maxItems", "Member must have value less than or equal to 1000"
+        )
+    start = 0
+    if params.get("Marker"):
+        try:
+            start = int(json.loads(base64.urlsafe_b64decode(params["Marker"].encode()))["o"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise invalid_input("Invalid Marker.") from exc
+    items = list(items)
+    chunk = items[start : start + max_items]
+    result: dict = {key: chunk, "IsTruncated": start + max_items < len(items)}
+    if result["IsTruncated"]:
+        result["Marker"] = base64.urlsafe_b64encode(
+            json.dumps({"o": start + max_items}).encode()
+        ).decode()
+    return result
+
+
+# --- tags -------------------------------------------------------------------------------
+
+
+def tags_from(params: dict, existing: dict[str, str] | None = None) -> dict[str, str]:
+    tags = dict(existing or {})
+    for tag in params.get("Tags") or []:
+        key, value = tag.get("Key", ""), tag.get("Value", "")
+        if key.lower().startswith("aws:"):
+            raise invalid_input("Tag keys starting with 'aws:' are reserved for internal use.")
+        if not 1 <= len(key) <= 128:
+            raise validation_error(key, "tags.member.key", "Member must have length 1 to 128")
+        if len(value) > 256:
+            raise validation_error(
+                value, "tags.member.value", "Member must have length less than or equal to 256"
+            )
+        tags[key] = value
+    if len(tags) > MAX_TAGS:
+        raise limit_exceeded("TagsPerEntity", MAX_TAGS)  # IAM: 50 tags per entity
+    return tags
+
+
+def untag(tags: dict[str, str], keys: list[str]) -> dict[str, str]:
+    return {k: v for k, v in tags.items() if k not in set(keys)}
+
+
+def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+# --- lookups ----------------------------------------------------------------------------
+
+
+def _by_name(qs: QuerySet, name: str):
+    # IAM names are unique regardless of case, and found that way.
+    return qs.filter(name__iexact=name).first()
+
+
+def get_user(ctx: CallContext, name: str, *, for_update: bool = False) -> User:
+    qs = User.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    user = _by_name(qs, name)
+    if user is None:
+        raise no_such_entity(f"The user with name {name} cannot be found.")
+    return user
+
+
+def caller_user(ctx: CallContext, params: dict, *, for_update: bool = False) -> User:
+    """The user a call names, or the calling IAM user when it names none (as AWS does
+    for GetUser, ListAccessKeys, ... without UserName)."""
+    name = params.get("UserName")
+    if name:
+        return get_user(ctx, name, for_update=for_update)
+    if ctx.principal.kind == "IAMUser":
+        return get_user(ctx, ctx.principal.name, for_update=for_update)
+    raise AwsError(
+        "ValidationError", "Must specify userName when calling with non-User credentials", 400
+    )
+
+
+def get_group(ctx: CallContext, name: str, *, for_update: bool = False) -> Group:
+    qs = Group.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    group = _by_name(qs, name)
+    if group is None:
+        raise no_such_entity(f"The group with name {name} cannot be found.")
+    return group
+
+
+def get_role(ctx: CallContext, name: str, *, for_update: bool = False) -> Role:
+    qs = Role.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    role = _by_name(qs, name)
+    if role is None:
+        raise no_such_entity(f"The role with name {name} cannot be found.")
+    return role
+
+
+def get_instance_profile(ctx: CallContext, name: str) -> InstanceProfile:
+    profile = _by_name(InstanceProfile.objects.visible_to(ctx), name)
+    if profile is None:
+        raise no_such_entity(f"Instance Profile {name} cannot be found.")
+    return profile
+
+
+def split_policy_arn(arn: str) -> tuple[str, str, str]:
+    """arn:aws:iam::123456789012:policy/path/Name -> (account, "/path/", "Name")."""
+    m = re.match(r"^arn:aws:iam::(\d{12}|aws):policy(/(?:.*/)?)([^/]+)$", arn or "")
+    if not m:
+        raise invalid_input(f"ARN {arn} is not valid.")
+    return m.group(1), m.group(2), m.group(3)
+
+
+def get_local_policy(ctx: CallContext, arn: str, *, for_update: bool = False) -> ManagedPolicy:
+    account, path, name = split_policy_arn(arn)
+    qs = ManagedPolicy.objects.visible_to(ctx)
+    if for_update:
+        qs = qs.select_for_update()
+    policy = qs.filter(name__iexact=name, path=path).first() if account == ctx.account.id else None
+    if policy is None:
+        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    return policy
