@@ -96,15 +96,27 @@ def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
     principal = decision.principal_arn or ctx.principal.arn
     on = "" if decision.resource == "*" else f" on resource: {decision.resource}"
     message = f"User: {principal} is not authorized to perform: {iam_action}{on} {decision.reason}"
-    if iam_action.startswith("ec2:"):
-        # EC2's query API names a denial UnauthorizedOperation; the other services
-        # AccessDenied.
+    protocol = _protocol(iam_action.split(":", 1)[0])
+    if protocol == "ec2":
+        # EC2's query API names a denial UnauthorizedOperation.
         return AwsError(
             "UnauthorizedOperation",
             f"You are not authorized to perform this operation. {message}",
             403,
         )
+    if protocol in ("json", "rest-json"):
+        return AwsError("AccessDeniedException", message, 400 if protocol == "json" else 403)
     return AwsError("AccessDenied", message, 403)
+
+
+@functools.cache
+def _protocol(service: str) -> str:
+    from services.core import shapes
+
+    try:
+        return shapes.service_model(service).protocol
+    except Exception:  # an IAM prefix that is not a botocore service name
+        return "query"
 
 
 # --- finding what a call acts on ---------------------------------------------------------
@@ -143,7 +155,7 @@ _CREATES = ("Create", "Run", "Allocate", "Import", "Copy", "Register", "Request"
 def _ids(params: dict) -> list[str]:
     found: list[str] = []
     for key, value in params.items():
-        if not (key.endswith("Id") or key.endswith("Ids")):
+        if not (key.endswith(("Id", "Ids")) or key == "Resources"):
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and _ID.match(item):
@@ -156,20 +168,22 @@ def _generic(ctx: CallContext, service: str, action: str, params: dict) -> list[
         return [Target("*")]
     models = _models_by_prefix()
     targets: list[Target] = []
+    if action.startswith(_CREATES):
+        # What the call makes comes first: RunInstances acts on instance/* (and on the
+        # image, subnet and security groups it names, below).
+        noun = re.sub(r"^(" + "|".join(_CREATES) + ")", "", action)
+        if noun.endswith("s") and not noun.endswith("ss"):
+            noun = noun[:-1]
+        for model in models.values():
+            if model.__name__ == noun and model.arn_format.startswith(f"arn:aws:{service}:"):
+                targets.append(Target(_arn(ctx, model, "*")))
+                break
     for resource_id in _ids(params):
         model = models.get(_ID.match(resource_id).group(1))
         if model is None or not model.arn_format.startswith(f"arn:aws:{service}:"):
             continue
-        row = model.objects.filter(account_id=ctx.account.id, resource_id=resource_id).first()
-        tags = row.tags if row is not None else {}
+        row = model.objects.filter(resource_id=resource_id).first()
+        owner = row.account_id if row is not None else ""
+        tags = row.tags if row is not None and owner == ctx.account.id else {}
         targets.append(Target(_arn(ctx, model, resource_id), tags))
-    if targets:
-        return targets
-    if action.startswith(_CREATES):
-        noun = re.sub(r"^(" + "|".join(_CREATES) + ")", "", action)
-        if noun.endswith("s") and not noun.endswith("ss"):
-            noun = noun[:-1]  # RunInstances makes an Instance
-        for model in models.values():
-            if model.__name__ == noun and model.arn_format.startswith(f"arn:aws:{service}:"):
-                return [Target(_arn(ctx, model, "*"))]
-    return [Target("*")]
+    return targets or [Target("*")]

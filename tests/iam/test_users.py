@@ -10,9 +10,9 @@ from services.iam.models import User
 
 
 def test_create_user_gives_aws_ids_and_arn(iam, account) -> None:
-    user = iam("CreateUser", UserName="alice", Path="/dev/", Tags=[{"Key": "team", "Value": "web"}])[
-        "User"
-    ]
+    user = iam(
+        "CreateUser", UserName="alice", Path="/dev/", Tags=[{"Key": "team", "Value": "web"}]
+    )["User"]
     assert user["UserName"] == "alice"
     assert user["UserId"].startswith("AIDA") and len(user["UserId"]) == 21
     assert user["Arn"] == f"arn:aws:iam::{account.id}:user/dev/alice"
