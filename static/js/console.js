@@ -31,7 +31,9 @@
       }
       return;
     }
-    if (!event.target.closest(".dropdown, .services-menu")) closeMenus();
+    if (!event.target.closest(".dropdown, .services-menu") || event.target.closest(".menu-item")) {
+      closeMenus();
+    }
     if (!event.target.closest(".topbar-search")) clearSearch();
   });
 
@@ -149,6 +151,18 @@
     submit.disabled = input.value.trim() !== input.dataset.typedConfirmation;
   });
 
+  // ---- custom time ranges: their start and end show only when chosen ---------------
+  function refreshRanges(root) {
+    $$("[data-time-range]", root).forEach((select) => {
+      $$("[data-custom-range]", select.form).forEach((field) => {
+        field.hidden = select.value !== "custom";
+      });
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.matches("[data-time-range]")) refreshRanges(event.target.form);
+  });
+
   // ---- create forms: the summary follows the fields ------------------------------------
   function fieldText(form, name) {
     const fields = $$(`[name="${CSS.escape(name)}"]`, form);
@@ -180,6 +194,7 @@
 
   function init(root) {
     refreshTables(root);
+    refreshRanges(root);
     $$("[data-create-form]", root).forEach(refreshSummary);
     const modalInput = document.querySelector("#modal-root [data-typed-confirmation]");
     if (modalInput) modalInput.focus();

@@ -80,7 +80,8 @@ def initials(name: str) -> str:
 
 @register.filter
 def slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in str(text).lower()).strip("-")
+    """'Networking & Content Delivery' -> 'networking-content-delivery' (a CSS class)."""
+    return "-".join("".join(c if c.isalnum() else " " for c in str(text).lower()).split())
 
 
 @register.filter
