@@ -83,6 +83,9 @@ class Worker:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
+        # The log is appended to across restarts: only a "ready." written after this
+        # start counts.
+        offset = self.log.stat().st_size if self.log.exists() else 0
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "console", "worker", "--beat",
              "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
@@ -90,7 +93,7 @@ class Worker:
             cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 30
-        while b"ready." not in self.log.read_bytes():
+        while b"ready." not in self.log.read_bytes()[offset:]:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("Celery worker did not start:\n" + self.log.read_text())
             time.sleep(0.1)

@@ -35,3 +35,35 @@ def evaluator() -> Iterator[Callable[[Callable], None]]:
 
     yield install
     authz._evaluator = before
+
+
+# Lab speed of the lifecycle tests with a worker: a volume is "creating" for 4 s x 0.5.
+WORKER_TIME_SCALE = 0.5
+
+
+@pytest.fixture(scope="module")
+def timed_worker(worker):
+    """The shared Celery worker (with beat), restarted with lifecycles that take real
+    time; put back as it was after the module. The worker reads its settings from the
+    environment, so the lab speed goes in through STRATOLAB_TIME_SCALE."""
+    before = dict(worker.env)
+    worker.stop()
+    worker.env["STRATOLAB_TIME_SCALE"] = str(WORKER_TIME_SCALE)
+    worker.start()
+    yield worker
+    worker.stop()
+    worker.env.clear()
+    worker.env.update(before)
+    worker.start()
+
+
+@pytest.fixture
+def timed_lifecycles(settings, transactional_db):
+    """This process computes due times as the timed worker does (the operations run
+    here, the transitions there; both read the committed rows)."""
+    settings.STRATOLAB_TIME_SCALE = WORKER_TIME_SCALE
+    settings.STRATOLAB_LIFECYCLE_SECONDS = {
+        **settings.STRATOLAB_LIFECYCLE_SECONDS,
+        "ec2.volume.creating": 4,
+    }
+    return settings

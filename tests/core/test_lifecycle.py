@@ -1,0 +1,106 @@
+"""Lifecycles with a real broker, worker and beat: transitions happen on time, and a
+stopped worker or a lost message delays a transition but never strands it (rule 5 of
+ARCHITECTURE.md). Durations here are real seconds, so these tests poll with deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.utils import timezone
+
+from console.celery import app
+from services.core import operations
+from services.ec2.models import Volume
+
+pytestmark = pytest.mark.worker
+
+SWEEP_SECONDS = 1.0  # tests/settings.py runs the beat sweep every second
+ON_TIME = 1.5  # how late a scheduled transition may be on a busy machine
+LATE = 3.0  # how late one may be when the sweep has to do it
+
+
+def create_volume(ctx) -> Volume:
+    out = operations.call(ctx, "ec2", "CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 8})
+    return Volume.objects.get(resource_id=out["VolumeId"])
+
+
+def wait_for(vol: Volume, state: str, timeout: float) -> list[tuple[float, str]]:
+    """Poll the row until it is in `state`; returns what was seen as (unix time, state)."""
+    seen: list[tuple[float, str]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        current = Volume.objects.filter(pk=vol.pk).values_list("state", flat=True).first()
+        seen.append((time.time(), current))
+        if current == state:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"{vol.resource_id} still {seen[-1][1]!r} after {timeout}s")
+
+
+def test_a_volume_becomes_available_on_time(timed_worker, timed_lifecycles, ctx):
+    vol = create_volume(ctx)
+    due = vol.due_at.timestamp()
+    assert 1.9 <= due - vol.state_changed_at.timestamp() <= 2.1  # 4 s x 0.5
+
+    seen = wait_for(vol, "available", timeout=due - time.time() + LATE + 2)
+
+    assert all(state == "creating" for at, state in seen if at < due - 0.05)
+    vol.refresh_from_db()
+    moved = vol.state_changed_at.timestamp()
+    # The scheduled task fires at its ETA (a few ms late when idle); the sweep is the
+    # fallback a second later.
+    assert due <= moved <= due + ON_TIME
+    assert (vol.next_state, vol.due_at) == ("", None)
+
+
+def test_a_stopped_worker_delays_a_transition_but_does_not_strand_it(
+    timed_worker, timed_lifecycles, ctx
+):
+    timed_worker.stop()
+    try:
+        vol = create_volume(ctx)
+        while timezone.now() <= vol.due_at:  # nobody is there to move it
+            time.sleep(0.1)
+        time.sleep(SWEEP_SECONDS)
+        vol.refresh_from_db()
+        assert vol.state == "creating"
+    finally:
+        timed_worker.start()
+    wait_for(vol, "available", timeout=LATE + 2)
+    vol.refresh_from_db()
+    assert vol.state_changed_at > vol.created_at
+
+
+def test_the_sweep_advances_a_row_whose_message_was_lost(timed_worker, timed_lifecycles, ctx):
+    timed_worker.stop()
+    try:
+        vol = create_volume(ctx)
+        # The broker loses the scheduled task (a Redis flush, a crash before delivery).
+        assert app.control.purge() >= 1
+        assert app.control.purge() == 0
+    finally:
+        timed_worker.start()
+    seen = wait_for(vol, "available", timeout=vol.due_at.timestamp() - time.time() + LATE + 2)
+    assert seen[-1][0] >= vol.due_at.timestamp()
+
+
+def test_the_sweep_advances_a_row_that_was_never_scheduled(timed_worker, timed_lifecycles, ctx):
+    vol = Volume(account=ctx.account, region="us-east-1", availability_zone="us-east-1a", size=8)
+    vol.begin("creating", save=False)
+    vol.save()  # a row written without schedule(): no message at all
+    due = vol.due_at
+    wait_for(vol, "available", timeout=due.timestamp() - time.time() + LATE + 2)
+    vol.refresh_from_db()
+    assert due <= vol.state_changed_at <= due + dt.timedelta(seconds=SWEEP_SECONDS + 1)
+
+
+def test_deleting_reaches_gone_through_the_worker(timed_worker, timed_lifecycles, ctx):
+    vol = create_volume(ctx)
+    wait_for(vol, "available", timeout=vol.due_at.timestamp() - time.time() + LATE + 2)
+    operations.call(ctx, "ec2", "DeleteVolume", {"VolumeId": vol.resource_id})
+    deadline = time.monotonic() + 1.5 + LATE + 2  # deleting lasts 3 s x 0.5
+    while Volume.objects.filter(pk=vol.pk).exists():
+        assert time.monotonic() < deadline, "the deleted volume never went away"
+        time.sleep(0.05)
