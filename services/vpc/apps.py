@@ -8,10 +8,6 @@ class VpcConfig(AppConfig):
 
     def ready(self) -> None:
         from services.core.accounts import account_created
-        from services.vpc import defaults, operations  # noqa: F401  (registers them)
+        from services.vpc import defaults, operations, resources  # noqa: F401  (registers them)
 
         account_created.connect(defaults.on_account_created, dispatch_uid="vpc-default-vpcs")
-        try:
-            from services.vpc import resources  # noqa: F401
-        except ImportError:  # the console registrations come later
-            pass

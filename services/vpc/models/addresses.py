@@ -189,8 +189,12 @@ class Address(Resource):
         return self.network_interface.resource_id if self.network_interface_id else ""
 
     @property
-    def association_label(self) -> str:
-        return self.association_id or "–"
+    def type_label(self) -> str:
+        return "Public IP"
+
+    @property
+    def pool_label(self) -> str:
+        return "Amazon"
 
     def describe(self) -> dict:
         """The EC2 `Address` shape."""

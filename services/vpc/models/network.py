@@ -82,6 +82,14 @@ class Vpc(Resource):
         return igw.resource_id if igw else ""
 
     @property
+    def dns_hostnames_label(self) -> str:
+        return "Enabled" if self.enable_dns_hostnames else "Disabled"
+
+    @property
+    def dns_resolution_label(self) -> str:
+        return "Enabled" if self.enable_dns_support else "Disabled"
+
+    @property
     def is_default_label(self) -> str:
         return "Yes" if self.is_default else "No"
 
