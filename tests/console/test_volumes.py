@@ -184,3 +184,15 @@ def test_recently_visited_services_are_on_the_home(console):
     home = html(console.get("/home/"))
     recent = home.split("data-recent", 1)[1].split("</ul>", 1)[0]
     assert recent.index("EC2") < recent.index("CloudTrail")
+
+
+def test_a_polled_details_page_of_a_deleted_volume_goes_to_the_list(console):
+    create(console)
+    volume = Volume.objects.get()
+    url = f"{LIST}{volume.resource_id}/"
+    poll = {"HX-Request": "true", "HX-Target": "detail-panel"}
+    partial = html(console.get(url, headers=poll))
+    assert "<html" not in partial and 'id="detail-panel"' in partial
+    volume.delete()
+    response = console.get(url, headers=poll)
+    assert response["HX-Redirect"] == LIST

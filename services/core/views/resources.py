@@ -152,13 +152,15 @@ def resource_detail(
         .first()
     )
     if obj is None:
-        response = render_not_found(
+        if request.htmx:
+            # A polled page whose resource just went away (deleting -> gone): its list.
+            return HttpResponseClientRedirect(resource_url("resource-list", region, rt))
+        return render_not_found(
             request,
             f"{rt.label} not found",
             f"The {rt.label.lower()} {resource_id} doesn't exist in {region}. It may have "
             "been deleted, or it is in another region or account.",
         )
-        return response
     tab = request.GET.get("tab", "details")
     if tab not in dict(DETAIL_TABS):
         tab = "details"
