@@ -17,10 +17,17 @@ if TYPE_CHECKING:
 _SECRET_KEYS = {"Password", "NewPassword", "OldPassword", "SecretAccessKey", "KeyMaterial", "Body"}
 
 
+def _text(value: str) -> str:
+    # PostgreSQL text and jsonb cannot hold NUL: a request carrying one is still audited.
+    return value.replace("\x00", "\ufffd")
+
+
 def _jsonable(value: object) -> object:
+    if isinstance(value, str):
+        return _text(value)
     if isinstance(value, dict):
         return {
-            k: ("HIDDEN_DUE_TO_SECURITY_REASONS" if k in _SECRET_KEYS else _jsonable(v))
+            _text(str(k)): ("HIDDEN_DUE_TO_SECURITY_REASONS" if k in _SECRET_KEYS else _jsonable(v))
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
@@ -52,7 +59,7 @@ def record(
     Event.objects.create(
         account=ctx.account,
         # A caller may name any region; the column holds what a real one can be.
-        region=ctx.region[:32] if not op.global_service else "us-east-1",
+        region=_text(ctx.region)[:32] if not op.global_service else "us-east-1",
         event_source=op.event_source,
         event_name=op.action,
         read_only=op.read_only,
@@ -61,12 +68,12 @@ def record(
         principal_type=ctx.principal.kind,
         user_name=ctx.principal.name,
         access_key_id=ctx.access_key_id,
-        source_ip=ctx.source_ip[:64],
-        user_agent=ctx.user_agent[:512],
+        source_ip=_text(ctx.source_ip)[:64],
+        user_agent=_text(ctx.user_agent)[:512],
         request_id=ctx.request_id[:64],
         request_parameters=_jsonable(params) or None,
         response_elements=None if op.read_only or result is None else _jsonable(result),
         resources=ctx.resources,
         error_code=error.code if error else "",
-        error_message=error.message if error else "",
+        error_message=_text(error.message) if error else "",
     )

@@ -72,9 +72,22 @@ def coerce(value: object, shape: Shape | None) -> object:
     return value
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def prepare(service: str, action: str, params: dict) -> dict:
     """Coerce and validate `params` against the action's input shape. Raises the AWS
     error a real endpoint gives for a missing or mistyped parameter."""
+    if _has_nul(params):
+        # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
+        raise AwsError("InvalidCharacter", "A specified character is invalid.")
     op = operation_model(service, action)
     if op is None or op.input_shape is None:
         return params

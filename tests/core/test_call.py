@@ -255,3 +255,20 @@ def test_in_region_is_a_new_call_with_a_new_request_id(ctx):
     assert (west.account, west.principal, west.door) == (ctx.account, ctx.principal, ctx.door)
     assert west.region == "us-west-2" and west.request_id != ctx.request_id
     assert west.resources == []
+
+
+def test_a_nul_character_is_invalid_character_and_still_audited(ctx):
+    with pytest.raises(AwsError) as err:
+        operations.call(ctx, "ec2", "DeleteVolume", {"VolumeId": "vol-\x00"})
+    assert (err.value.code, err.value.message) == (
+        "InvalidCharacter",
+        "A specified character is invalid.",
+    )
+    assert Event.objects.get().request_parameters == {"VolumeId": "vol-\ufffd"}
+
+
+def test_a_nul_in_an_unknown_region_is_still_audited(ctx):
+    with pytest.raises(AwsError) as err:
+        operations.call(ctx.in_region("us-east-1\x00"), "ec2", "DescribeVolumes", {})
+    assert err.value.code == "InvalidRegion"
+    assert Event.objects.get().region == "us-east-1\ufffd"

@@ -29,7 +29,7 @@ from services.core.api.serializers import serialize
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import AccessKey
-from services.core.regions import DEFAULT_REGION, REGIONS
+from services.core.regions import DEFAULT_REGION, REGIONS, is_region
 from services.core.registry import ResourceType
 
 # Query parameters of a list that are not Describe filters.
@@ -73,7 +73,7 @@ def call_context(request: Request, resource_type: ResourceType | None = None) ->
         AccessKey.objects.filter(access_key_id=user.access_key_id).update(
             last_used_at=timezone.now(),
             last_used_service=resource_type.service if resource_type else "",
-            last_used_region=region[:32],
+            last_used_region=region if is_region(region) else "",
         )
     return ctx
 
@@ -107,6 +107,12 @@ def route_name(resource_type: ResourceType, kind: str) -> str:
 
 class ResourceView(RestView):
     resource_type: ClassVar[ResourceType]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if "\x00" in kwargs.get("resource_id", ""):
+            # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
+            raise AwsError("InvalidCharacter", "A specified character is invalid.")
 
     def visible(self, ctx: CallContext):
         return self.resource_type.model.objects.visible_to(ctx)
