@@ -85,6 +85,11 @@ def lookup_params(query: dict) -> dict:
     return params
 
 
+def _user_name(event: Event) -> str:
+    """CloudTrail's User name column: the IAM user, or "root" for the root user."""
+    return event.user_name or ("root" if event.principal_type == "Root" else "")
+
+
 def _resource_cells(event: Event) -> tuple[str, str]:
     types = ", ".join(dict.fromkeys(r.get("ResourceType", "") for r in event.resources if r))
     names = ", ".join(r.get("ResourceName", "") for r in event.resources if r)
@@ -109,7 +114,7 @@ def event_history(request: HttpRequest, region: str) -> HttpResponse:
         rows.append(
             {
                 "event": event,
-                "user": event.user_name or ("root" if event.principal_type == "Root" else ""),
+                "user": _user_name(event),
                 "resource_type": resource_type,
                 "resource_name": resource_name,
                 "url": reverse(
@@ -157,7 +162,7 @@ def event_detail(request: HttpRequest, region: str, event_id: uuid.UUID) -> Http
     resource_type, resource_name = _resource_cells(event)
     context = {
         "event": event,
-        "user": event.user_name or ("root" if event.principal_type == "Root" else ""),
+        "user": _user_name(event),
         "record": event.cloudtrail_record(),
         "events_url": reverse("cloudtrail:events", kwargs={"region": region}),
         "breadcrumbs": breadcrumbs(

@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from services.core import ids, operations, registry
@@ -170,6 +171,15 @@ def url_service(request: HttpRequest) -> str | None:
         if registry.service(namespace):
             return namespace
     return None
+
+
+def safe_next(request: HttpRequest, url: str, default: str) -> str:
+    """`url` if it stays on this site (a `next` parameter), else `default`."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
 
 
 def current_region(request: HttpRequest) -> str:

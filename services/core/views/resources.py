@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,6 +26,7 @@ from services.core.views.base import (
     console_view,
     render_console,
     render_not_found,
+    safe_next,
 )
 from services.core.views.tables import build_table, is_transitional, key_values, resource_url
 
@@ -188,13 +188,6 @@ def resource_detail(
     return render_console(request, "console/detail.html", context)
 
 
-def _back_url(request: HttpRequest, default: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return url
-    return default
-
-
 def _find(rt: ResourceType, operation: str) -> Action:
     for action in rt.actions:
         if action.operation == operation:
@@ -216,7 +209,7 @@ def resource_action(
     data = request.POST if request.method == "POST" else request.GET
     ids = [i for i in data.getlist("ids") if i]
     list_url = resource_url("resource-list", region, rt)
-    back = _back_url(request, list_url)
+    back = safe_next(request, data.get("next", ""), list_url)
     rows = list(
         rt.model.objects.visible_to(console_ctx(request, region))
         .filter(resource_id__in=ids)

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from services.core import registry
@@ -20,20 +19,13 @@ from services.core.views.base import (
     current_region,
     recent_services,
     render_console,
+    safe_next,
     service_home_url,
 )
 from services.core.views.tables import resource_url
 
 SIGNIN_ERROR = "Your authentication information is incorrect. Please try again."
 SEARCH_LIMIT = 5  # results per resource type
-
-
-def _safe_next(request: HttpRequest, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("console:home")
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -57,7 +49,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()  # a new session id: no fixation across sign-in
             request.session[SESSION_ACCOUNT] = account.id
             request.session[SESSION_PRINCIPAL] = {"kind": "Root", "name": ""}
-            return HttpResponseRedirect(_safe_next(request, next_url))
+            return HttpResponseRedirect(safe_next(request, next_url, reverse("console:home")))
     context = {
         "email": email,
         "error": error,
@@ -75,19 +67,11 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 @console_view
 def home(request: HttpRequest) -> HttpResponse:
+    """Recently visited services and every service (`console_service_categories` of
+    the context processor)."""
     region = current_region(request)
-    by_category: dict[str, list] = {}
-    for svc in registry.services():
-        by_category.setdefault(svc.category, []).append(
-            {"service": svc, "url": service_home_url(svc, region)}
-        )
     recent = [{"service": s, "url": service_home_url(s, region)} for s in recent_services(request)]
-    context = {
-        "recent": recent,
-        "categories": sorted(by_category.items()),
-        "region": REGIONS[region],
-        "breadcrumbs": [],
-    }
+    context = {"recent": recent, "breadcrumbs": []}
     return render_console(request, "console/home.html", context)
 
 
@@ -140,4 +124,6 @@ def switch_region(request: HttpRequest, code: str) -> HttpResponse:
     """The region selector on pages without a region in their path (the home)."""
     if code in REGIONS:
         request.session[SESSION_REGION] = code
-    return HttpResponseRedirect(_safe_next(request, request.GET.get("next", "")))
+    return HttpResponseRedirect(
+        safe_next(request, request.GET.get("next", ""), reverse("console:home"))
+    )
