@@ -196,3 +196,11 @@ def test_a_polled_details_page_of_a_deleted_volume_goes_to_the_list(console):
     volume.delete()
     response = console.get(url, headers=poll)
     assert response["HX-Redirect"] == LIST
+
+
+def test_an_action_without_a_selection_says_so(console):
+    action = "/us-east-1/ec2/volumes/actions/DeleteVolume/"
+    response = console.get(action, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == LIST
+    assert "Select at least one volume first." in text(console.get(LIST))
+    assert console.get("/us-east-1/ec2/volumes/actions/NoSuchAction/").status_code == 404

@@ -94,17 +94,15 @@ def _created_id(rt: ResourceType, ctx: CallContext, result: dict) -> str | None:
         name = touched.get("ResourceName", "")
         if name and visible.filter(resource_id=name).exists():
             return name
-    prefix = getattr(rt.model, "id_prefix", "")
+    prefix = getattr(rt.model, "id_prefix", "") + "-"
 
     def walk(value: Any) -> str | None:
-        if isinstance(value, str) and prefix and value.startswith(prefix + "-"):
-            return value
+        if isinstance(value, str):
+            return value if len(prefix) > 1 and value.startswith(prefix) else None
         children = value.values() if isinstance(value, dict) else value
-        if isinstance(value, dict | list):
-            for child in children:
-                if found := walk(child):
-                    return found
-        return None
+        if not isinstance(value, dict | list):
+            return None
+        return next((found for found in map(walk, children) if found), None)
 
     return walk(result)
 
@@ -112,6 +110,10 @@ def _created_id(rt: ResourceType, ctx: CallContext, result: dict) -> str | None:
 @console_view
 @require_http_methods(["GET", "POST"])
 def resource_create(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
+    """The long create form of `rt.create_form`. The form may set `sections` (a list of
+    (title, [field names])) and `description`; its constructor may take `zones`,
+    `region` or `ctx`. A valid POST calls `rt.create_operation` with
+    `rt.create_params(cleaned_data)`, then shows the new resource."""
     rt = _resource_type(service, slug)
     if not rt.create_operation or rt.create_form is None:
         raise Http404(f"{rt.label_plural} are not created here")
@@ -154,7 +156,7 @@ def resource_detail(
     if obj is None:
         if request.htmx:
             # A polled page whose resource just went away (deleting -> gone): its list.
-            return HttpResponseClientRedirect(resource_url("resource-list", region, rt))
+            return _redirect(request, resource_url("resource-list", region, rt))
         return render_not_found(
             request,
             f"{rt.label} not found",
@@ -188,6 +190,13 @@ def resource_detail(
     return render_console(request, "console/detail.html", context)
 
 
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """A redirect of the whole page, also for htmx requests (not a swap of the target)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
 def _find(rt: ResourceType, operation: str) -> Action:
     for action in rt.actions:
         if action.operation == operation:
@@ -217,7 +226,7 @@ def resource_action(
     )
     if not rows:
         messages.error(request, f"Select at least one {rt.label.lower()} first.")
-        return HttpResponseRedirect(back)
+        return _redirect(request, back)
 
     typed = data.get("confirmation", "").strip()
     mistyped = bool(action.typed_confirmation) and typed != action.typed_confirmation
@@ -243,7 +252,4 @@ def resource_action(
     if done:
         messages.success(request, f"{action.label}: request succeeded for {', '.join(done)}.")
     # After a delete the details page it came from is gone: show the list.
-    target = list_url if action.destructive else back
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return HttpResponseRedirect(target)
+    return _redirect(request, list_url if action.destructive else back)
