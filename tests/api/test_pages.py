@@ -108,3 +108,15 @@ def test_the_docs_page_works_without_internet(client, db):
     assert asset["Content-Type"] == "text/javascript"
     assert b"SwaggerUIBundle" in b"".join(asset.streaming_content)
     assert client.get("/api/v1/docs/assets/..%2fLICENSE").status_code == 404
+
+
+def test_a_bug_in_a_view_is_an_internal_failure_document(rf):
+    from services.core.api.errors import exception_handler
+
+    request = rf.get("/api/v1/ec2/volumes/")
+    request.request_id = "req-1"
+    response = exception_handler(ZeroDivisionError("oops"), {"request": request})
+    assert response.status_code == 500
+    assert response.data["code"] == "InternalFailure"
+    assert "oops" not in str(response.data)
+    assert response.data["request_id"] == "req-1"
