@@ -93,6 +93,7 @@ def test_the_schema_describes_each_resource_type_from_botocore(client, db):
     shown = create["responses"]["201"]["content"]["application/json"]["schema"]
     assert {"id", "arn", "tags", "availability_zone", "size"} <= set(shown["properties"])
     assert set(schema["components"]["securitySchemes"]) == {"accessKey", "consoleSession"}
+    assert "Token <access key id>:<secret access key>" in schema["info"]["description"]
     ids = [op["operationId"] for p in paths.values() for op in p.values()]
     assert len(ids) == len(set(ids))
 

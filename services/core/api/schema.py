@@ -291,10 +291,38 @@ def document(resource_type: ResourceType, list_view: type, detail_view: type, ac
 # --- the schema and its docs page ------------------------------------------------------
 
 
+API_DESCRIPTION = """
+The JSON door to the simulated cloud. Every request runs the same operation as the
+console and the AWS CLI (so IAM, validation, errors and the CloudTrail event are the
+same; events show `stratolabDoor: rest`).
+
+**Credentials.** `Authorization: Token <access key id>:<secret access key>` (the root
+user's key from the account, or an IAM user's), or a signed-in console session (writes
+then need the `X-CSRFToken` header).
+
+**Region.** `?region=us-east-1` on any resource URL (default us-east-1); an unknown
+region is `InvalidRegion`.
+
+**Resources.** `GET /api/v1/<service>/<type>/` lists (Describe filters as query
+parameters: `?tag:Name=web*&availability-zone=us-east-1a`, `*` and `?` wildcards,
+repeat a parameter for several values; `?state=`; `limit` and `offset`). `POST` creates:
+the body is the AWS request of the create operation (`{"AvailabilityZone":
+"us-east-1a", "Size": 8}`). `GET .../<id>/` describes, `DELETE .../<id>/` deletes, `POST
+.../<id>/actions/<Operation>/` runs another action. A resource is shown with snake_case
+names: `id`, `arn`, `region`, `state`, `tags` as an object, `created_at`, then the fields
+of its AWS description (`availability_zone`, `volume_type`, ...).
+
+**Errors** are `application/problem+json` documents with the AWS error `code`
+(`InvalidVolume.NotFound`, `UnauthorizedOperation`, `DryRunOperation`), its message as
+`detail`, and the `request_id` that is also the `x-amzn-RequestId` header.
+"""
+
+
 class SchemaView(SpectacularAPIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     url_name = "api-schema"
+    custom_settings = {"DESCRIPTION": API_DESCRIPTION}
 
 
 class DocsView(SpectacularSwaggerView):
