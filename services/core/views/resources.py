@@ -122,7 +122,9 @@ def resource_create(request: HttpRequest, region: str, service: str, slug: str) 
     if request.method == "POST" and form.is_valid():
         params = rt.create_params(form.cleaned_data) if rt.create_params else form.cleaned_data
         ctx = console_ctx(request, region)
-        result = call(request, region, service, rt.create_operation, params, ctx=ctx)
+        # VPC types run EC2's operations: `api_service` names the operations' service.
+        op_service = rt.extra.get("api_service", service)
+        result = call(request, region, op_service, rt.create_operation, params, ctx=ctx)
         if result is not None:
             new_id = _created_id(rt, ctx, result)
             if new_id:
@@ -247,7 +249,8 @@ def resource_action(
     batches = [rows] if action.batch else [[row] for row in rows]
     done = []
     for batch in batches:
-        if call(request, region, service, action.operation, action.params(batch)) is not None:
+        op_service = rt.extra.get("api_service", service)
+        if call(request, region, op_service, action.operation, action.params(batch)) is not None:
             done.extend(r.resource_id for r in batch)
     if done:
         messages.success(request, f"{action.label}: request succeeded for {', '.join(done)}.")
