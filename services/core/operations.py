@@ -32,6 +32,8 @@ class Operation:
     iam_prefix: str  # the IAM action prefix: ec2, s3, iam
     read_only: bool
     global_service: bool
+    # False for the few actions AWS lets anyone call (sts:GetCallerIdentity).
+    needs_permission: bool = True
 
     @property
     def iam_action(self) -> str:
@@ -54,6 +56,7 @@ def operation(
     iam_prefix: str | None = None,
     read_only: bool | None = None,
     global_service: bool = False,
+    needs_permission: bool = True,
 ) -> Callable[[OperationFunc], OperationFunc]:
     """Register `func` as the implementation of `service`'s `action`."""
 
@@ -68,6 +71,7 @@ def operation(
             iam_prefix=iam_prefix or service,
             read_only=action.startswith(_READ_PREFIXES) if read_only is None else read_only,
             global_service=global_service,
+            needs_permission=needs_permission,
         )
         return func
 
@@ -96,7 +100,8 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
         if not op.global_service and not is_region(ctx.region):
             raise AwsError("InvalidRegion", f"The region '{ctx.region}' does not exist.")
         params = shapes.prepare(service, action, params)
-        authz.authorize(ctx, op.iam_action, [], params)
+        if op.needs_permission:
+            authz.authorize(ctx, op.iam_action, [], params)
         if params.pop("DryRun", False):
             raise AwsError(
                 "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412

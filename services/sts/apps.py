@@ -5,3 +5,6 @@ class StsConfig(AppConfig):
     name = "services.sts"
     label = "sts"
     verbose_name = "STS"
+
+    def ready(self) -> None:
+        from services.sts import operations  # noqa: F401  (registers them)

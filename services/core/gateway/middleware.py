@@ -1,4 +1,9 @@
-"""Takes AWS-signed requests before URL routing (they may use any path, S3 most of all)."""
+"""Takes AWS-signed requests before URL routing (they may use any path, S3 most of all).
+
+It answers them itself, so nothing after it runs for them: no CSRF check (AWS clients
+have no cookies or tokens), no Django upload size limit (the gateway reads the body
+stream itself), no session. Everything else falls through to the console and REST.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,64 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from services.core import ids
+from services.core.errors import AwsError
+from services.core.gateway import handler, wire
+
+_SIGV2_MESSAGE = (
+    "Stratolab accepts AWS Signature Version 4 only; configure the client for SigV4 "
+    "(for the AWS CLI: s3 signature_version = s3v4)."
+)
+
+
+def is_aws_request(request: HttpRequest) -> bool:
+    """Whether the request carries an AWS signature: SigV4 in the Authorization header
+    or in a presigned URL, or SigV2 (S3's legacy presigned URLs and headers)."""
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if auth.startswith(("AWS4-HMAC-SHA256 ", "AWS ")):
+        return True
+    query = request.META.get("QUERY_STRING", "")
+    if "X-Amz-Algorithm=" in query or "X-Amz-Credential=" in query:
+        return True
+    return "AWSAccessKeyId=" in query and "Signature=" in query
+
+
+def _uses_sigv2(request: HttpRequest) -> bool:
+    return request.META.get("HTTP_AUTHORIZATION", "").startswith("AWS ") or (
+        "AWSAccessKeyId=" in request.META.get("QUERY_STRING", "")
+        and "X-Amz-Credential=" not in request.META.get("QUERY_STRING", "")
+    )
+
+
+def to_django(response: wire.WireResponse, method: str) -> HttpResponse:
+    body = b"" if method == "HEAD" else response.body
+    out = HttpResponse(body, status=response.status)
+    if response.content_type:
+        out["Content-Type"] = response.content_type
+    else:
+        del out["Content-Type"]
+    for name, value in response.headers.items():
+        out[name] = value
+    out["Content-Length"] = str(len(response.body))
+    return out
+
 
 class GatewayMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        if not is_aws_request(request):
+            return self.get_response(request)
+        request_id = getattr(request, "request_id", "") or ids.request_id()
+        if _uses_sigv2(request):
+            error = AwsError("InvalidRequest", _SIGV2_MESSAGE, 400)
+            return to_django(handler.plain_error(error, request_id, s3=True), request.method)
+        req, too_large = wire.from_django(request)
+        response = handler.handle(
+            req,
+            request_id,
+            body_too_large=too_large,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return to_django(response, req.method)

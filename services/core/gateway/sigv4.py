@@ -316,15 +316,6 @@ def signing_key(secret: str, credential: Credential) -> bytes:
     return _hmac(key, "aws4_request")
 
 
-def expected_signature(req: WireRequest, signed: Signed, secret: str, *, s3: bool) -> str:
-    canonical = canonical_request(req, signed, s3=s3)
-    return hmac.new(
-        signing_key(secret, signed.credential),
-        string_to_sign(signed, canonical).encode("utf-8"),
-        hashlib.sha256,
-    ).hexdigest()
-
-
 def verify(req: WireRequest, signed: Signed, secret: str, *, s3: bool) -> None:
     """Raise SignatureProblem unless `signed.signature` is right for `secret`."""
     if "host" not in signed.signed_headers and not signed.presigned:
@@ -338,9 +329,20 @@ def verify(req: WireRequest, signed: Signed, secret: str, *, s3: bool) -> None:
             f"from HTTP: '{signed.credential.date}' != '{signed.amz_date[:8]}', from "
             f"ISO-8601 version of date from HTTP: '{signed.amz_date}'",
         )
-    expected = expected_signature(req, signed, secret, s3=s3)
+    canonical = canonical_request(req, signed, s3=s3)
+    to_sign = string_to_sign(signed, canonical)
+    expected = hmac.new(
+        signing_key(secret, signed.credential), to_sign.encode("utf-8"), hashlib.sha256
+    ).hexdigest()
     if not hmac.compare_digest(expected, signed.signature):
-        raise SignatureProblem("mismatch")
+        # S3 shows the caller what it signed, to help find the difference.
+        raise SignatureProblem(
+            "mismatch",
+            AWSAccessKeyId=signed.credential.access_key_id,
+            StringToSign=to_sign,
+            SignatureProvided=signed.signature,
+            CanonicalRequest=canonical,
+        )
     declared = req.headers.get("x-amz-content-sha256") or ""
     if _HEX64.match(declared) and hashlib.sha256(req.body).hexdigest() != declared:
         raise SignatureProblem(

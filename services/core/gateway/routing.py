@@ -1,0 +1,69 @@
+"""From a signed request to (service, protocol, operation).
+
+The credential scope's service comes first: operation names repeat across services
+(`DescribeTags` is EC2's, ELB's and AutoScaling's), so the signing name narrows the
+candidates before anything else is looked at. Among services sharing a signing name,
+the request's own marks decide: `X-Amz-Target` (json), `Action` and `Version`
+(query, ec2), or the method and path (rest). Every protocol a service's model lists is
+accepted (CloudWatch is json for boto3 and query for older clients).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.model import OperationModel, ServiceModel
+
+from services.core import operations, shapes
+from services.core.gateway import catalog, protocols
+from services.core.gateway.protocols import Protocol
+from services.core.gateway.wire import WireRequest
+
+
+@dataclass
+class Route:
+    service: str  # botocore's service name
+    model: ServiceModel
+    protocol: Protocol
+    action: str | None  # an operation of the model, or None when the request names none
+    requested: str | None  # what the request asked for, as written
+
+    @property
+    def operation(self) -> OperationModel | None:
+        return self.model.operation_model(self.action) if self.action else None
+
+
+def model_protocols(model: ServiceModel) -> list[str]:
+    return list(model.metadata.get("protocols") or [model.metadata.get("protocol", "")])
+
+
+def route(req: WireRequest, signing_name: str) -> Route | None:
+    """The best reading of `req` among the services signed as `signing_name`; None if
+    no service answers to that name."""
+    best: tuple[tuple, Route] | None = None
+    fallback: Route | None = None
+    for name in catalog.services_for(signing_name):
+        model = shapes.service_model(name)
+        for position, protocol_name in enumerate(model_protocols(model)):
+            protocol = protocols.get(protocol_name)
+            if protocol is None:
+                continue
+            if fallback is None:
+                fallback = Route(name, model, protocol, None, None)
+            if not protocol.accepts(model, req):
+                continue
+            requested = protocol.operation_name(model, req)
+            exists = requested in model.operation_names if requested else False
+            version = req.param("Version") if protocol_name in ("query", "ec2") else None
+            score = (
+                exists,
+                version == model.api_version if version else False,
+                exists and operations.get(name, requested) is not None,
+                -position,
+            )
+            candidate = Route(name, model, protocol, requested if exists else None, requested)
+            if best is None or score > best[0]:
+                best = (score, candidate)
+    if best is not None:
+        return best[1]
+    return fallback

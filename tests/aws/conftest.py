@@ -1,0 +1,120 @@
+"""A live Stratolab for unmodified boto3 and the AWS CLI: gunicorn (gthread, as
+`stratolab up` runs it, so chunked bodies are read) against the test database.
+
+Tests here use `transactional_db`: what they create is committed, so the server
+process sees it, and it is flushed after each test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.conftest import ROOT, _test_env
+
+AWS_CLI = Path(sys.executable).parent / "aws"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_gateway(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The base URL of a gunicorn serving Stratolab on the test database."""
+    with django_db_blocker.unblock():
+        env = _test_env()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "console.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", "1",
+         "--threads", "4", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@dataclass
+class Student:
+    """A sandbox account and its root access key, as `stratolab account create` gives."""
+
+    account_id: str
+    access_key_id: str
+    secret_access_key: str
+    endpoint: str
+
+    def client(self, service: str, region: str = "us-east-1", **kwargs):
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=kwargs.pop("key_id", self.access_key_id),
+            aws_secret_access_key=kwargs.pop("secret", self.secret_access_key),
+            config=Config(retries={"max_attempts": 1}),
+            **kwargs,
+        )
+
+    def cli(self, *args: str, region: str = "us-east-1", secret: str | None = None,
+            key_id: str | None = None) -> subprocess.CompletedProcess:  # fmt: skip
+        """Run the AWS CLI against the live server; JSON output parsed into `.data`."""
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "AWS_ACCESS_KEY_ID": key_id or self.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": secret or self.secret_access_key,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_CONFIG_FILE": "/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_MAX_ATTEMPTS": "1",
+        }
+        done = subprocess.run(
+            [str(AWS_CLI), "--endpoint-url", self.endpoint, "--output", "json", *args],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        done.data = (
+            json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
+        )
+        return done
+
+
+@pytest.fixture
+def student(transactional_db, live_gateway) -> Student:
+    from services.core.accounts import create_account
+
+    new = create_account("cli@example.com", "correct horse battery", alias="cli")
+    return Student(
+        new.account.id,
+        new.access_key.access_key_id,
+        new.access_key.secret_access_key,
+        live_gateway,
+    )
