@@ -114,3 +114,13 @@ def test_an_event_of_another_account_is_not_found(console, other_account):
     event = Event.objects.get()
     page = console.get(f"{EVENTS}{event.event_id}/")
     assert page.status_code == 404 and "Event not found" in text(page)
+
+
+def test_global_service_events_show_in_us_east_1(console, account):
+    """IAM is global: its events are recorded in us-east-1, and only that region's
+    event history shows them, as in AWS since 2021."""
+    ctx = CallContext(account, "eu-west-1", Principal.root(account.id), "aws")
+    operations.call(ctx, "iam", "CreateUser", {"UserName": "alice"})
+    page = text(console.get(EVENTS, {"attribute": "EventSource", "value": "iam.amazonaws.com"}))
+    assert "CreateUser" in page and "iam.amazonaws.com" in page
+    assert "CreateUser" not in text(console.get("/eu-west-1/cloudtrail/events/"))
