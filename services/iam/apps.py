@@ -7,7 +7,7 @@ class IamConfig(AppConfig):
     verbose_name = "IAM"
 
     def ready(self) -> None:
-        from services.iam import authorizer, operations  # noqa: F401  (registers them)
+        from services.iam import authorizer, operations, resources  # noqa: F401  (registers them)
 
         # From here on every operation of every service is evaluated against IAM
         # policies for IAM users and assumed roles (the root user is not).

@@ -5,6 +5,7 @@ account, not a region (GLB-01). Long-term access keys of IAM users are the core
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import ClassVar
 
 from django.db import models
@@ -60,6 +61,26 @@ class User(IamEntity):
         constraints = [
             models.UniqueConstraint("account", Lower("name"), name="iam_user_name_unique"),
         ]
+
+    @property
+    def groups_label(self) -> str:
+        return ", ".join(sorted(g.name for g in self.iam_groups.all())) or "None"
+
+    @property
+    def console_access(self) -> str:
+        return "Enabled" if LoginProfile.objects.filter(user=self).exists() else "Disabled"
+
+    @property
+    def mfa_label(self) -> str:
+        return "Virtual" if self.mfa_devices.exists() else "-"
+
+    @property
+    def access_keys_label(self) -> str:
+        from services.core.models import AccessKey
+
+        keys = AccessKey.objects.filter(account_id=self.account_id, user_name=self.name)
+        active = keys.filter(status="Active").count()
+        return f"{active} active" if keys.exists() else "None"
 
     def describe(self, *, tags: bool = True) -> dict:
         """The IAM `User` shape."""
@@ -119,6 +140,10 @@ class Group(IamEntity):
             models.UniqueConstraint("account", Lower("name"), name="iam_group_name_unique"),
         ]
 
+    @property
+    def user_count(self) -> int:
+        return self.users.count()
+
     def describe(self) -> dict:
         return {
             "Path": self.path,
@@ -148,6 +173,39 @@ class Role(IamEntity):
         constraints = [
             models.UniqueConstraint("account", Lower("name"), name="iam_role_name_unique"),
         ]
+
+    @property
+    def trusted_entities(self) -> str:
+        """What the console's Roles table shows: who may assume the role."""
+        try:
+            statements = json.loads(self.assume_role_policy).get("Statement", [])
+        except ValueError:
+            return "-"
+        if isinstance(statements, dict):
+            statements = [statements]
+        found: list[str] = []
+        for statement in statements:
+            principal = statement.get("Principal", {}) if isinstance(statement, dict) else {}
+            if principal == "*":
+                found.append("Anyone")
+                continue
+            for kind, values in principal.items():
+                for value in values if isinstance(values, list) else [values]:
+                    if kind == "Service":
+                        found.append(f"AWS Service: {value.split('.')[0]}")
+                    elif kind == "AWS":
+                        found.append(
+                            f"Account: {value.split(':')[4]}"
+                            if ":" in value
+                            else f"Account: {value}"
+                        )
+                    else:
+                        found.append(f"{kind}: {value}")
+        return ", ".join(dict.fromkeys(found)) or "-"
+
+    @property
+    def last_activity(self) -> str:
+        return self.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if self.last_used_at else "-"
 
     def describe(self, *, full: bool = True) -> dict:
         """The IAM `Role` shape; ListRoles leaves out tags and last use (`full=False`)."""
@@ -229,7 +287,19 @@ class ManagedPolicy(IamEntity):
     def default_document(self) -> str:
         return self.versions.get(version_id=self.default_version_id).document
 
-    def describe(self, attachment_count: int, boundary_count: int, *, tags: bool = True) -> dict:
+    policy_type = "Customer managed"
+
+    @property
+    def attachment_count(self) -> int:
+        return PolicyAttachment.objects.filter(
+            account_id=self.account_id, policy_arn=self.arn
+        ).count()
+
+    def describe(
+        self, attachment_count: int | None = None, boundary_count: int = 0, *, tags: bool = True
+    ) -> dict:
+        if attachment_count is None:
+            attachment_count = self.attachment_count
         data: dict = {
             "PolicyName": self.name,
             "PolicyId": self.resource_id,

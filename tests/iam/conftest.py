@@ -72,3 +72,8 @@ def user_ctx(iam, as_key):
 
 def call(ctx: CallContext, service: str, action: str, **params) -> dict:
     return operations.call(ctx, service, action, params)
+
+
+# The console and REST clients of those suites, for IAM's pages and routes.
+from tests.api.conftest import api, key_client, root_key  # noqa: E402, F401
+from tests.console.conftest import console  # noqa: E402, F401
