@@ -13,8 +13,14 @@ import botocore.auth
 import botocore.session
 import pytest
 from botocore.auth import SigV4Auth
-from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.awsrequest import (
+    AWSRequest,
+    HeadersDict,
+    create_request_object,
+    prepare_request_dict,
+)
 from botocore.credentials import Credentials
+from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
 _session = botocore.session.get_session()
@@ -63,6 +69,33 @@ class Sender:
 
     def __call__(self, service: str, operation: str, params: dict | None = None, **kwargs):
         return self.send(self.prepared(service, operation, params, **kwargs))
+
+    def raw(self, signing_name: str, method: str = "POST", path: str = "/", body: bytes = b"",
+            headers: dict | None = None, *, region: str = "us-east-1"):  # fmt: skip
+        """A hand-made request (what botocore would refuse to build), signed."""
+        request = AWSRequest(method=method, url=f"http://testserver{path}", data=body,
+                             headers=headers or {})  # fmt: skip
+        credentials = Credentials(self.key_id, self.secret)
+        SigV4Auth(credentials, signing_name, region).add_auth(request)
+        return self.send(request.prepare())
+
+    def parsed(self, service: str, operation: str, params: dict | None = None, **kwargs) -> dict:
+        """The call, answered and read by botocore's own parser (as boto3 would)."""
+        return parse(service, operation, self(service, operation, params, **kwargs))
+
+
+def parse(service: str, operation: str, response) -> dict:
+    model = _session.get_service_model(service)
+    op = model.operation_model(operation)
+    parser = create_parser(model.resolved_protocol)
+    headers = HeadersDict(dict(response.items()))
+    result = parser.parse(
+        {"status_code": response.status_code, "headers": headers, "body": response.content,
+         "context": {"operation_name": operation}},
+        op.output_shape,
+    )  # fmt: skip
+    result["status"] = response.status_code
+    return result
 
 
 @pytest.fixture

@@ -56,8 +56,9 @@ def test_it_refuses_an_inactive_key(aws, root_key):
 
 
 def test_ec2_says_auth_failure_for_a_bad_signature_and_runs_nothing(aws):
-    response = aws("ec2", "CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 8},
-                   secret="wrong")  # fmt: skip
+    response = aws(
+        "ec2", "CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 8}, secret="wrong"
+    )
     assert response.status_code == 401
     assert _xml_error(response) == (
         "AuthFailure",
@@ -110,8 +111,9 @@ def test_a_tampered_body_fails_the_signature(aws):
 
 
 def test_the_region_of_the_scope_selects_the_region(aws):
-    response = aws("ec2", "CreateVolume", {"AvailabilityZone": "eu-west-1a", "Size": 8},
-                   region="eu-west-1")  # fmt: skip
+    response = aws(
+        "ec2", "CreateVolume", {"AvailabilityZone": "eu-west-1a", "Size": 8}, region="eu-west-1"
+    )
     assert response.status_code == 200, response.content
     assert Volume.objects.get().region == "eu-west-1"
 
@@ -127,6 +129,9 @@ def test_the_call_is_audited_with_door_aws(aws, root_key):
 
 
 def test_unsigned_requests_are_not_the_gateways(client):
-    response = client.post("/", "Action=DescribeVolumes&Version=2016-11-15",
-                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    response = client.post(
+        "/",
+        "Action=DescribeVolumes&Version=2016-11-15",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert b"<Response><Errors>" not in response.content

@@ -27,17 +27,16 @@ from services.core.models import AccessKey, Account
 
 log = logging.getLogger(__name__)
 
-_SCOPE = re.compile(
-    r"Credential=[^/,\s&]*(?:/|%2F)[^/,\s&]*(?:/|%2F)([^/,\s&]*)(?:/|%2F)([^/,\s&]*)"
-)
+_HEADER_SCOPE = re.compile(r"Credential=([^,\s]+)")
 
 
 def _scope_service(req: WireRequest) -> tuple[str, str]:
     """(region, service) from the credential scope, read loosely so that a malformed
     signature still gets its error in the right service's format."""
-    text = (req.headers.get("authorization") or "") + " " + req.query_string
-    found = _SCOPE.search(text)
-    return (found.group(1), found.group(2)) if found else ("", "")
+    found = _HEADER_SCOPE.search(req.headers.get("authorization") or "")
+    credential = found.group(1) if found else dict(req.query).get("X-Amz-Credential", "")
+    parts = credential.split("/")
+    return (parts[2], parts[3]) if len(parts) >= 4 else ("", "")
 
 
 class _Caller:
