@@ -39,18 +39,30 @@ class CreateVpcForm(forms.Form):
         initial=2,
         required=False,
         empty_value=2,
+        widget=forms.RadioSelect,
     )
     public_subnets = forms.TypedChoiceField(
-        label="Number of public subnets", coerce=int, choices=[], required=False, empty_value=0
+        label="Number of public subnets",
+        coerce=int,
+        choices=[],
+        required=False,
+        empty_value=0,
+        widget=forms.RadioSelect,
     )
     private_subnets = forms.TypedChoiceField(
-        label="Number of private subnets", coerce=int, choices=[], required=False, empty_value=0
+        label="Number of private subnets",
+        coerce=int,
+        choices=[],
+        required=False,
+        empty_value=0,
+        widget=forms.RadioSelect,
     )
     nat_gateways = forms.ChoiceField(
         label="NAT gateways",
         choices=[(NAT_NONE, "None"), (NAT_ONE, "In 1 AZ"), (NAT_PER_AZ, "1 per AZ")],
         initial=NAT_NONE,
         required=False,
+        widget=forms.RadioSelect,
     )
     dns_hostnames = forms.BooleanField(label="Enable DNS hostnames", required=False, initial=True)
     dns_support = forms.BooleanField(label="Enable DNS resolution", required=False, initial=True)
