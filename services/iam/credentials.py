@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from services.core.context import Principal
+from services.core.context import CallContext, Principal
 from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
 from services.iam.models import TemporaryCredential
@@ -101,3 +101,23 @@ def principal_for_access_key(
         else Principal(key.account_id, "IAMUser", key.user_name)
     )
     return Credentials(key.account, principal, key_id, key.secret_access_key)
+
+
+def caller_identity(ctx: CallContext) -> dict[str, str]:
+    """GetCallerIdentity's answer for any caller: the root user (UserId = account id),
+    an IAM user (AIDA... id, ARN with the user's path) or a role session
+    (AROA...:session, arn:aws:sts::...:assumed-role/ROLE/SESSION)."""
+    from services.iam.models import Role, User
+
+    principal = ctx.principal
+    account = principal.account_id
+    if principal.kind == "IAMUser":
+        user = User.objects.filter(account_id=account, name__iexact=principal.name).first()
+        if user is not None:
+            return {"UserId": user.resource_id, "Account": account, "Arn": user.arn}
+    elif principal.kind == "AssumedRole":
+        role_name, _, session = principal.name.partition("/")
+        role = Role.objects.filter(account_id=account, name__iexact=role_name).first()
+        role_id = role.resource_id if role is not None else role_name
+        return {"UserId": f"{role_id}:{session}", "Account": account, "Arn": principal.arn}
+    return {"UserId": account, "Account": account, "Arn": principal.arn}

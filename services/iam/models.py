@@ -207,8 +207,10 @@ class Role(IamEntity):
     def last_activity(self) -> str:
         return self.last_used_at.strftime("%Y-%m-%d %H:%M UTC") if self.last_used_at else "-"
 
-    def describe(self, *, full: bool = True) -> dict:
-        """The IAM `Role` shape; ListRoles leaves out tags and last use (`full=False`)."""
+    def describe(self, *, full: bool = True, encoded: bool = False) -> dict:
+        """The IAM `Role` shape; ListRoles leaves out tags and last use (`full=False`).
+        The AWS API sends the trust policy URL-encoded (`encoded=True`, as the
+        operations do; the SDKs decode it); the REST door shows the JSON text."""
         from urllib.parse import quote
 
         data: dict = {
@@ -217,8 +219,9 @@ class Role(IamEntity):
             "RoleId": self.resource_id,
             "Arn": self.arn,
             "CreateDate": iam_timestamp(self.created_at),
-            # IAM returns the trust policy URL-encoded, as it stores it.
-            "AssumeRolePolicyDocument": quote(self.assume_role_policy, safe=""),
+            "AssumeRolePolicyDocument": (
+                quote(self.assume_role_policy, safe="") if encoded else self.assume_role_policy
+            ),
             "MaxSessionDuration": self.max_session_duration,
         }
         if self.description:
@@ -259,7 +262,7 @@ class InstanceProfile(IamEntity):
             "InstanceProfileId": self.resource_id,
             "Arn": self.arn,
             "CreateDate": iam_timestamp(self.created_at),
-            "Roles": [r.describe(full=False) for r in self.roles.all()],
+            "Roles": [r.describe(full=False, encoded=True) for r in self.roles.all()],
         }
         if self.tags:
             data["Tags"] = self.tag_list()

@@ -101,14 +101,14 @@ def create_role(ctx: CallContext, params: dict) -> dict:
     except IntegrityError as exc:
         raise already_exists(f"Role with name {name} already exists.") from exc
     ctx.touch(role)
-    data = role.describe()
+    data = role.describe(encoded=True)
     data.pop("RoleLastUsed", None)
     return {"Role": data}
 
 
 @operation("iam", "GetRole", global_service=True)
 def get_role_op(ctx: CallContext, params: dict) -> dict:
-    return {"Role": get_role(ctx, params["RoleName"]).describe()}
+    return {"Role": get_role(ctx, params["RoleName"]).describe(encoded=True)}
 
 
 @operation("iam", "ListRoles", global_service=True)
@@ -117,7 +117,7 @@ def list_roles(ctx: CallContext, params: dict) -> dict:
     if params.get("PathPrefix"):
         qs = qs.filter(path__startswith=params["PathPrefix"])
     result = page(list(qs), params, "Roles")
-    result["Roles"] = [r.describe(full=False) for r in result["Roles"]]
+    result["Roles"] = [r.describe(full=False, encoded=True) for r in result["Roles"]]
     return result
 
 
@@ -139,7 +139,7 @@ def update_role_description(ctx: CallContext, params: dict) -> dict:
     role.description = params["Description"]
     role.save(update_fields=["description"])
     ctx.touch(role)
-    return {"Role": role.describe()}
+    return {"Role": role.describe(encoded=True)}
 
 
 @operation("iam", "UpdateAssumeRolePolicy", global_service=True)

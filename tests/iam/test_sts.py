@@ -188,3 +188,24 @@ def test_get_session_token_with_mfa(iam, user_ctx, as_key) -> None:
     call(session, "ec2", "DescribeVolumes")
     err = denied(session, "sts", "GetSessionToken")
     assert err.message == "Cannot call GetSessionToken with session credentials"
+
+
+def test_caller_identity_of_each_kind_of_caller(iam, user_ctx, reader_role, as_key, ctx, account):
+    from services.iam.credentials import caller_identity
+
+    assert caller_identity(ctx) == {
+        "UserId": account.id, "Account": account.id, "Arn": f"arn:aws:iam::{account.id}:root"
+    }  # fmt: skip
+    alice = user_ctx("alice", inline=(policy(allow("sts:AssumeRole")),))
+    user = iam("GetUser", UserName="alice")["User"]
+    assert caller_identity(alice) == {
+        "UserId": user["UserId"], "Account": account.id, "Arn": user["Arn"]
+    }  # fmt: skip
+    creds = call(alice, "sts", "AssumeRole", RoleArn=reader_role["Arn"], RoleSessionName="s1")[
+        "Credentials"]  # fmt: skip
+    session = as_key(creds["AccessKeyId"], session_token=creds["SessionToken"])
+    assert caller_identity(session) == {
+        "UserId": f"{reader_role['RoleId']}:s1",
+        "Account": account.id,
+        "Arn": f"arn:aws:sts::{account.id}:assumed-role/reader/s1",
+    }
