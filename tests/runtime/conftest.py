@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from console import home
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 READY_LINE = "Press Ctrl-C to stop."
@@ -150,8 +154,15 @@ def children_of(pid: int) -> dict[int, str]:
 
 
 @pytest.fixture(scope="module")
-def up_home(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("up") / "home"
+def up_home() -> Iterator[Path]:
+    # Under the suite's own home, not pytest's tmp folder: every pytest that starts on
+    # this machine resets that folder to 0700, and PostgreSQL runs as its own system
+    # user when we are root, so it must be able to traverse the parents of its data.
+    base = home.home_dir() / "runtime"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="up-", dir=base))
+    yield folder / "home"
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,16 @@ def http_status(url: str) -> int:
         return err.code
 
 
-def wait_until_gone(home, timeout: float = 15) -> list[str]:
+def assert_nothing_left(up: Up, timeout: float = 15) -> None:
+    """No process of this home survives its `up`."""
     deadline = time.monotonic() + timeout
-    while (left := processes_of(home)) and time.monotonic() < deadline:
+    while (left := processes_of(up.home)) and time.monotonic() < deadline:
         time.sleep(0.2)
-    return left
+    pg_log = up.home / "pgdata" / "log"
+    assert left == [], (
+        f"left running: {left}\n--- stratolab up said:\n{up.output}\n--- PostgreSQL log:\n"
+        + (pg_log.read_text()[-3000:] if pg_log.exists() else "(none)")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +135,13 @@ def test_sigterm_stops_every_child_and_exits_0(running_up: Up) -> None:
 
     assert running_up.stop(signal.SIGTERM) == 0
     assert "Stratolab stopped." in running_up.output
-    assert wait_until_gone(running_up.home) == []
+    assert_nothing_left(running_up)
 
 
 @pytest.fixture(scope="module")
 def restarted(running_up: Up, created_account: dict, tmp_path_factory):
     running_up.stop()
-    assert wait_until_gone(running_up.home) == []
+    assert_nothing_left(running_up)
     up = start_up(running_up.home, free_port(), tmp_path_factory.mktemp("up2") / "up.log")
     yield up
     up.stop()
@@ -162,4 +167,4 @@ def test_a_child_that_dies_stops_the_rest_and_fails(restarted: Up) -> None:
     os.kill(web[0], signal.SIGKILL)
     assert restarted.proc.wait(90) == 1
     assert "the web server (gunicorn) exited unexpectedly" in restarted.output
-    assert wait_until_gone(restarted.home) == []
+    assert_nothing_left(restarted)
