@@ -1,19 +1,35 @@
-"""The VPC console's own pages, under /<region>/vpc/ (the generic resource pages of the
-registry follow; `vpcs/create/` here replaces the generic create page of VPCs)."""
+"""The VPC console's own pages, under /<region>/vpc/. They come before the generic
+resource pages of the registry, so `vpcs/create/` and the details pages named here
+replace the generic ones for those types."""
 
 from django.urls import path
 
-from services.vpc import views
+from services.vpc.views import details, editing, pages
 
 app_name = "vpc"
 
+RT = "route-tables/<str:resource_id>/"
+SG = "security-groups/<str:resource_id>/"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("vpcs/create/", views.create_vpc, name="create-vpc"),
-    path("vpcs/create/preview/", views.create_vpc_preview, name="create-vpc-preview"),
+    path("", pages.home, name="home"),
+    path("vpcs/create/", pages.create_vpc, name="create-vpc"),
+    path("vpcs/create/preview/", pages.create_vpc_preview, name="create-vpc-preview"),
+    path("internet-gateways/<str:resource_id>/", details.internet_gateway, name="igw-detail"),
     path(
         "internet-gateways/<str:resource_id>/attach/",
-        views.attach_internet_gateway,
+        pages.attach_internet_gateway,
         name="attach-internet-gateway",
     ),
+    path(RT, details.route_table, name="route-table-detail"),
+    path(RT + "edit-routes/", editing.edit_routes, name="edit-routes"),
+    path(
+        RT + "edit-subnet-associations/",
+        editing.edit_subnet_associations,
+        name="edit-subnet-associations",
+    ),
+    path(SG, details.security_group, name="security-group-detail"),
+    path(SG + "edit-inbound-rules/", editing.edit_inbound_rules, name="edit-inbound-rules"),
+    path(SG + "edit-outbound-rules/", editing.edit_outbound_rules, name="edit-outbound-rules"),
+    path("network-acls/<str:resource_id>/", details.network_acl, name="network-acl-detail"),
 ]

@@ -157,6 +157,12 @@ class SecurityGroupRule(Resource):
         return f"{self.from_port} - {self.to_port}"
 
     @property
+    def type_label(self) -> str:
+        from services.vpc.rule_types import label_of
+
+        return label_of(self.ip_protocol, self.from_port, self.to_port)
+
+    @property
     def peer_label(self) -> str:
         return self.cidr_ipv4 or (
             self.referenced_group.resource_id if self.referenced_group else ""
