@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 from console import home
 
@@ -19,17 +20,23 @@ log = logging.getLogger(__name__)
 # pgserver logs every command it runs at INFO, and again from atexit after pytest has
 # closed the streams.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
-# pgserver asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR
-# (cron, CI, containers) that warns on every command although /tmp/runtime-<uid> is fine.
-warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def _pgserver() -> ModuleType:
+    # pgserver asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR
+    # (cron, CI, containers) that warns every time although /tmp/runtime-<uid> is fine.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pgserver
+        import pgserver.utils
+    return pgserver
 
 
 def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
     """Start (or reuse) the PostgreSQL server under `home_path`/pgdata and make sure
     `database` exists. Returns the folder of its Unix socket. The server keeps running
     until `stop_postgres`."""
-    import pgserver
-
+    pgserver = _pgserver()
     pgdata = home.pgdata_dir(home_path)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process; `stop_postgres` ends it.
@@ -58,10 +65,8 @@ def start_postgres_in_own_session(home_path: Path, database: str = "stratolab") 
 
 def postgres_running(home_path: Path) -> bool:
     """Whether the server recorded in `home_path`/pgdata/postmaster.pid is up and ready."""
-    from pgserver.utils import PostmasterInfo
-
     try:
-        info = PostmasterInfo.read_from_pgdata(home.pgdata_dir(home_path))
+        info = _pgserver().utils.PostmasterInfo.read_from_pgdata(home.pgdata_dir(home_path))
     except (OSError, ValueError, AssertionError):  # half-written or foreign pid file
         return False
     return info is not None and info.is_running() and info.status == "ready"
