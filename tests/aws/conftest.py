@@ -21,7 +21,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.conftest import ROOT, _test_env
+from tests.conftest import ROOT, Worker, _test_env
 
 AWS_CLI = Path(sys.executable).parent / "aws"
 
@@ -32,11 +32,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _aws_env() -> dict[str, str]:
+    env = _test_env()
+    env["DJANGO_SETTINGS_MODULE"] = "tests.aws.settings"
+    return env
+
+
+@pytest.fixture(scope="session")
+def aws_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:
+    """A Celery worker with the live server's settings (see tests/aws/settings.py)."""
+    with django_db_blocker.unblock():
+        env = _aws_env()
+    worker = Worker(env, tmp_path_factory.mktemp("aws-worker") / "worker.log")
+    worker.start()
+    yield worker
+    worker.stop()
+
+
 @pytest.fixture(scope="session")
 def live_gateway(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
     """The base URL of a gunicorn serving Stratolab on the test database."""
     with django_db_blocker.unblock():
-        env = _test_env()
+        env = _aws_env()
     port = _free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     proc = subprocess.Popen(
