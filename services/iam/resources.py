@@ -8,7 +8,7 @@ import json
 from django import forms
 
 from services.core import registry
-from services.core.registry import Action, Column, ResourceType, Service
+from services.core.registry import Action, Column, NavLink, ResourceType, Service
 from services.iam import policy_doc
 from services.iam.models import Group, ManagedPolicy, Role, User
 
@@ -20,7 +20,11 @@ registry.register_service(
         "Security, Identity, & Compliance",
         regional=False,
         home_url_name="iam:home",
-        nav_sections=("Access management",),
+        nav_links=(
+            NavLink("Dashboard", "iam:home"),
+            NavLink("Policy simulator", "iam:simulator", "Access reports"),
+        ),
+        nav_sections=("Access management", "Access reports"),
     )
 )
 

@@ -10,11 +10,9 @@ from tests.console.conftest import text
 USERS = "/us-east-1/iam/users/"
 
 
-def test_iam_home_opens_the_users_table(console, iam) -> None:
+def test_users_table(console, iam) -> None:
     iam("CreateUser", UserName="alice", Path="/dev/")
-    response = console.get("/us-east-1/iam/")
-    assert response.status_code == 302
-    page = text(console.get(response["Location"]))
+    page = text(console.get(USERS))
     assert "alice" in page and "/dev/" in page and "Disabled" in page
 
 
@@ -66,3 +64,28 @@ def test_rest_door_enforces_iam(iam, ctx) -> None:
     assert refused.status_code == 403
     assert refused.json()["code"] == "UnauthorizedOperation"
     assert "ec2:CreateVolume" in refused.json()["detail"]
+
+
+def test_dashboard_recommends_root_mfa_and_no_root_keys(console, account) -> None:
+    page = text(console.get("/us-east-1/iam/"))
+    assert "IAM dashboard" in page
+    assert "Add MFA for root user" in page
+    assert "Root user has active access keys" in page
+    assert "No password policy" in page
+    assert f"/signin?account={account.alias}" in page
+
+
+def test_policy_simulator_page_explains_the_decision(console, iam, account) -> None:
+    iam("CreateUser", UserName="alice")
+    iam("AttachUserPolicy", UserName="alice",
+        PolicyArn="arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")  # fmt: skip
+    response = console.post(
+        "/us-east-1/iam/simulator/",
+        {
+            "principal": f"arn:aws:iam::{account.id}:user/alice",
+            "actions": "ec2:DescribeVolumes, ec2:RunInstances",
+        },
+    )
+    page = text(response)
+    assert "Allowed by AmazonEC2ReadOnlyAccess (aws-managed, line 4)" in page
+    assert "Implicitly denied: no statement allowed it." in page

@@ -1,0 +1,166 @@
+"""IAM's own console pages: the dashboard with its security recommendations, and the
+policy simulator. Both read through operations, so an IAM user sees what their
+policies let them see (and the simulator's calls are in the event history)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from services.core.accounts import sign_in_url
+from services.core.context import CallContext
+from services.core.views.base import breadcrumbs, call, console_ctx, console_view, render_console
+from services.iam.models import Group, PasswordPolicy, Role, User
+
+
+def _list_url(region: str, slug: str) -> str:
+    return reverse(
+        "console:resource-list", kwargs={"region": region, "service": "iam", "slug": slug}
+    )
+
+
+def recommendations(summary: dict, users_without_mfa: list[str], has_policy: bool) -> list[dict]:
+    """The dashboard's security recommendations, as the AWS console makes them."""
+    found = [
+        {
+            "ok": bool(summary.get("AccountMFAEnabled")),
+            "title": "Add MFA for root user",
+            "ok_title": "Root user has MFA",
+            "text": "Add MFA for the root user: a second factor protects the account's "
+            "most powerful identity.",
+        },
+        {
+            "ok": not summary.get("AccountAccessKeysPresent"),
+            "title": "Root user has active access keys",
+            "ok_title": "Root user has no active access keys",
+            "text": "Use access keys of IAM users or roles instead of the root user's, and "
+            "delete the root user's keys.",
+        },
+    ]
+    if users_without_mfa:
+        found.append(
+            {
+                "ok": False,
+                "title": f"{len(users_without_mfa)} user(s) with console access have no MFA",
+                "text": "Users without MFA: " + ", ".join(users_without_mfa[:10]),
+            }
+        )
+    if not has_policy:
+        found.append(
+            {
+                "ok": False,
+                "title": "No password policy",
+                "text": "Set a password policy so IAM users' console passwords follow your "
+                "rules for length, character types, reuse and expiry.",
+            }
+        )
+    return found
+
+
+@console_view
+def dashboard(request: HttpRequest, region: str) -> HttpResponse:
+    ctx = console_ctx(request, region)
+    summary = call(request, region, "iam", "GetAccountSummary", ctx=ctx)
+    context: dict = {
+        "summary": summary,
+        "breadcrumbs": breadcrumbs(request, "Dashboard"),
+        "sign_in_url": sign_in_url(ctx.account),
+        "account": ctx.account,
+    }
+    if summary is not None:
+        summary = summary["SummaryMap"]
+        no_mfa = [
+            u.name
+            for u in User.objects.visible_to(ctx).filter(login_profile__isnull=False)
+            if not u.mfa_devices.exists()
+        ]
+        has_policy = PasswordPolicy.objects.filter(account=ctx.account).exists()
+        context["recommendations"] = recommendations(summary, no_mfa, has_policy)
+        context["cards"] = [
+            {"label": label, "count": summary[key], "url": _list_url(region, slug)}
+            for label, key, slug in (
+                ("User groups", "Groups", "groups"),
+                ("Users", "Users", "users"),
+                ("Roles", "Roles", "roles"),
+                ("Policies", "Policies", "policies"),
+            )
+        ]
+    return render_console(request, "iam/dashboard.html", context)
+
+
+def _principals(ctx: CallContext) -> list[tuple[str, str]]:
+    choices = [(u.arn, f"User: {u.name}") for u in User.objects.visible_to(ctx).order_by("name")]
+    choices += [(g.arn, f"Group: {g.name}") for g in Group.objects.visible_to(ctx).order_by("name")]
+    choices += [(r.arn, f"Role: {r.name}") for r in Role.objects.visible_to(ctx).order_by("name")]
+    return choices
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for line in text.splitlines() for part in line.split(",") if part.strip()]
+
+
+def _context_entries(text: str) -> list[dict]:
+    entries = []
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            values = [v.strip() for v in value.split(",")]
+            entries.append(
+                {
+                    "ContextKeyName": key.strip(),
+                    "ContextKeyValues": values,
+                    "ContextKeyType": "stringList" if len(values) > 1 else "string",
+                }
+            )
+    return entries
+
+
+def _explain(result: dict) -> str:
+    """What decided, in the console's words."""
+    statements = result.get("MatchedStatements") or []
+    if result["EvalDecision"] == "implicitDeny" or not statements:
+        return "Implicitly denied: no statement allowed it."
+    names = ", ".join(
+        f"{s['SourcePolicyId']} ({s['SourcePolicyType']}, line {s['StartPosition']['Line']})"
+        for s in statements
+    )
+    if result["EvalDecision"] == "explicitDeny":
+        return f"Explicitly denied by {names}."
+    return f"Allowed by {names}."
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def simulator(request: HttpRequest, region: str) -> HttpResponse:
+    """Pick a principal, actions and resources; see allowed or denied and why."""
+    ctx = console_ctx(request, region)
+    data = request.POST if request.method == "POST" else {}
+    form = {
+        "principal": data.get("principal", ""),
+        "actions": data.get("actions", ""),
+        "resources": data.get("resources", ""),
+        "context": data.get("context", ""),
+    }
+    results = None
+    if request.method == "POST" and form["principal"] and _lines(form["actions"]):
+        params = {
+            "PolicySourceArn": form["principal"],
+            "ActionNames": _lines(form["actions"]),
+            "ResourceArns": _lines(form["resources"]) or ["*"],
+            "ContextEntries": _context_entries(form["context"]),
+            "MaxItems": 1000,
+        }
+        response = call(request, region, "iam", "SimulatePrincipalPolicy", params, ctx=ctx)
+        if response is not None:
+            results = [
+                {**r, "explanation": _explain(r), "allowed": r["EvalDecision"] == "allowed"}
+                for r in response["EvaluationResults"]
+            ]
+    context = {
+        "form": form,
+        "principals": _principals(ctx),
+        "results": results,
+        "breadcrumbs": breadcrumbs(request, "Policy simulator"),
+    }
+    return render_console(request, "iam/simulator.html", context)
