@@ -5,12 +5,249 @@ from __future__ import annotations
 from django import forms
 
 from services.core import registry
-from services.core.registry import Action, Column, ResourceType, Service
-from services.ec2.models import Volume
+from services.core.context import CallContext
+from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
 
 registry.register_service(
-    Service("ec2", "EC2", "Virtual servers in the cloud", "Compute", home_url_name="ec2:home")
+    Service(
+        "ec2",
+        "EC2",
+        "Virtual servers in the cloud",
+        "Compute",
+        home_url_name="ec2:home",
+        nav_links=(
+            NavLink("Dashboard", "ec2:home"),
+            NavLink("Instance Types", "ec2:instance-types", "Instances"),
+            NavLink("AMI Catalog", "ec2:ami-catalog", "Images"),
+        ),
+        nav_sections=("", "Instances", "Images", "Elastic Block Store", "Network & Security"),
+    )
 )
+
+
+# --- instances ----------------------------------------------------------------------------
+
+
+def _ids(rows: list) -> dict:
+    return {"InstanceIds": [r.resource_id for r in rows]}
+
+
+INSTANCES = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="instances",
+        model=Instance,
+        label="Instance",
+        label_plural="Instances",
+        nav_section="Instances",
+        columns=(
+            Column("Name", "name"),
+            Column("Instance ID", "resource_id", kind="id", link=True),
+            Column("Instance state", "state", kind="state"),
+            Column("Instance type", "instance_type"),
+            Column("Status check", "status_check_label"),
+            Column("Availability Zone", "availability_zone"),
+            Column("Public IPv4 address", "public_ip_address"),
+            Column("Private IPv4 address", "private_ip_address"),
+            Column("Key name", "key_name"),
+            Column("Launch time", "launch_time", kind="datetime"),
+        ),
+        detail_fields=(
+            Column("Instance ID", "resource_id", kind="id"),
+            Column("Public IPv4 address", "public_ip_address"),
+            Column("Private IPv4 addresses", "private_ip_address"),
+            Column("Instance state", "state", kind="state"),
+            Column("Public IPv4 DNS", "public_dns_name"),
+            Column("Private IP DNS name (IPv4 only)", "private_dns_name"),
+            Column("Instance type", "instance_type"),
+            Column("VPC ID", "vpc_resource_id"),
+            Column("Subnet ID", "subnet_resource_id"),
+            Column("AMI ID", "image_id"),
+            Column("Platform details", "platform_details"),
+            Column("Key pair assigned at launch", "key_name"),
+            Column("Launch time", "launch_time", kind="datetime"),
+            Column("Availability Zone", "availability_zone"),
+            Column("Termination protection", "termination_protection_label"),
+            Column("State transition reason", "state_transition_reason"),
+            Column("Status check", "status_check_label"),
+            Column("Instance ARN", "arn", kind="code"),
+        ),
+        actions=(
+            Action(
+                "Stop instance",
+                "StopInstances",
+                params=_ids,
+                menu="Instance state",
+                batch=True,
+                enabled=lambda i: i.state == "running",
+            ),
+            Action(
+                "Start instance",
+                "StartInstances",
+                params=_ids,
+                menu="Instance state",
+                batch=True,
+                enabled=lambda i: i.state == "stopped",
+            ),
+            Action(
+                "Reboot instance",
+                "RebootInstances",
+                params=_ids,
+                menu="Instance state",
+                batch=True,
+                enabled=lambda i: i.state == "running",
+            ),
+            Action(
+                "Terminate (delete) instance",
+                "TerminateInstances",
+                params=_ids,
+                confirm="On an EBS-backed instance, the default action is for the root EBS "
+                "volume to be deleted when the instance is terminated. Storage on any local "
+                "drives will be lost.",
+                destructive=True,
+                menu="Instance state",
+                batch=True,
+                enabled=lambda i: i.state not in ("shutting-down", "terminated"),
+            ),
+            Action(
+                "Instance settings",
+                "ModifyInstanceAttribute",
+                params=lambda rows: {"InstanceId": rows[0].resource_id},
+                confirm="Change the instance type, termination protection or shutdown behavior.",
+                enabled=lambda i: i.state not in ("shutting-down", "terminated"),
+            ),
+            Action(
+                "Manage tags",
+                "CreateTags",
+                params=lambda rows: {"Resources": [r.resource_id for r in rows]},
+                confirm="Add or remove tags.",
+                enabled=lambda i: i.state != "terminated",
+            ),
+            Action(
+                "Create image",
+                "CreateImage",
+                params=lambda rows: {"InstanceId": rows[0].resource_id},
+                confirm="Create an AMI from this instance.",
+                enabled=lambda i: i.state in ("running", "stopped"),
+            ),
+        ),
+        create_operation="RunInstances",
+        search_fields=(
+            "resource_id",
+            "instance_type",
+            "availability_zone",
+            "state",
+            "key_name",
+            "image_id",
+            "primary_network_interface__private_ip_address",
+            "primary_network_interface__public_ip",
+        ),
+        default_ordering="-launch_time",
+    )
+)
+
+
+# --- AMIs ----------------------------------------------------------------------------------
+
+IMAGES = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="amis",
+        model=Image,
+        label="Image",
+        label_plural="AMIs",
+        nav_section="Images",
+        columns=(
+            Column("Name", "name"),
+            Column("AMI name", "image_name"),
+            Column("AMI ID", "resource_id", kind="id", link=True),
+            Column("Source", "image_location"),
+            Column("Owner", "account_id"),
+            Column("Visibility", "visibility_label"),
+            Column("Status", "state", kind="state"),
+            Column("Creation date", "created_at", kind="datetime"),
+            Column("Platform", "platform_details"),
+            Column("Architecture", "architecture"),
+        ),
+        detail_fields=(
+            Column("AMI ID", "resource_id", kind="id"),
+            Column("AMI name", "image_name"),
+            Column("Owner account ID", "account_id"),
+            Column("Status", "state", kind="state"),
+            Column("Description", "description"),
+            Column("Architecture", "architecture"),
+            Column("Platform details", "platform_details"),
+            Column("Root device name", "root_device_name"),
+            Column("Root device type", "root_device_type"),
+            Column("Virtualization type", "virtualization_type"),
+            Column("Boot mode", "boot_mode"),
+            Column("Source instance", "source_instance_id"),
+            Column("Block devices", "block_devices_label"),
+            Column("Visibility", "visibility_label"),
+            Column("Creation date", "created_at", kind="datetime"),
+            Column("Deregistration protection", "deregistration_protection"),
+        ),
+        actions=(
+            Action(
+                "Deregister AMI",
+                "DeregisterImage",
+                params=lambda rows: {"ImageId": rows[0].resource_id},
+                confirm="Instances launched from this AMI keep running. Its snapshots are "
+                "not deleted; delete them separately.",
+                destructive=True,
+                enabled=lambda i: i.state in ("available", "failed"),
+            ),
+        ),
+        create_operation="CreateImage",
+        search_fields=("resource_id", "image_name", "description", "state", "architecture"),
+    )
+)
+
+
+# --- key pairs -------------------------------------------------------------------------------
+
+KEY_PAIRS = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="key-pairs",
+        model=KeyPair,
+        label="Key pair",
+        label_plural="Key pairs",
+        nav_section="Network & Security",
+        columns=(
+            Column("Name", "key_name", link=True),
+            Column("Type", "key_type"),
+            Column("Created", "created_at", kind="datetime"),
+            Column("Fingerprint", "fingerprint", kind="code"),
+            Column("ID", "resource_id", kind="id"),
+        ),
+        detail_fields=(
+            Column("Name", "key_name"),
+            Column("ID", "resource_id", kind="id"),
+            Column("Type", "key_type"),
+            Column("Fingerprint", "fingerprint", kind="code"),
+            Column("Created", "created_at", kind="datetime"),
+            Column("Public key", "public_key", kind="code"),
+        ),
+        actions=(
+            Action(
+                "Delete",
+                "DeleteKeyPair",
+                params=lambda rows: {"KeyPairId": rows[0].resource_id},
+                confirm="Instances launched with this key pair keep it, but you can't launch "
+                "new ones with it. Its private key can't be downloaded again.",
+                typed_confirmation="Delete",
+                destructive=True,
+            ),
+        ),
+        create_operation="CreateKeyPair",
+        search_fields=("resource_id", "key_name", "fingerprint", "key_type"),
+    )
+)
+
+
+# --- volumes ---------------------------------------------------------------------------------
 
 
 class VolumeForm(forms.Form):
@@ -32,6 +269,7 @@ class VolumeForm(forms.Form):
     Size = forms.IntegerField(label="Size (GiB)", initial=100, min_value=1, max_value=65536)
     Iops = forms.IntegerField(label="IOPS", required=False, min_value=100)
     AvailabilityZone = forms.ChoiceField(label="Availability Zone")
+    SnapshotId = forms.CharField(label="Snapshot ID", required=False, max_length=32)
     Encrypted = forms.BooleanField(label="Encrypt this volume", required=False)
     Name = forms.CharField(label="Name tag", required=False, max_length=256)
 
@@ -63,7 +301,9 @@ VOLUMES = registry.register(
             Column("Type", "volume_type"),
             Column("Size", "size_label"),
             Column("IOPS", "iops"),
+            Column("Snapshot ID", "snapshot_id"),
             Column("Volume state", "state", kind="state"),
+            Column("Attached resources", "attached_label"),
             Column("Availability Zone", "availability_zone"),
             Column("Created", "created_at", kind="datetime"),
             Column("Encryption", "encryption_label"),
@@ -78,11 +318,35 @@ VOLUMES = registry.register(
             Column("Encryption", "encryption_label"),
             Column("Availability Zone", "availability_zone"),
             Column("Snapshot", "snapshot_id"),
+            Column("Attached resources", "attached_label"),
             Column("Created", "created_at", kind="datetime"),
             Column("Multi-Attach enabled", "multi_attach_enabled"),
             Column("ARN", "arn", kind="code"),
         ),
         actions=(
+            Action(
+                "Attach volume",
+                "AttachVolume",
+                params=lambda rows: {"VolumeId": rows[0].resource_id},
+                confirm="Attach the volume to an instance in the same Availability Zone.",
+                enabled=lambda v: (
+                    v.state == "available" or (v.state == "in-use" and v.multi_attach_enabled)
+                ),
+            ),
+            Action(
+                "Detach volume",
+                "DetachVolume",
+                params=lambda rows: {"VolumeId": rows[0].resource_id},
+                confirm="Unmount the volume inside the instance first, or data may be lost.",
+                enabled=lambda v: v.state == "in-use",
+            ),
+            Action(
+                "Create snapshot",
+                "CreateSnapshot",
+                params=lambda rows: {"VolumeId": rows[0].resource_id},
+                confirm="A point-in-time snapshot of the volume is taken.",
+                enabled=lambda v: v.state in ("available", "in-use"),
+            ),
             Action(
                 "Delete volume",
                 "DeleteVolume",
@@ -97,5 +361,90 @@ VOLUMES = registry.register(
         create_form=VolumeForm,
         create_params=volume_create_params,
         search_fields=("resource_id", "volume_type", "availability_zone", "state"),
+    )
+)
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+
+
+class SnapshotForm(forms.Form):
+    """The 'Create snapshot' page."""
+
+    VolumeId = forms.ChoiceField(label="Volume ID")
+    Description = forms.CharField(label="Description", required=False, max_length=255)
+    Name = forms.CharField(label="Name tag", required=False, max_length=256)
+
+    def __init__(self, *args, ctx: CallContext | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        volumes = (
+            Volume.objects.visible_to(ctx).filter(state__in=("available", "in-use"))
+            if ctx is not None
+            else Volume.objects.none()
+        )
+        self.fields["VolumeId"].choices = [
+            (v.resource_id, f"{v.resource_id} ({v.name})" if v.name else v.resource_id)
+            for v in volumes.order_by("-created_at")
+        ]
+
+
+def snapshot_create_params(data: dict) -> dict:
+    params = {"VolumeId": data["VolumeId"], "Description": data.get("Description") or ""}
+    if data.get("Name"):
+        params["TagSpecifications"] = [
+            {"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": data["Name"]}]}
+        ]
+    return params
+
+
+SNAPSHOTS = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="snapshots",
+        model=Snapshot,
+        label="Snapshot",
+        label_plural="Snapshots",
+        nav_section="Elastic Block Store",
+        columns=(
+            Column("Name", "name"),
+            Column("Snapshot ID", "resource_id", kind="id", link=True),
+            Column("Volume size", "size_label"),
+            Column("Description", "description"),
+            Column("Storage tier", "storage_tier"),
+            Column("Snapshot status", "state", kind="state"),
+            Column("Started", "created_at", kind="datetime"),
+            Column("Progress", "progress"),
+            Column("Encryption", "encryption_label"),
+            Column("Volume ID", "volume_id"),
+        ),
+        detail_fields=(
+            Column("Snapshot ID", "resource_id", kind="id"),
+            Column("Owner", "account_id"),
+            Column("Volume ID", "volume_id"),
+            Column("Volume size", "size_label"),
+            Column("Snapshot status", "state", kind="state"),
+            Column("Progress", "progress"),
+            Column("Started", "created_at", kind="datetime"),
+            Column("Completed", "completed_at", kind="datetime"),
+            Column("Description", "description"),
+            Column("Encryption", "encryption_label"),
+            Column("Storage tier", "storage_tier"),
+            Column("Source snapshot", "source_snapshot_id"),
+        ),
+        actions=(
+            Action(
+                "Delete snapshot",
+                "DeleteSnapshot",
+                params=lambda rows: {"SnapshotId": rows[0].resource_id},
+                confirm="Delete snapshot? Volumes made from it are not affected. A snapshot "
+                "an AMI uses can't be deleted until the AMI is deregistered.",
+                typed_confirmation="delete",
+                destructive=True,
+            ),
+        ),
+        create_operation="CreateSnapshot",
+        create_form=SnapshotForm,
+        create_params=snapshot_create_params,
+        search_fields=("resource_id", "volume_id", "description", "state"),
     )
 )

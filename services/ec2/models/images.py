@@ -63,6 +63,26 @@ class Image(LifecycleResource):
         ]
 
     @property
+    def image_location(self) -> str:
+        return f"{self.account_id}/{self.image_name}"
+
+    @property
+    def root_device_type(self) -> str:
+        return "ebs"
+
+    @property
+    def block_devices_label(self) -> str:
+        """As the console lists them: /dev/xvda=snap-...:8:true:gp3"""
+        parts = []
+        for m in self.block_device_mappings:
+            ebs = m.get("Ebs") or {}
+            parts.append(
+                f"{m['DeviceName']}={ebs.get('SnapshotId', '')}:{ebs.get('VolumeSize', '')}:"
+                f"{str(ebs.get('DeleteOnTermination', False)).lower()}:{ebs.get('VolumeType', '')}"
+            )
+        return ", ".join(parts)
+
+    @property
     def visibility_label(self) -> str:
         return "Public" if self.public else "Private"
 
@@ -74,7 +94,7 @@ class Image(LifecycleResource):
         """The EC2 `Image` shape."""
         data = {
             "ImageId": self.resource_id,
-            "ImageLocation": f"{self.account_id}/{self.image_name}",
+            "ImageLocation": self.image_location,
             "State": self.state,
             "OwnerId": self.account_id,
             "CreationDate": self.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),

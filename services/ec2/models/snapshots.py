@@ -44,6 +44,10 @@ class Snapshot(LifecycleResource):
         return f"{max(0, min(99, int(100 * done / total)))}%"
 
     @property
+    def storage_tier(self) -> str:
+        return "Standard"
+
+    @property
     def size_label(self) -> str:
         return f"{self.volume_size} GiB"
 

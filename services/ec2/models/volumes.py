@@ -41,6 +41,16 @@ class Volume(LifecycleResource):
         return f"{self.size} GiB"
 
     @property
+    def attached_label(self) -> str:
+        """'i-0123... (web): /dev/xvda (attached)', as the console's column shows."""
+        return ", ".join(
+            f"{a.instance.resource_id}"
+            + (f" ({a.instance.name})" if a.instance.name else "")
+            + f": {a.device} ({a.state})"
+            for a in self.attachments.select_related("instance").order_by("pk")
+        )
+
+    @property
     def encryption_label(self) -> str:
         return "Encrypted" if self.encrypted else "Not encrypted"
 
