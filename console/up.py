@@ -242,7 +242,7 @@ def ensure_demo_account(home_path: Path) -> dict[str, str]:
     """Create the demo account on the first `up`; later runs show the same one. Its
     password exists only as a hash in the database, so the first run keeps a copy in the
     home folder (readable by its owner only) to print it again."""
-    from services.core.accounts import create_account, sign_in_url
+    from services.core.accounts import create_account
     from services.core.models import AccessKey, Account
 
     saved_path = home_path / "demo.json"
@@ -266,7 +266,6 @@ def ensure_demo_account(home_path: Path) -> dict[str, str]:
         "alias": account.alias or "",
         "email": account.root_email,
         "password": password,
-        "sign_in_url": sign_in_url(account),
         "access_key_id": key.access_key_id if key else "",
         "secret_access_key": key.secret_access_key if key else "",
     }
@@ -278,7 +277,7 @@ def print_banner(url: str, home_path: Path, demo: dict[str, str]) -> None:
         "Stratolab is running.",
         "",
         f"  Console:     {url}/",
-        f"  Sign in:     {demo['sign_in_url']}",
+        f"  Sign in:     {url}/signin",
         f"    Email:       {demo['email']}",
         f"    Password:    {demo['password']}",
         f"    Account ID:  {demo['account_id']} (alias {demo['alias']})",

@@ -77,7 +77,7 @@ class Up:
         return self.log.read_text()
 
     def banner_value(self, label: str) -> str:
-        match = re.search(rf"^\s*{label}:\s+(\S+)", self.output, re.MULTILINE)
+        match = re.search(rf"^\s*{re.escape(label)}:?\s*(\S+)", self.output, re.MULTILINE)
         assert match, f"no {label!r} in the output of stratolab up:\n{self.output}"
         return match.group(1)
 

@@ -3,20 +3,26 @@ a Celery worker and beat, gunicorn, all in subprocesses on a temporary home."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.runtime.conftest import (
     Up,
     children_of,
+    clean_env,
     free_port,
     processes_of,
     run_cli,
@@ -57,7 +63,7 @@ def created_account(running_up: Up) -> dict:
 
 def test_up_prints_the_console_url_and_the_demo_sign_in(running_up: Up) -> None:
     assert f"Console:     {running_up.url}/" in running_up.output
-    assert running_up.banner_value("Sign in") == f"{running_up.url}/signin?account=demo"
+    assert running_up.banner_value("Sign in") == f"{running_up.url}/signin"
     assert running_up.banner_value("Email") == "demo@stratolab.local"
     assert len(running_up.banner_value("Password")) >= 12
     assert re.fullmatch(r"[0-9]{12}", running_up.banner_value("Account ID"))
@@ -68,9 +74,50 @@ def test_up_prints_the_console_url_and_the_demo_sign_in(running_up: Up) -> None:
 
 def test_the_web_server_answers_and_serves_static_files(running_up: Up) -> None:
     # collectstatic ran and gunicorn serves the result (WhiteNoise), no DEBUG needed.
+    assert http_status(f"{running_up.url}/static/css/console.css") == 200
     assert http_status(f"{running_up.url}/static/rest_framework/css/bootstrap.min.css") == 200
-    # The sign-in page is a real Django response, never a server error.
-    assert http_status(f"{running_up.url}/signin") < 500
+    assert http_status(f"{running_up.url}/signin") == 200
+
+
+def test_the_printed_demo_sign_in_opens_the_console(running_up: Up) -> None:
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with browser.open(running_up.banner_value("Sign in"), timeout=10) as response:
+        form = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "email": running_up.banner_value("Email"),
+        "password": running_up.banner_value("Password"),
+    }
+    with browser.open(
+        f"{running_up.url}/signin", urllib.parse.urlencode(fields).encode(), timeout=10
+    ) as response:
+        assert response.url == f"{running_up.url}/home/"
+        page = response.read().decode()
+    # The account menu shows the id as AWS does, in groups of four.
+    assert re.sub(r"(\d{4})-(\d{4})-(\d{4})", r"\1\2\3", page).count(
+        running_up.banner_value("Account ID")
+    )
+
+
+def test_the_printed_aws_cli_hint_works(running_up: Up) -> None:
+    aws = Path(sys.executable).parent / "aws"
+    if not aws.exists():
+        pytest.skip("the AWS CLI is installed with the [test] extras")
+    env = {
+        **clean_env(),
+        "AWS_ACCESS_KEY_ID": running_up.banner_value("export AWS_ACCESS_KEY_ID="),
+        "AWS_SECRET_ACCESS_KEY": running_up.banner_value("export AWS_SECRET_ACCESS_KEY="),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    result = subprocess.run(
+        [str(aws), "--endpoint-url", running_up.url, "sts", "get-caller-identity"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["Account"] == running_up.banner_value("Account ID")
 
 
 def test_account_create_prints_json_while_up_runs(running_up: Up, created_account: dict) -> None:
