@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.core.models import AccessKey
+from services.core.models import AccessKey, Account
 from services.core.operations import operation
 from services.iam import passwords
 from services.iam.common import (
@@ -275,9 +275,11 @@ def _get_key(ctx: CallContext, owner: str, key_id: str) -> AccessKey:
 @operation("iam", "CreateAccessKey", global_service=True)
 def create_access_key(ctx: CallContext, params: dict) -> dict:
     owner = _key_owner(ctx, params)
+    # Lock the owner so two concurrent CreateAccessKey calls cannot both pass the quota.
     if owner:
-        # Lock the user so two concurrent CreateAccessKey calls cannot both pass the quota.
         get_user(ctx, owner, for_update=True)
+    else:
+        Account.objects.select_for_update().filter(pk=ctx.account.pk).first()
     keys = AccessKey.objects.filter(account=ctx.account, user_name=owner)
     if keys.count() >= MAX_ACCESS_KEYS:
         raise limit_exceeded("AccessKeysPerUser", MAX_ACCESS_KEYS)
