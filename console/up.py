@@ -288,7 +288,7 @@ def print_banner(url: str, home_path: Path, demo: dict[str, str]) -> None:
         "    export AWS_DEFAULT_REGION=us-east-1",
         f"    aws --endpoint-url {url} ec2 describe-volumes",
         "",
-        f"  REST API:    {url}/api/v1/  (docs: {url}/api/v1/docs)",
+        f"  REST API:    {url}/api/v1/  (docs: {url}/api/v1/docs/)",
         f"  Data:        {home_path}  (logs in {home_path / 'logs'})",
         "",
         READY_LINE,
