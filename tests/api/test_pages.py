@@ -121,3 +121,10 @@ def test_a_bug_in_a_view_is_an_internal_failure_document(rf):
     assert response.data["code"] == "InternalFailure"
     assert "oops" not in str(response.data)
     assert response.data["request_id"] == "req-1"
+
+
+def test_head_and_options_answer(api):
+    assert api.head("/api/v1/ec2/volumes/").status_code == 200
+    response = api.options("/api/v1/ec2/volumes/")
+    assert response.status_code == 200
+    assert "application/json" in response.json()["parses"]

@@ -151,3 +151,12 @@ def test_two_racing_advances_make_one_transition(account, timed, deletions):
         assert sorted(results) == [False, True]
     assert sorted(deletions) == sorted(v.resource_id for v in rows)
     assert not Volume.objects.exists()
+
+
+def test_a_task_delivered_early_leaves_the_row_for_later(account, timed):
+    from services.core.tasks import advance_task
+
+    vol = new_volume(account)
+    assert advance_task.run("ec2.Volume", vol.pk, "creating") is False
+    vol.refresh_from_db()
+    assert vol.state == "creating"
