@@ -274,3 +274,16 @@ def test_an_unknown_action_is_invalid_action(api):
 
 def test_a_wrong_method_is_method_not_allowed(api):
     assert_problem(api.put(VOLUMES, {}, format="json"), 405, "MethodNotAllowed")
+
+
+def test_a_create_that_makes_several_answers_all_of_them(api):
+    from services.ec2 import ami_catalog
+
+    image = ami_catalog.default_image().image_id("us-east-1")
+    body = {"ImageId": image, "InstanceType": "t3.micro", "MinCount": 2, "MaxCount": 2}
+    response = api.post("/api/v1/ec2/instances/", body, format="json")
+    assert response.status_code == 201, response.content
+    made = response.json()
+    assert made["count"] == 2
+    assert [r["state"] for r in made["results"]] == ["pending", "pending"]
+    assert len({r["id"] for r in made["results"]}) == 2

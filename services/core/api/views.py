@@ -155,7 +155,9 @@ class ResourceListView(ResourceView):
     """GET: the caller's resources of this type in `?region=`, filtered by Describe
     filters given as query parameters (`?status=available&tag:Name=web*`; repeat a
     parameter for several values) and by `?state=`; `limit`/`offset` paging.
-    POST: create one; the body is the AWS request of the create operation."""
+    POST: create; the body is the AWS request of the create operation. Answers 201 with
+    the new resource (and its Location), or {"count", "results"} when one request made
+    several (RunInstances with a count above one)."""
 
     def get(self, request: Request) -> Response:
         ctx = call_context(request, self.resource_type)
@@ -184,12 +186,18 @@ class ResourceListView(ResourceView):
         body = request_body(request)
         ctx = call_context(request, rt)
         response = calls.run(ctx, op, body)
-        created = [r["ResourceName"] for r in ctx.resources] or calls.resource_ids(
-            ctx, rt, response
-        )
-        obj = self.visible(ctx).filter(resource_id__in=created).order_by("-pk").first()
-        if obj is None:  # made something this type cannot show: the AWS response, as is
+        touched = [r["ResourceName"] for r in ctx.resources]
+        named = touched or calls.resource_ids(ctx, rt, response)
+        rows = {o.resource_id: o for o in self.visible(ctx).filter(resource_id__in=named)}
+        made = [rows[i] for i in dict.fromkeys(named) if i in rows]
+        if not made:  # made something this type cannot show: the AWS response, as is
             return Response({"response": response}, status=status.HTTP_201_CREATED)
+        if len(made) > 1:  # RunInstances with MinCount 2
+            results = [serialize(rt, o) for o in made]
+            return Response(
+                {"count": len(results), "results": results}, status=status.HTTP_201_CREATED
+            )
+        obj = made[0]
         headers = {}
         location = _url(request, route_name(rt, "detail"), resource_id=obj.resource_id)
         if location:
