@@ -118,9 +118,9 @@ class Student:
             [str(AWS_CLI), "--endpoint-url", self.endpoint, "--output", "json", *args],
             env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
-        done.data = (
-            json.loads(done.stdout) if done.returncode == 0 and done.stdout.strip() else None
-        )
+        done.data = None
+        if done.returncode == 0 and "--output" not in args and done.stdout.strip():
+            done.data = json.loads(done.stdout)
         return done
 
 

@@ -229,7 +229,11 @@ class Ec2Protocol(QueryProtocol):
             # EC2 answers actions without output with <return>true</return>.
             ET.SubElement(root, "return").text = "true"
         else:
-            xmlshape.write_members(root, shape, result or {})
+            result = result or {}
+            if "Return" in shape.members and "Return" not in result:
+                # EC2 answers <return>true</return> for every action that succeeded.
+                result = {**result, "Return": True}
+            xmlshape.write_members(root, shape, result)
         return WireResponse(200, xmlshape.to_bytes(root), content_type="text/xml;charset=UTF-8")
 
     def serialize_error(
