@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "services.ec2",
     "services.cloudtrail",
     "services.sts",
+    "services.s3",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,274 @@
+"""Lifecycle rules (S3-05): the configuration operations, and the engine that applies
+them, run by the lifecycle engine of services/core (the bucket is `rules-due` until its
+next action is due; the scheduled task or the beat sweep then runs `run_rules`).
+
+Time: AWS counts rule days from an object's creation (or from when a version became
+noncurrent). One simulated day lasts `s3.lifecycle.day` seconds of
+STRATOLAB_LIFECYCLE_SECONDS (86400 by default), scaled by STRATOLAB_TIME_SCALE like
+every lifecycle: a lab run at a time scale of 0.001 sees a 30-day transition after 43
+minutes; tests run at 0 and see it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from services.core import lifecycle as engine
+from services.core.context import CallContext
+from services.core.operations import operation
+from services.s3 import storage, versions
+from services.s3.common import bucket_for
+from services.s3.errors import invalid_argument, malformed_xml, not_configured
+from services.s3.models import Bucket, MultipartUpload, ObjectVersion
+
+# Minimum days in STANDARD before a transition to these classes (S3's own rule).
+_MIN_TRANSITION_DAYS = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
+TRANSITION_CLASSES = (
+    "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE",
+)  # fmt: skip
+
+
+def day() -> dt.timedelta:
+    seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get("s3.lifecycle.day", 86400)
+    return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def _check_rule(rule: dict) -> None:
+    if rule.get("Status") not in ("Enabled", "Disabled"):
+        raise malformed_xml()
+    if len(rule.get("ID") or "") > 255:
+        raise invalid_argument("ID length should not exceed allowed limit of 255", "ID")
+    actions = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
+               "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload")  # fmt: skip
+    if not any(rule.get(a) for a in actions):
+        raise malformed_xml()
+    expiration = rule.get("Expiration") or {}
+    if expiration.get("Days") is not None and expiration["Days"] <= 0:
+        raise invalid_argument("'Days' for Expiration action must be a positive integer",
+                               "Days", expiration["Days"])  # fmt: skip
+    for transition in rule.get("Transitions") or []:
+        storage_class = transition.get("StorageClass")
+        if storage_class not in TRANSITION_CLASSES:
+            raise malformed_xml()
+        days = transition.get("Days")
+        if days is not None and days < 0:
+            raise invalid_argument("'Days' in Transition action must be nonnegative", "Days", days)
+        minimum = _MIN_TRANSITION_DAYS.get(storage_class)
+        if days is not None and minimum and days < minimum:
+            raise invalid_argument(
+                f"'Days' in Transition action must be greater than or equal to {minimum} for "
+                f"storageClass '{storage_class}'",
+                "Days",
+                days,
+            )
+    if expiration.get("Days") is not None:
+        for transition in rule.get("Transitions") or []:
+            if transition.get("Days") is not None and transition["Days"] >= expiration["Days"]:
+                raise invalid_argument(
+                    "'Days' in the Expiration action for filter must be greater than 'Days' in "
+                    "the Transition action",
+                    "Days",
+                    expiration["Days"],
+                )
+
+
+@operation("s3", "PutBucketLifecycleConfiguration", needs_permission=False)
+def put_lifecycle(ctx: CallContext, params: dict) -> dict:
+    bucket = bucket_for(ctx, params["Bucket"], "s3:PutLifecycleConfiguration", for_update=True)
+    rules = (params.get("LifecycleConfiguration") or {}).get("Rules") or []
+    if not rules or len(rules) > 1000:
+        raise malformed_xml()
+    ids = [r.get("ID") for r in rules if r.get("ID")]
+    if len(ids) != len(set(ids)):
+        raise invalid_argument("RuleId must be unique. Found same ID for more than one rule",
+                               "ID")  # fmt: skip
+    for rule in rules:
+        _check_rule(rule)
+    bucket.lifecycle_rules = rules
+    bucket.save(update_fields=["lifecycle_rules"])
+    schedule(bucket, timezone.now())
+    return {"TransitionDefaultMinimumObjectSize": "all_storage_classes_128K"}
+
+
+@operation("s3", "GetBucketLifecycleConfiguration", needs_permission=False)
+def get_lifecycle(ctx: CallContext, params: dict) -> dict:
+    bucket = bucket_for(ctx, params["Bucket"], "s3:GetLifecycleConfiguration")
+    if not bucket.lifecycle_rules:
+        raise not_configured(
+            "NoSuchLifecycleConfiguration",
+            "The lifecycle configuration does not exist",
+            bucket.name,
+        )
+    return {
+        "Rules": bucket.lifecycle_rules,
+        "TransitionDefaultMinimumObjectSize": "all_storage_classes_128K",
+    }
+
+
+@operation("s3", "DeleteBucketLifecycle", needs_permission=False)
+def delete_lifecycle(ctx: CallContext, params: dict) -> dict:
+    bucket = bucket_for(ctx, params["Bucket"], "s3:PutLifecycleConfiguration")
+    bucket.lifecycle_rules = None
+    bucket.state, bucket.next_state, bucket.due_at = "active", "", None
+    bucket.save(update_fields=["lifecycle_rules", "state", "next_state", "due_at"])
+    return {}
+
+
+# --- scheduling ----------------------------------------------------------------------------
+
+
+def schedule(bucket: Bucket, when: dt.datetime) -> None:
+    """Make sure the bucket's rules run no later than `when`."""
+    Bucket.objects.filter(pk=bucket.pk).update(
+        state="rules-due",
+        next_state="active",
+        due_at=Least(Coalesce(F("due_at"), when), when),
+    )
+    fresh = Bucket.objects.get(pk=bucket.pk)
+    engine.schedule(fresh)
+
+
+def object_written(bucket: Bucket) -> None:
+    """A new object may be due for a rule: the earliest is one rule-day from now."""
+    if not bucket.lifecycle_rules:
+        return
+    days = [d for r in _enabled(bucket) for d in _rule_days(r)]
+    if days:
+        schedule(bucket, timezone.now() + day() * min(days))
+
+
+def _rule_days(rule: dict) -> list[int]:
+    found = []
+    if (rule.get("Expiration") or {}).get("Days") is not None:
+        found.append(rule["Expiration"]["Days"])
+    found += [t["Days"] for t in rule.get("Transitions") or [] if t.get("Days") is not None]
+    return found
+
+
+# --- the engine ----------------------------------------------------------------------------
+
+
+def _enabled(bucket: Bucket) -> list[dict]:
+    return [r for r in bucket.lifecycle_rules or [] if r.get("Status") == "Enabled"]
+
+
+def _filter_of(rule: dict) -> tuple[str, dict[str, str], int | None, int | None]:
+    flt = rule.get("Filter") or {}
+    both = flt.get("And") or {}
+    prefix = flt.get("Prefix", both.get("Prefix", rule.get("Prefix", ""))) or ""
+    tags = {t["Key"]: t.get("Value", "") for t in both.get("Tags") or []}
+    if flt.get("Tag"):
+        tags[flt["Tag"]["Key"]] = flt["Tag"].get("Value", "")
+    greater = flt.get("ObjectSizeGreaterThan", both.get("ObjectSizeGreaterThan"))
+    less = flt.get("ObjectSizeLessThan", both.get("ObjectSizeLessThan"))
+    return prefix, tags, greater, less
+
+
+def _applies(rule: dict, version: ObjectVersion) -> bool:
+    prefix, tags, greater, less = _filter_of(rule)
+    if not version.key.startswith(prefix):
+        return False
+    if any(version.tags.get(k) != v for k, v in tags.items()):
+        return False
+    if greater is not None and version.size <= greater:
+        return False
+    return not (less is not None and version.size >= less)
+
+
+def _due(start: dt.datetime, days: int | None, date: object) -> dt.datetime | None:
+    if days is not None:
+        return start + day() * days
+    if date is not None:
+        from services.core.gateway.protocols.values import to_datetime
+
+        return to_datetime(date)
+    return None
+
+
+def run_rules(bucket: Bucket) -> None:
+    """Apply the bucket's enabled rules to what is due now, and schedule the next run
+    for the earliest action still to come."""
+    storage.sweep_orphans()
+    rules = _enabled(bucket)
+    now = timezone.now()
+    upcoming: list[dt.datetime] = []
+
+    def due(when: dt.datetime | None) -> bool:
+        if when is None:
+            return False
+        if when <= now:
+            return True
+        upcoming.append(when)
+        return False
+
+    for key in ObjectVersion.objects.filter(bucket=bucket).values_list("key", flat=True).distinct():
+        chain = list(ObjectVersion.objects.filter(bucket=bucket, key=key).order_by("-pk"))
+        for position, version in enumerate(chain):
+            matching = [r for r in rules if _applies(r, version)]
+            if not matching:
+                continue
+            if version.is_latest:
+                _current(bucket, version, matching, due, chain)
+            else:
+                noncurrent_since = chain[position - 1].last_modified
+                _noncurrent(bucket, version, matching, due, noncurrent_since)
+    for upload in MultipartUpload.objects.filter(bucket=bucket):
+        for rule in rules:
+            days = (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")
+            prefix = _filter_of(rule)[0]
+            if days is not None and upload.key.startswith(prefix):
+                if due(upload.initiated + day() * days):
+                    storage.unlink_on_commit(*[p.blob for p in upload.parts.all()])
+                    upload.delete()
+                    break
+    future = [u for u in upcoming if u > now]
+    if future:
+        bucket.begin("rules-due", save=False)
+        bucket.due_at = min(future)
+        bucket.save(update_fields=["state", "next_state", "due_at", "state_changed_at"])
+
+
+def _current(bucket, version, rules, due, chain) -> None:
+    if version.is_delete_marker:
+        for rule in rules:
+            if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") and len(chain) == 1:
+                version.delete()
+                return
+        return
+    for rule in rules:
+        expiration = rule.get("Expiration") or {}
+        if due(_due(version.last_modified, expiration.get("Days"), expiration.get("Date"))):
+            versions.delete(bucket, version.key, None, bucket.account_id)
+            return
+    _transition(version, rules, due, version.last_modified, "Transitions")
+
+
+def _noncurrent(bucket, version, rules, due, since) -> None:
+    for rule in rules:
+        expiration = rule.get("NoncurrentVersionExpiration") or {}
+        if due(_due(since, expiration.get("NoncurrentDays"), None)):
+            storage.unlink_on_commit(version.blob)
+            version.delete()
+            return
+    _transition(version, rules, due, since, "NoncurrentVersionTransitions")
+
+
+def _transition(version, rules, due, start, field) -> None:
+    if version.is_delete_marker:
+        return
+    target = None
+    for rule in rules:
+        for transition in rule.get(field) or []:
+            days = transition.get("Days", transition.get("NoncurrentDays"))
+            if due(_due(start, days, transition.get("Date"))):
+                target = transition["StorageClass"]
+    if target and target != version.storage_class:
+        ObjectVersion.objects.filter(pk=version.pk).update(storage_class=target)

@@ -1,0 +1,17 @@
+"""How S3 appears in the console: a global service (one bucket list for every region,
+each bucket showing its own region), as the AWS console presents it."""
+
+from __future__ import annotations
+
+from services.core import registry
+from services.core.registry import Service
+
+registry.register_service(
+    Service(
+        "s3",
+        "S3",
+        "Scalable storage in the cloud",
+        "Storage",
+        regional=False,
+    )
+)

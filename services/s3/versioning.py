@@ -1,0 +1,40 @@
+"""PutBucketVersioning and GetBucketVersioning (S3-04): versioning can be enabled and
+suspended, never turned off again."""
+
+from __future__ import annotations
+
+from services.core.context import CallContext
+from services.core.operations import operation
+from services.s3.common import bucket_for
+from services.s3.errors import error, malformed_xml
+
+
+@operation("s3", "PutBucketVersioning", needs_permission=False)
+def put_bucket_versioning(ctx: CallContext, params: dict) -> dict:
+    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketVersioning", for_update=True)
+    config = params.get("VersioningConfiguration") or {}
+    status = config.get("Status")
+    if status not in ("Enabled", "Suspended"):
+        raise malformed_xml()
+    mfa_delete = config.get("MFADelete")
+    if mfa_delete == "Enabled" and not params.get("MFA"):
+        raise error(
+            "InvalidRequest",
+            "DevPay and Mfa are mutually exclusive authorization methods.",
+        )
+    bucket.versioning = status
+    if mfa_delete:
+        bucket.mfa_delete = mfa_delete
+    bucket.save(update_fields=["versioning", "mfa_delete"])
+    return {}
+
+
+@operation("s3", "GetBucketVersioning", needs_permission=False)
+def get_bucket_versioning(ctx: CallContext, params: dict) -> dict:
+    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketVersioning")
+    result: dict = {}
+    if bucket.versioning:
+        result["Status"] = bucket.versioning
+    if bucket.mfa_delete:
+        result["MFADelete"] = bucket.mfa_delete
+    return result
