@@ -192,7 +192,7 @@ def reservations(ctx: CallContext, instances: list[Instance]) -> list[dict]:
 def with_network(qs: QuerySet) -> QuerySet:
     return qs.select_related(
         "primary_network_interface", "primary_network_interface__address"
-    ).prefetch_related("primary_network_interface__security_groups")
+    ).prefetch_related("primary_network_interface__security_groups", "volume_attachments__volume")
 
 
 @operation("ec2", "DescribeInstances")

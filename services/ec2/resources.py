@@ -20,6 +20,8 @@ registry.register_service(
             NavLink("Dashboard", "ec2:home"),
             NavLink("Instance Types", "ec2:instance-types", "Instances"),
             NavLink("AMI Catalog", "ec2:ami-catalog", "Images"),
+            NavLink("Security Groups", "ec2:security-groups", "Network & Security"),
+            NavLink("Elastic IPs", "ec2:elastic-ips", "Network & Security"),
         ),
         nav_sections=("", "Instances", "Images", "Elastic Block Store", "Network & Security"),
     )

@@ -18,6 +18,13 @@ urlpatterns = [
     path("launch/success/", launch.launch_success, name="launch-success"),
     path("instance-types/", catalog.instance_types_page, name="instance-types"),
     path("ami-catalog/", catalog.ami_catalog_page, name="ami-catalog"),
+    path(
+        "security-groups/",
+        dashboard.vpc_page,
+        {"slug": "security-groups"},
+        name="security-groups",
+    ),
+    path("elastic-ips/", dashboard.vpc_page, {"slug": "elastic-ips"}, name="elastic-ips"),
     # Generic URLs with EC2's own pages.
     path("instances/create/", launch.create_redirect, name="instance-create"),
     path(

@@ -250,3 +250,11 @@ def test_other_accounts_instances_are_not_shown(console, other_account):
     )["Instances"][0]["InstanceId"]  # fmt: skip
     assert iid not in page_text(console.get(f"{R}/instances/"))
     assert console.get(f"{R}/instances/{iid}/").status_code == 404
+
+
+def test_network_and_security_links_lead_to_the_vpc_pages(console):
+    response = console.get(f"{R}/security-groups/")
+    assert response.status_code == 302
+    assert response["Location"] == "/us-east-1/vpc/security-groups/"
+    nav = console.get(f"{R}/instances/").content.decode()
+    assert f'href="{R}/security-groups/"' in nav and f'href="{R}/key-pairs/"' in nav

@@ -425,3 +425,20 @@ def test_isolation_between_accounts_and_regions(ec2, other_ec2):
         west("DescribeInstances", InstanceIds=[iid])
     assert err.value.code == "InvalidInstanceID.NotFound"
     assert state(ec2, iid)["State"]["Name"] == "pending"
+
+
+def test_ec2_13_primary_interface_goes_with_the_instance(ec2):
+    inst = launch(ec2)
+    eni_id = inst["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    eni = NetworkInterface.objects.get(resource_id=eni_id)
+    assert (
+        eni.instance_id == inst["InstanceId"]
+        and eni.availability_zone == inst["Placement"]["AvailabilityZone"]
+    )
+    lifecycle.settle()
+    ec2("TerminateInstances", InstanceIds=[inst["InstanceId"]])
+    step()
+    assert not NetworkInterface.objects.filter(resource_id=eni_id).exists()
+    # Its private address is free for the next launch into the same subnet.
+    again = launch(ec2, SubnetId=inst["SubnetId"])
+    assert again["PrivateIpAddress"] == inst["PrivateIpAddress"]

@@ -142,7 +142,8 @@ class Instance(LifecycleResource):
     def security_groups(self) -> list:
         if not self.eni:
             return []
-        return list(self.eni.security_groups.order_by("id"))
+        # all() and a sort here, so a prefetch (DescribeInstances) is used.
+        return sorted(self.eni.security_groups.all(), key=lambda g: g.pk)
 
     @property
     def security_group_names(self) -> str:
@@ -223,7 +224,7 @@ class Instance(LifecycleResource):
     def block_device_mappings(self) -> list[dict]:
         """The EC2 `InstanceBlockDeviceMapping` list, root device first."""
         rows = sorted(
-            self.volume_attachments.select_related("volume"),
+            self.volume_attachments.all(),
             key=lambda a: (a.device != self.root_device_name, a.device),
         )
         return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from services.core import regions, registry
@@ -45,3 +45,12 @@ def home(request: HttpRequest, region: str) -> HttpResponse:
         "zones": regions.get_region(region).zones,
     }
     return render_console(request, "ec2/home.html", context)
+
+
+@console_view
+def vpc_page(request: HttpRequest, region: str, slug: str) -> HttpResponse:
+    """Security groups and Elastic IPs are VPC resources the EC2 console lists too."""
+    url = _vpc_url(region, slug)
+    if not url:
+        raise Http404(slug)
+    return HttpResponseRedirect(url)
