@@ -2,22 +2,41 @@
 resource pages of the registry, so `vpcs/create/` and the details pages named here
 replace the generic ones for those types."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from services.vpc.views import details, editing, pages
 
+
+class ResourceIdConverter:
+    """An AWS id (`rtb-0a1b...`), so that `<slug>/create/` stays the generic create page."""
+
+    regex = "[a-z]+-[0-9a-f]{8,17}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ResourceIdConverter, "vpc_resource_id")
+
 app_name = "vpc"
 
-RT = "route-tables/<str:resource_id>/"
-SG = "security-groups/<str:resource_id>/"
+RT = "route-tables/<vpc_resource_id:resource_id>/"
+SG = "security-groups/<vpc_resource_id:resource_id>/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("vpcs/create/", pages.create_vpc, name="create-vpc"),
     path("vpcs/create/preview/", pages.create_vpc_preview, name="create-vpc-preview"),
-    path("internet-gateways/<str:resource_id>/", details.internet_gateway, name="igw-detail"),
     path(
-        "internet-gateways/<str:resource_id>/attach/",
+        "internet-gateways/<vpc_resource_id:resource_id>/",
+        details.internet_gateway,
+        name="igw-detail",
+    ),
+    path(
+        "internet-gateways/<vpc_resource_id:resource_id>/attach/",
         pages.attach_internet_gateway,
         name="attach-internet-gateway",
     ),
@@ -31,5 +50,9 @@ urlpatterns = [
     path(SG, details.security_group, name="security-group-detail"),
     path(SG + "edit-inbound-rules/", editing.edit_inbound_rules, name="edit-inbound-rules"),
     path(SG + "edit-outbound-rules/", editing.edit_outbound_rules, name="edit-outbound-rules"),
-    path("network-acls/<str:resource_id>/", details.network_acl, name="network-acl-detail"),
+    path(
+        "network-acls/<vpc_resource_id:resource_id>/",
+        details.network_acl,
+        name="network-acl-detail",
+    ),
 ]
