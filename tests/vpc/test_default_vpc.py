@@ -1,7 +1,6 @@
 """VPC-05: every new account has a default VPC in every region."""
 
 from services.core import regions
-from services.core.accounts import create_account
 from services.vpc.models import Subnet, Vpc
 
 

@@ -44,9 +44,8 @@ def test_vpc06_one_gateway_per_vpc(api, vpc):
 
 
 def test_vpc06_postgres_keeps_one_gateway_per_vpc(api, vpc):
-    from django.db import IntegrityError, transaction
-
     import pytest
+    from django.db import IntegrityError, transaction
 
     api.AttachInternetGateway(InternetGatewayId=make_igw(api), VpcId=vpc["VpcId"])
     second = InternetGateway.objects.get(resource_id=make_igw(api))

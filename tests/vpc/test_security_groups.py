@@ -106,17 +106,32 @@ def test_a_failing_authorize_adds_nothing(api, group):
     assert cidrs == {"10.0.0.0/8", "0.0.0.0/0"}
 
 
-@pytest.mark.parametrize(
-    "perm,code",
-    [
-        ({"IpProtocol": "tcp", "FromPort": 80, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}, "InvalidParameterValue"),
-        ({"IpProtocol": "tcp", "FromPort": 0, "ToPort": 70000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}, "InvalidParameterValue"),
-        ({"IpProtocol": "tcp", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}, "InvalidParameterValue"),
-        ({"IpProtocol": "bogus", "FromPort": 1, "ToPort": 2, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}, "InvalidParameterValue"),
-        ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "IpRanges": [{"CidrIp": "300.0.0.0/8"}]}, "InvalidParameterValue"),
-        ({"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "UserIdGroupPairs": [{"GroupId": "sg-0123456789abcdef0"}]}, "InvalidGroup.NotFound"),
-    ],
-)  # fmt: skip
+ANY = [{"CidrIp": "0.0.0.0/0"}]
+BAD_RULES = [
+    ({"IpProtocol": "tcp", "FromPort": 80, "ToPort": 22, "IpRanges": ANY}, "InvalidParameterValue"),
+    (
+        {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 70000, "IpRanges": ANY},
+        "InvalidParameterValue",
+    ),
+    ({"IpProtocol": "tcp", "IpRanges": ANY}, "InvalidParameterValue"),
+    ({"IpProtocol": "bogus", "FromPort": 1, "ToPort": 2, "IpRanges": ANY}, "InvalidParameterValue"),
+    (
+        {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "IpRanges": [{"CidrIp": "300.0.0.0/8"}]},
+        "InvalidParameterValue",
+    ),
+    (
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 1,
+            "ToPort": 2,
+            "UserIdGroupPairs": [{"GroupId": "sg-0123456789abcdef0"}],
+        },
+        "InvalidGroup.NotFound",
+    ),
+]
+
+
+@pytest.mark.parametrize("perm,code", BAD_RULES)
 def test_bad_rules_are_refused(api, group, perm, code):
     assert (
         api.error("AuthorizeSecurityGroupIngress", GroupId=group, IpPermissions=[perm]).code == code
