@@ -107,14 +107,15 @@ def test_a_failing_authorize_adds_nothing(api, group):
 
 
 ANY = [{"CidrIp": "0.0.0.0/0"}]
+INVALID = "InvalidParameterValue"
 BAD_RULES = [
-    ({"IpProtocol": "tcp", "FromPort": 80, "ToPort": 22, "IpRanges": ANY}, "InvalidParameterValue"),
+    ({"IpProtocol": "tcp", "FromPort": 80, "ToPort": 22, "IpRanges": ANY}, INVALID),
     (
         {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 70000, "IpRanges": ANY},
         "InvalidParameterValue",
     ),
-    ({"IpProtocol": "tcp", "IpRanges": ANY}, "InvalidParameterValue"),
-    ({"IpProtocol": "bogus", "FromPort": 1, "ToPort": 2, "IpRanges": ANY}, "InvalidParameterValue"),
+    ({"IpProtocol": "tcp", "IpRanges": ANY}, INVALID),
+    ({"IpProtocol": "bogus", "FromPort": 1, "ToPort": 2, "IpRanges": ANY}, INVALID),
     (
         {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "IpRanges": [{"CidrIp": "300.0.0.0/8"}]},
         "InvalidParameterValue",
