@@ -10,46 +10,10 @@ from django.db.models import Model, Q, QuerySet
 from services.core import describe
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.vpc.models import (
-    Address,
-    InternetGateway,
-    NatGateway,
-    NetworkAcl,
-    NetworkInterface,
-    RouteTable,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-    Vpc,
-)
-
-# model -> (error code, message with {id})
-NOT_FOUND: dict[type[Model], tuple[str, str]] = {
-    Vpc: ("InvalidVpcID.NotFound", "The vpc ID '{id}' does not exist"),
-    Subnet: ("InvalidSubnetID.NotFound", "The subnet ID '{id}' does not exist"),
-    InternetGateway: (
-        "InvalidInternetGatewayID.NotFound",
-        "The internetGateway ID '{id}' does not exist",
-    ),
-    RouteTable: ("InvalidRouteTableID.NotFound", "The routeTable ID '{id}' does not exist"),
-    NatGateway: ("NatGatewayNotFound", "The Nat Gateway {id} was not found"),
-    NetworkAcl: ("InvalidNetworkAclID.NotFound", "The networkAcl ID '{id}' does not exist"),
-    SecurityGroup: ("InvalidGroup.NotFound", "The security group '{id}' does not exist"),
-    SecurityGroupRule: (
-        "InvalidSecurityGroupRuleId.NotFound",
-        "The security group rule ID '{id}' does not exist",
-    ),
-    Address: ("InvalidAllocationID.NotFound", "The allocation ID '{id}' does not exist"),
-    NetworkInterface: (
-        "InvalidNetworkInterfaceID.NotFound",
-        "The networkInterface ID '{id}' does not exist",
-    ),
-}
 
 
-def not_found(model: type[Model], resource_id: str) -> AwsError:
-    code, message = NOT_FOUND[model]
-    return AwsError(code, message.format(id=resource_id))
+def not_found(model: type, resource_id: str) -> AwsError:
+    return model.not_found(resource_id)
 
 
 def get(ctx: CallContext, model: type, resource_id: str | None, *, for_update: bool = False):

@@ -204,3 +204,12 @@ def test_dns_attributes(api, vpc):
     api.ModifyVpcAttribute(VpcId=vpc["VpcId"], EnableDnsHostnames={"Value": True})
     out = api.DescribeVpcAttribute(VpcId=vpc["VpcId"], Attribute="enableDnsHostnames")
     assert out["EnableDnsHostnames"] == {"Value": True}
+
+
+def test_tags_on_vpc_resources(api, vpc):
+    api.CreateTags(Resources=[vpc["VpcId"]], Tags=[{"Key": "env", "Value": "lab"}])
+    (out,) = api.DescribeVpcs(VpcIds=[vpc["VpcId"]])["Vpcs"]
+    assert {"Key": "env", "Value": "lab"} in out["Tags"]
+    err = api.error("CreateTags", Resources=["vpc-0123456789abcdef0"], Tags=[{"Key": "a"}])
+    assert err.code == "InvalidVpcID.NotFound"
+    assert err.message == "The vpc ID 'vpc-0123456789abcdef0' does not exist"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from services.core.models import Resource
+from services.vpc.models.base import NotFoundMixin
 
 # The rule AWS numbers 32767 and shows as "*": it denies whatever no rule matched.
 CATCH_ALL_RULE = 32767
@@ -13,8 +14,13 @@ MAX_RULE_NUMBER = 32766
 PROTOCOL_NAMES = {"-1": "All", "6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}
 
 
-class NetworkAcl(Resource):
+class NetworkAcl(NotFoundMixin, Resource):
     """A VPC's network ACL. The default one allows everything; a new one denies everything."""
+
+    not_found_error = (
+        "InvalidNetworkAclID.NotFound",
+        "The networkAcl ID '{id}' does not exist",
+    )
 
     id_prefix = "acl"
     arn_format = "arn:aws:ec2:{region}:{account}:network-acl/{id}"

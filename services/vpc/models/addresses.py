@@ -7,11 +7,17 @@ from django.db.models import Q
 
 from services.core import regions
 from services.core.models import Resource
+from services.vpc.models.base import NotFoundMixin
 
 
-class NetworkInterface(Resource):
+class NetworkInterface(NotFoundMixin, Resource):
     """An elastic network interface: one private IPv4 address of its subnet, unique there
     (enforced by PostgreSQL), maybe a public one, security groups, and an attachment."""
+
+    not_found_error = (
+        "InvalidNetworkInterfaceID.NotFound",
+        "The networkInterface ID '{id}' does not exist",
+    )
 
     id_prefix = "eni"
     arn_format = "arn:aws:ec2:{region}:{account}:network-interface/{id}"
@@ -149,9 +155,14 @@ class NetworkInterface(Resource):
         return data
 
 
-class Address(Resource):
+class Address(NotFoundMixin, Resource):
     """An Elastic IP address (allocation id `eipalloc-`), maybe associated with an
     interface's primary private address (association id `eipassoc-`)."""
+
+    not_found_error = (
+        "InvalidAllocationID.NotFound",
+        "The allocation ID '{id}' does not exist",
+    )
 
     id_prefix = "eipalloc"
     arn_format = "arn:aws:ec2:{region}:{account}:elastic-ip/{id}"

@@ -8,10 +8,16 @@ from django.db.models import Q
 from services.core.lifecycle import LifecycleResource
 from services.core.models import Resource
 from services.vpc import lifecycle
+from services.vpc.models.base import NotFoundMixin
 
 
-class InternetGateway(Resource):
+class InternetGateway(NotFoundMixin, Resource):
     """A VPC's door to the internet (VPC-06: one per VPC, one VPC per gateway)."""
+
+    not_found_error = (
+        "InvalidInternetGatewayID.NotFound",
+        "The internetGateway ID '{id}' does not exist",
+    )
 
     id_prefix = "igw"
     arn_format = "arn:aws:ec2:{region}:{account}:internet-gateway/{id}"
@@ -56,9 +62,14 @@ class InternetGateway(Resource):
         return data
 
 
-class NatGateway(LifecycleResource):
+class NatGateway(NotFoundMixin, LifecycleResource):
     """A managed NAT in one subnet and AZ with an Elastic IP (VPC-09):
     pending -> available, deleting -> deleted (listed about an hour, then gone)."""
+
+    not_found_error = (
+        "NatGatewayNotFound",
+        "The Nat Gateway {id} was not found",
+    )
 
     id_prefix = "nat"
     arn_format = "arn:aws:ec2:{region}:{account}:natgateway/{id}"

@@ -12,6 +12,7 @@ from django.db.models import F, Func, Q
 from services.core import regions
 from services.core.models import Resource
 from services.vpc import cidr
+from services.vpc.models.base import NotFoundMixin
 
 # A subnet's span is its address range shifted into its VPC's own 2^32 slot, so one
 # int8range exclusion constraint keeps subnets of a VPC from overlapping without needing
@@ -19,8 +20,13 @@ from services.vpc import cidr
 VPC_SLOT = 2**32
 
 
-class Vpc(Resource):
+class Vpc(NotFoundMixin, Resource):
     """A virtual private cloud: a regional network with one or more IPv4 CIDR blocks."""
+
+    not_found_error = (
+        "InvalidVpcID.NotFound",
+        "The vpc ID '{id}' does not exist",
+    )
 
     id_prefix = "vpc"
     arn_format = "arn:aws:ec2:{region}:{account}:vpc/{id}"
@@ -144,8 +150,13 @@ class VpcCidrBlock(models.Model):
         }
 
 
-class Subnet(Resource):
+class Subnet(NotFoundMixin, Resource):
     """A range of a VPC's addresses in one Availability Zone (VPC-04)."""
+
+    not_found_error = (
+        "InvalidSubnetID.NotFound",
+        "The subnet ID '{id}' does not exist",
+    )
 
     id_prefix = "subnet"
     arn_format = "arn:aws:ec2:{region}:{account}:subnet/{id}"

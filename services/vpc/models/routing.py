@@ -6,10 +6,16 @@ from django.db import models
 from django.db.models import Q
 
 from services.core.models import Resource
+from services.vpc.models.base import NotFoundMixin
 
 
-class RouteTable(Resource):
+class RouteTable(NotFoundMixin, Resource):
     """A set of routes for the subnets associated with it; one per VPC is the main one."""
+
+    not_found_error = (
+        "InvalidRouteTableID.NotFound",
+        "The routeTable ID '{id}' does not exist",
+    )
 
     id_prefix = "rtb"
     arn_format = "arn:aws:ec2:{region}:{account}:route-table/{id}"

@@ -6,13 +6,19 @@ from django.db import models
 from django.db.models import Q
 
 from services.core.models import Resource
+from services.vpc.models.base import NotFoundMixin
 
 PROTOCOL_LABELS = {"-1": "All", "tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6"}
 
 
-class SecurityGroup(Resource):
+class SecurityGroup(NotFoundMixin, Resource):
     """A VPC's security group. New groups allow all outbound and no inbound traffic; the
     default group also lets its own members in and cannot be deleted."""
+
+    not_found_error = (
+        "InvalidGroup.NotFound",
+        "The security group '{id}' does not exist",
+    )
 
     id_prefix = "sg"
     arn_format = "arn:aws:ec2:{region}:{account}:security-group/{id}"
@@ -99,8 +105,13 @@ class SecurityGroup(Resource):
         return data
 
 
-class SecurityGroupRule(Resource):
+class SecurityGroupRule(NotFoundMixin, Resource):
     """One allow rule: a protocol and port range from (or to) a CIDR or another group."""
+
+    not_found_error = (
+        "InvalidSecurityGroupRuleId.NotFound",
+        "The security group rule ID '{id}' does not exist",
+    )
 
     id_prefix = "sgr"
     arn_format = "arn:aws:ec2:{region}:{account}:security-group-rule/{id}"
