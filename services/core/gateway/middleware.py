@@ -53,11 +53,26 @@ def to_django(response: wire.WireResponse, method: str) -> HttpResponse:
     return out
 
 
+# Services whose requests need more than the generic handler register a door of their
+# own: (claims(request) -> bool, handle(request) -> response). S3 streams bodies in and
+# out, accepts SigV2 and anonymous requests and serves websites (services/s3/door.py).
+_doors: list[tuple[Callable[[HttpRequest], bool], Callable[[HttpRequest], HttpResponse]]] = []
+
+
+def register_door(
+    claims: Callable[[HttpRequest], bool], handle: Callable[[HttpRequest], HttpResponse]
+) -> None:
+    _doors.append((claims, handle))
+
+
 class GatewayMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for claims, handle in _doors:
+            if claims(request):
+                return handle(request)
         if not is_aws_request(request):
             return self.get_response(request)
         request_id = getattr(request, "request_id", "") or ids.request_id()

@@ -55,7 +55,8 @@ def write_error_members(model: ServiceModel, error: AwsError, node: ET.Element) 
         extra = {
             k: v
             for k, v in fields.items()
-            if xmlshape.member_name(shape.members[k], k) not in written
+            # Extra fields the model does not declare (S3's <Key>) are written by the caller.
+            if k in shape.members and xmlshape.member_name(shape.members[k], k) not in written
         }
         xmlshape.write_members(node, shape, {k: v for k, v in extra.items() if k in shape.members},
                                skip=frozenset({"header", "headers", "statusCode"}))  # fmt: skip
@@ -230,7 +231,8 @@ class Ec2Protocol(QueryProtocol):
             ET.SubElement(root, "return").text = "true"
         else:
             result = result or {}
-            if "Return" in shape.members and "Return" not in result:
+            returns = shape.members.get("Return")
+            if returns is not None and returns.type_name == "boolean" and "Return" not in result:
                 # EC2 answers <return>true</return> for every action that succeeded.
                 result = {**result, "Return": True}
             xmlshape.write_members(root, shape, result)

@@ -41,9 +41,28 @@ class _Route:
     query: tuple[tuple[str, str | None], ...]  # required static query keys (and values)
     literal_length: int
     greedy: bool
+    # Required members bound to query parameters and headers: S3's ListParts is GetObject's
+    # path plus ?uploadId, CopyObject is PutObject plus x-amz-copy-source.
+    required_query: tuple[str, ...] = ()
+    required_headers: tuple[str, ...] = ()
+    # Among operations that look alike on the wire, the current one wins over the
+    # deprecated one (GetBucketLifecycle), then the shorter name (ListBuckets over S3
+    # Express's ListDirectoryBuckets, which AWS tells by host name).
+    preferred: bool = True
 
-    def score(self) -> tuple[int, int, int]:
-        return (len(self.query), self.literal_length, 0 if self.greedy else 1)
+    def fits(self, query: dict[str, str], headers: dict[str, str]) -> bool:
+        return all(k in query for k in self.required_query) and all(
+            h in headers for h in self.required_headers
+        )
+
+    def score(self) -> tuple:
+        return (
+            len(self.query) + len(self.required_query) + len(self.required_headers),
+            self.literal_length,
+            0 if self.greedy else 1,
+            self.preferred,
+            -len(self.operation),
+        )
 
 
 _routes_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -75,6 +94,15 @@ def _compile(op: OperationModel) -> _Route:
         if part:
             key, sep, value = part.partition("=")
             query.append((key, value if sep else None))
+    required_query, required_headers = [], []
+    shape = op.input_shape
+    for name in shape.required_members if shape is not None else []:
+        member = shape.members[name]
+        location = member.serialization.get("location")
+        if location == "querystring" and member.type_name != "map":
+            required_query.append(member.serialization.get("name", name))
+        elif location == "header":
+            required_headers.append(member.serialization.get("name", name).lower())
     return _Route(
         op.name,
         op.http.get("method", "POST").upper(),
@@ -83,6 +111,9 @@ def _compile(op: OperationModel) -> _Route:
         tuple(query),
         literal,
         greedy,
+        tuple(required_query),
+        tuple(required_headers),
+        not op.deprecated,
     )
 
 
@@ -108,6 +139,8 @@ def match(model: ServiceModel, req: WireRequest) -> tuple[_Route, dict[str, str]
         if not found:
             continue
         if any(k not in query or (v is not None and query[k] != v) for k, v in route.query):
+            continue
+        if not route.fits(query, req.headers):
             continue
         if best is None or route.score() > best[0].score():
             labels = {name: unquote(found.group(group)) for group, name in route.labels}
@@ -341,6 +374,10 @@ class RestProtocol(Protocol):
         else:
             response.body = self.empty_body()
             response.content_type = self.body_content_type() if response.body else ""
+        for name in list(response.headers):
+            if name.lower() == "content-type":
+                # A member bound to Content-Type (S3's object type) says what the body is.
+                response.content_type = response.headers.pop(name)
         return response
 
     def empty_body(self) -> bytes:
