@@ -36,27 +36,60 @@ def root(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
-    """Root user sign-in with email address and password (IAM-07). A failed attempt
-    writes nothing to the session."""
-    next_url = request.POST.get("next") or request.GET.get("next", "")
-    error = ""
-    email = request.POST.get("email", "").strip()
+    """Sign-in as the root user (email and password) or as an IAM user (account id or
+    alias, user name, password and, when the user has a device, an MFA code), as AWS's
+    sign-in page offers both (IAM-07). A failed attempt writes nothing to the session."""
+    data = request.POST if request.method == "POST" else request.GET
+    next_url = data.get("next", "")
+    account_hint = data.get("account", "").strip()
+    mode = data.get("mode") or ("iam" if account_hint else "root")
+    context = {
+        "mode": mode,
+        "email": data.get("email", "").strip(),
+        "account": account_hint,
+        "username": data.get("username", "").strip(),
+        "error": "",
+        "needs_mfa": False,
+        "next": next_url,
+    }
     if request.method == "POST":
-        account = authenticate_root(email, request.POST.get("password", ""))
-        if account is None:
-            error = SIGNIN_ERROR
-        else:
+        signed_in = (
+            _root_signin(request, context) if mode == "root" else _iam_signin(request, context)
+        )
+        if signed_in is not None:
+            account, principal = signed_in
             request.session.cycle_key()  # a new session id: no fixation across sign-in
             request.session[SESSION_ACCOUNT] = account.id
-            request.session[SESSION_PRINCIPAL] = {"kind": "Root", "name": ""}
+            request.session[SESSION_PRINCIPAL] = principal
             return HttpResponseRedirect(safe_next(request, next_url, reverse("console:home")))
-    context = {
-        "email": email,
-        "error": error,
-        "next": next_url,
-        "account_hint": request.GET.get("account", ""),
-    }
     return render(request, "console/signin.html", context)
+
+
+def _root_signin(request: HttpRequest, context: dict) -> tuple | None:
+    account = authenticate_root(context["email"], request.POST.get("password", ""))
+    if account is None:
+        context["error"] = SIGNIN_ERROR
+        return None
+    return account, {"kind": "Root", "name": ""}
+
+
+def _iam_signin(request: HttpRequest, context: dict) -> tuple | None:
+    # IAM is a service app; the shell asks it only when someone signs in as a user.
+    from services.iam.signin import SignInError, authenticate_user
+
+    try:
+        signed_in = authenticate_user(
+            context["account"],
+            context["username"],
+            request.POST.get("password", ""),
+            request.POST.get("mfa_code", "").strip(),
+        )
+    except SignInError as refused:
+        context["error"] = refused.message
+        context["needs_mfa"] = refused.needs_mfa
+        return None
+    principal = signed_in.principal
+    return signed_in.account, {"kind": principal.kind, "name": principal.name}
 
 
 @require_POST
