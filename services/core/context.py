@@ -18,7 +18,8 @@ class Principal:
     """The identity a call runs as. Root for now; IAM adds users and assumed roles."""
 
     account_id: str
-    kind: Literal["Root", "IAMUser", "AssumedRole"] = "Root"
+    # "Anonymous": a request without credentials (S3 allows them where a bucket is public).
+    kind: Literal["Root", "IAMUser", "AssumedRole", "Anonymous"] = "Root"
     name: str = ""  # IAM user name, or role-name/session-name
 
     @property
@@ -31,6 +32,8 @@ class Principal:
             return f"arn:aws:iam::{self.account_id}:root"
         if self.kind == "IAMUser":
             return f"arn:aws:iam::{self.account_id}:user/{self.name}"
+        if self.kind == "Anonymous":
+            return "anonymous"
         return f"arn:aws:sts::{self.account_id}:assumed-role/{self.name}"
 
     @property

@@ -7,4 +7,6 @@ class S3Config(AppConfig):
     verbose_name = "S3"
 
     def ready(self) -> None:
-        from services.s3 import operations, resources  # noqa: F401  (registers them)
+        from services.s3 import door, operations, resources  # noqa: F401  (registers them)
+
+        door.install()

@@ -157,6 +157,9 @@ class UploadPart(models.Model):
             models.UniqueConstraint(fields=["upload", "part_number"], name="s3_one_part_number")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.upload_id}#{self.part_number}"
+
 
 class ObjectRestore(LifecycleResource):
     """A Glacier restore: in-progress -> restored (a readable copy for `days`) ->

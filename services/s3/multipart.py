@@ -141,7 +141,8 @@ def upload_part_copy(ctx: CallContext, params: dict) -> dict:
             raise invalid_argument("The x-amz-copy-source-range value must be of the form "
                                    "bytes=first-last where first and last are the zero-based "
                                    "offsets of the first and last bytes to copy",
-                                   "x-amz-copy-source-range", params["CopySourceRange"])  # fmt: skip
+                                   "x-amz-copy-source-range",
+                                   params["CopySourceRange"])  # fmt: skip
         start, length = found
     reader = storage.BlobReader(source.blob, start, length)
     body = storage.spool(storage.read_stream(reader, None))

@@ -14,7 +14,6 @@ from services.s3.errors import error, malformed_xml, not_configured
 from services.s3.models import Bucket, ObjectVersion
 from services.s3.objects import grants_from_params
 
-
 # --- the bucket policy -------------------------------------------------------------------
 
 

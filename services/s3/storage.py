@@ -134,7 +134,7 @@ class Spool(io.RawIOBase):
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         if self._reader is None:
-            self._reader = open(self.path, "rb")  # noqa: SIM115 (closed in close())
+            self._reader = open(self.path, "rb")
         return self._reader.readinto(buffer)
 
     def close(self) -> None:
@@ -272,7 +272,7 @@ class BlobReader(io.RawIOBase):
 
     def __init__(self, blob: str, start: int = 0, length: int | None = None) -> None:
         super().__init__()
-        self._file = open(path_of(blob), "rb") if blob else None  # noqa: SIM115
+        self._file = open(path_of(blob), "rb") if blob else None
         total = os.fstat(self._file.fileno()).st_size if self._file else 0
         self.start = start
         self.length = total - start if length is None else length

@@ -54,3 +54,40 @@ def anonymous_s3(account) -> S3Caller:
     from services.s3.access import anonymous
 
     return caller(account, anonymous())
+
+
+# The live gunicorn server and a student account with an access key (tests/aws).
+from tests.aws.conftest import AWS_CLI, Student, live_gateway, student  # noqa: E402, F401
+
+
+def run_cli(who: Student, *args: str, config: str = "", home=None):
+    """The AWS CLI against the live server. JSON output (s3api) is parsed into `.data`;
+    the `aws s3` commands print text. `config` is a CLI config file's text."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    folder = home or tempfile.mkdtemp(prefix="aws-cli-")
+    config_file = os.path.join(folder, "config")
+    with open(config_file, "w") as out:
+        out.write(config)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(folder),
+        "AWS_ACCESS_KEY_ID": who.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": who.secret_access_key,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": config_file,
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+    }
+    done = subprocess.run(
+        [str(AWS_CLI), "--endpoint-url", who.endpoint, "--output", "json", *args],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    done.data = None
+    if done.returncode == 0 and args and args[0] == "s3api" and done.stdout.strip():
+        done.data = json.loads(done.stdout)
+    return done

@@ -108,8 +108,8 @@ def test_location_constraints(s3):
 
 def test_list_buckets_shows_every_region_and_only_the_account(s3, other_s3):
     s3("CreateBucket", Bucket="b-east")
-    s3.region("eu-west-1")("CreateBucket", Bucket="a-eu",
-                           CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})  # fmt: skip
+    eu = {"LocationConstraint": "eu-west-1"}
+    s3.region("eu-west-1")("CreateBucket", Bucket="a-eu", CreateBucketConfiguration=eu)
     other_s3("CreateBucket", Bucket="not-mine")
     out = s3.region("ap-south-1")("ListBuckets")
     assert [(b["Name"], b["BucketRegion"]) for b in out["Buckets"]] == [

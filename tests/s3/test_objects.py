@@ -212,8 +212,8 @@ def test_s3_05_glacier_needs_a_restore(s3, bucket, settings):
         with pytest.raises(AwsError) as err:
             s3("GetObject", Bucket=bucket, Key=key)
         assert (err.value.code, err.value.status) == ("InvalidObjectState", 403)
-        out = s3("RestoreObject", Bucket=bucket, Key=key,
-                 RestoreRequest={"Days": 2, "GlacierJobParameters": {"Tier": "Standard"}})  # fmt: skip
+        request = {"Days": 2, "GlacierJobParameters": {"Tier": "Standard"}}
+        out = s3("RestoreObject", Bucket=bucket, Key=key, RestoreRequest=request)
         assert out["StatusCode"] == 202
         assert s3("HeadObject", Bucket=bucket, Key=key)["Restore"] == 'ongoing-request="true"'
         with pytest.raises(AwsError) as err:
