@@ -150,6 +150,15 @@ SUBNETS = registry.register(
                 },
                 enabled=lambda s: not s.map_public_ip_on_launch,
             ),
+            Action(
+                "Disable auto-assign public IPv4 address",
+                "ModifySubnetAttribute",
+                params=lambda rows: {
+                    "SubnetId": rows[0].resource_id,
+                    "MapPublicIpOnLaunch": {"Value": False},
+                },
+                enabled=lambda s: s.map_public_ip_on_launch,
+            ),
         ),
         create_operation="CreateSubnet",
         create_form=forms.SubnetForm,

@@ -4,7 +4,7 @@ replace the generic ones for those types."""
 
 from django.urls import path, register_converter
 
-from services.vpc.views import details, editing, pages
+from services.vpc.views import delete_vpc, details, editing, pages
 
 
 class ResourceIdConverter:
@@ -30,6 +30,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("vpcs/create/", pages.create_vpc, name="create-vpc"),
     path("vpcs/create/preview/", pages.create_vpc_preview, name="create-vpc-preview"),
+    path("vpcs/actions/DeleteVpc/", delete_vpc.delete_vpc, name="delete-vpc"),
     path(
         "internet-gateways/<vpc_resource_id:resource_id>/",
         details.internet_gateway,

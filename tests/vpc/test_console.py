@@ -207,16 +207,42 @@ def test_attach_an_internet_gateway_from_its_page(console, api):
     assert InternetGateway.objects.get(resource_id=other).vpc is None
 
 
-def test_delete_vpc_with_subnets_shows_the_dependency_violation(console, api):
+def test_console_delete_vpc_deletes_what_it_holds_first(console, api):
+    """Unlike the DeleteVpc API (VPC-16), the console's Delete VPC takes the VPC's
+    subnets, gateway, tables, ACLs and groups with it, as AWS's console does."""
     vpc = api.CreateVpc(CidrBlock="10.0.0.0/16")["Vpc"]
-    api.CreateSubnet(VpcId=vpc["VpcId"], CidrBlock="10.0.1.0/24")
-    response = console.post(
-        f"{BASE}vpcs/actions/DeleteVpc/",
-        {"ids": [vpc["VpcId"]], "confirmation": "delete"},
-        follow=True,
+    subnet = api.CreateSubnet(VpcId=vpc["VpcId"], CidrBlock="10.0.1.0/24")["Subnet"]
+    igw = api.CreateInternetGateway()["InternetGateway"]["InternetGatewayId"]
+    api.AttachInternetGateway(InternetGatewayId=igw, VpcId=vpc["VpcId"])
+    table = api.CreateRouteTable(VpcId=vpc["VpcId"])["RouteTable"]["RouteTableId"]
+    api.AssociateRouteTable(RouteTableId=table, SubnetId=subnet["SubnetId"])
+    api.CreateNetworkAcl(VpcId=vpc["VpcId"])
+    web = api.CreateSecurityGroup(VpcId=vpc["VpcId"], GroupName="web", Description="w")["GroupId"]
+    app = api.CreateSecurityGroup(VpcId=vpc["VpcId"], GroupName="app", Description="a")["GroupId"]
+    api.AuthorizeSecurityGroupIngress(
+        GroupId=app, IpPermissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": web}]}]
     )
-    assert "DependencyViolation" in page_text(response)
+    url = f"{BASE}vpcs/actions/DeleteVpc/"
+    modal = page_text(console.get(url, {"ids": vpc["VpcId"]}, HTTP_HX_REQUEST="true"))
+    assert "Subnets: 1" in modal and "Security groups: 2" in modal
+    response = console.post(url, {"ids": [vpc["VpcId"]], "confirmation": "nope"})
+    assert "Enter “delete” to confirm." in page_text(response)
     assert Vpc.objects.filter(resource_id=vpc["VpcId"]).exists()
+    response = console.post(url, {"ids": [vpc["VpcId"]], "confirmation": "delete"}, follow=True)
+    assert f"Successfully deleted {vpc['VpcId']}." in page_text(response)
+    assert not Vpc.objects.filter(resource_id=vpc["VpcId"]).exists()
+    assert not InternetGateway.objects.filter(resource_id=igw).exists()
+
+
+def test_console_delete_vpc_refuses_while_interfaces_remain(console, api):
+    vpc = api.CreateVpc(CidrBlock="10.0.0.0/16")["Vpc"]
+    subnet = api.CreateSubnet(VpcId=vpc["VpcId"], CidrBlock="10.0.1.0/24")["Subnet"]
+    api.CreateNetworkInterface(SubnetId=subnet["SubnetId"])
+    url = f"{BASE}vpcs/actions/DeleteVpc/"
+    assert "network interface" in page_text(console.get(url, {"ids": vpc["VpcId"]}))
+    response = console.post(url, {"ids": [vpc["VpcId"]], "confirmation": "delete"}, follow=True)
+    assert "DependencyViolation" in page_text(response)
+    assert Subnet.objects.filter(resource_id=subnet["SubnetId"]).exists()
 
 
 def test_create_a_subnet_from_the_generic_form(console, api):
