@@ -73,11 +73,14 @@ def page(
     *,
     filters_param: str = "Filters",
     paged: bool = True,
+    max_results: int = 1000,
 ) -> dict:
     """Filters, paging and rendering of one Describe* answer."""
     qs = describe.apply_filters(qs, params.get(filters_param), spec).distinct()
     if paged:
-        rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
+        rows, token = describe.paginate(
+            qs, params.get("MaxResults"), params.get("NextToken"), maximum=max_results
+        )
     else:
         rows, token = list(qs.order_by("pk")), None
     result: dict = {key: [render(r) for r in rows]}

@@ -187,6 +187,12 @@ def test_subnet_of_another_vpc_cannot_be_associated(api, table):
     assert err.code == "InvalidParameterValue"
 
 
+def test_describe_route_tables_pages_by_at_most_100(api):
+    err = api.error("DescribeRouteTables", MaxResults=101)
+    assert err.code == "InvalidParameterValue"
+    assert len(api.DescribeRouteTables(MaxResults=100)["RouteTables"]) == 1
+
+
 def test_glb03_another_accounts_route_table_is_not_found(api, other_api, table):
     err = other_api.error("DeleteRouteTable", RouteTableId=table["RouteTableId"])
     assert err.code == "InvalidRouteTableID.NotFound"

@@ -153,6 +153,15 @@ def test_vpc13_rules_and_interfaces_only_use_groups_of_the_same_vpc(api, group):
     assert err.code == "InvalidGroup.NotFound"
     # The same name may exist in another VPC.
     api.CreateSecurityGroup(VpcId=other_vpc["VpcId"], GroupName="web", Description="x")
+    # And the group is not seen from another region.
+    from services.core import operations
+    from services.core.errors import AwsError
+
+    with pytest.raises(AwsError) as err:
+        operations.call(
+            api.ctx.in_region("eu-west-1"), "ec2", "DescribeSecurityGroups", {"GroupIds": [group]}
+        )
+    assert err.value.code == "InvalidGroup.NotFound"
 
 
 def test_revoke_by_permission_and_by_rule_id(api, group):

@@ -166,7 +166,7 @@ def describe_route_tables(ctx: CallContext, params: dict) -> dict:
     qs = lookups.only_ids(
         RouteTable.objects.visible_to(ctx), RouteTable, params.get("RouteTableIds")
     ).select_related("vpc")
-    return lookups.page(qs, params, FILTERS, "RouteTables", RouteTable.describe)
+    return lookups.page(qs, params, FILTERS, "RouteTables", RouteTable.describe, max_results=100)
 
 
 # --- routes --------------------------------------------------------------------------------
