@@ -35,11 +35,14 @@ class Sender:
     def prepared(self, service: str, operation: str, params: dict | None = None, *,
                  region: str = "us-east-1", key_id: str | None = None,
                  secret: str | None = None, host: str = "testserver",
-                 signing_name: str | None = None):  # fmt: skip
-        """The botocore request for `operation`, signed with the key."""
+                 signing_name: str | None = None, protocol: str | None = None):  # fmt: skip
+        """The botocore request for `operation`, signed with the key (in `protocol`, by
+        default the one botocore picks)."""
         model = _session.get_service_model(service)
         op = model.operation_model(operation)
-        serializer = create_serializer(model.resolved_protocol, include_validation=False)
+        serializer = create_serializer(
+            protocol or model.resolved_protocol, include_validation=False
+        )
         request_dict = serializer.serialize_to_request(params or {}, op)
         prepare_request_dict(request_dict, endpoint_url=f"http://{host}")
         request = create_request_object(request_dict)

@@ -67,6 +67,19 @@ def test_a_service_listing_several_protocols_is_answered_in_each(aws):
     )
 
 
+def test_cloudwatch_over_smithy_rpc_v2_cbor_answers_in_cbor(aws):
+    from services.core.gateway.protocols.cbor import loads
+
+    response = aws("cloudwatch", "ListDashboards", {}, protocol="smithy-rpc-v2-cbor")
+    assert response.status_code == 501
+    assert response["Content-Type"] == "application/cbor"
+    assert response["smithy-protocol"] == "rpc-v2-cbor"
+    assert loads(response.content) == {
+        "__type": "NotImplemented",
+        "message": "Stratolab does not simulate cloudwatch:ListDashboards yet.",
+    }
+
+
 def test_services_sharing_a_signing_name_are_told_apart_by_version(aws):
     # elb and elbv2 both sign as elasticloadbalancing and both have DescribeTags.
     classic = aws("elb", "DescribeTags", {"LoadBalancerNames": ["web"]})

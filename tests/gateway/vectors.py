@@ -18,7 +18,9 @@ import botocore
 
 from console import home
 
-PROTOCOLS = ("ec2", "query", "json", "json_1_0", "rest-json", "rest-xml")
+PROTOCOLS = ("ec2", "query", "json", "json_1_0", "rest-json", "rest-xml", "smithy-rpc-v2-cbor",
+             "smithy-rpc-v2-cbor-query-compatible", "smithy-rpc-v2-cbor-non-query-compatible",
+             "json_1_0-query-compatible")  # fmt: skip
 
 
 class Unavailable(Exception):

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from services.core.gateway.protocols.base import Protocol
+from services.core.gateway.protocols.cbor import RpcV2CborProtocol
 from services.core.gateway.protocols.json import JsonProtocol
 from services.core.gateway.protocols.query import Ec2Protocol, QueryProtocol
 from services.core.gateway.protocols.rest import RestJsonProtocol, RestXmlProtocol
 
 PROTOCOLS: dict[str, Protocol] = {
     p.name: p
-    for p in (QueryProtocol(), Ec2Protocol(), JsonProtocol(), RestJsonProtocol(), RestXmlProtocol())
+    for p in (
+        QueryProtocol(),
+        Ec2Protocol(),
+        JsonProtocol(),
+        RestJsonProtocol(),
+        RestXmlProtocol(),
+        RpcV2CborProtocol(),
+    )
 }
 
 
