@@ -88,6 +88,16 @@ class ResourceType:
     def key(self) -> str:
         return f"{self.service}.{self.slug}"
 
+    @property
+    def create_label(self) -> str:
+        """The create button as AWS words it: "Create volume", "Create VPC", "Create
+        NAT gateway"; `extra["create_label"]` for the odd ones ("Launch instances")."""
+        if "create_label" in self.extra:
+            return self.extra["create_label"]
+        first, _, rest = self.label.partition(" ")
+        first = first if first.isupper() else first.lower()
+        return " ".join(["Create", first, rest]).strip()
+
 
 _services: dict[str, Service] = {}
 _types: dict[str, ResourceType] = {}

@@ -135,6 +135,7 @@ INSTANCES = registry.register(
             ),
         ),
         create_operation="RunInstances",
+        extra={"create_label": "Launch instances"},
         search_fields=(
             "resource_id",
             "instance_type",

@@ -438,6 +438,10 @@ ELASTIC_IPS = registry.register(
         create_form=forms.ElasticIpForm,
         create_params=forms.elastic_ip_params,
         search_fields=("resource_id", "public_ip", "association_id", "private_ip_address"),
-        extra={"describe_operation": "DescribeAddresses", "api_service": "ec2"},
+        extra={
+            "describe_operation": "DescribeAddresses",
+            "api_service": "ec2",
+            "create_label": "Allocate Elastic IP address",
+        },
     )
 )
