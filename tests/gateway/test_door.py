@@ -3,6 +3,7 @@ scope, and the Django machinery it must stay out of."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
@@ -86,6 +87,34 @@ def test_services_sharing_a_signing_name_are_told_apart_by_version(aws):
     v2 = aws("elbv2", "DescribeTags", {"ResourceArns": ["arn:aws:elasticloadbalancing:x"]})
     assert _error(classic)[1] == "Stratolab does not simulate elb:DescribeTags yet."
     assert _error(v2)[1] == "Stratolab does not simulate elbv2:DescribeTags yet."
+
+
+def test_gzip_request_compression_is_undone_where_the_model_allows_it(aws):
+    body = gzip.compress(json.dumps({"Namespace": "Lab", "MetricData": []}).encode())
+    headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "Content-Encoding": "gzip",
+        "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData",
+    }
+    response = aws.raw("monitoring", body=body, headers=headers)
+    # Read as JSON and handed to the operation layer, which does not simulate it yet.
+    assert json.loads(response.content)["__type"] == "NotImplemented"
+    broken = aws.raw("monitoring", body=body[:-8] + b"garbage!", headers=headers)
+    assert json.loads(broken.content)["__type"] == "MalformedHttpRequestException"
+
+
+def test_an_iam_user_key_signs_as_the_user(aws, account):
+    aws.parsed("iam", "CreateUser", {"UserName": "bob"})
+    key = aws.parsed("iam", "CreateAccessKey", {"UserName": "bob"})["AccessKey"]
+    bob = Sender(aws.client, key["AccessKeyId"], key["SecretAccessKey"])
+    identity = bob.parsed("sts", "GetCallerIdentity")
+    assert identity["Arn"] == f"arn:aws:iam::{account.id}:user/bob"
+    assert identity["UserId"].startswith("AIDA") and identity["Account"] == account.id
+    # IAM-01: a new user may call GetCallerIdentity (AWS needs no permission for it) but
+    # nothing else until a policy allows it.
+    denied = bob.parsed("ec2", "DescribeVolumes")
+    assert denied["status"] == 403
+    assert denied["Error"]["Code"] == "UnauthorizedOperation"
 
 
 def test_malformed_json_is_a_serialization_exception(aws):

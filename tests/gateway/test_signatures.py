@@ -118,7 +118,8 @@ def test_the_region_of_the_scope_selects_the_region(aws):
     assert Volume.objects.get().region == "eu-west-1"
 
 
-def test_the_call_is_audited_with_door_aws(aws, root_key):
+def test_ct_01_the_call_is_audited_with_door_aws(aws, root_key):
+    """CT-01: an AWS-door call is in the event history with who, what and from where."""
     aws("ec2", "CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 8})
     event = Event.objects.get(event_name="CreateVolume")
     assert event.door == "aws"
