@@ -42,3 +42,33 @@ def test_cli_with_an_unknown_key_says_invalid_client_token_id(student):
         "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity "
         "operation: The security token included in the request is invalid." in done.stderr
     )
+
+
+def test_a_chunked_request_body_is_read(student):
+    """gunicorn hands the gateway a chunked body (no Content-Length); it is read whole."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    body = b"Action=GetCallerIdentity&Version=2011-06-15"
+    request = AWSRequest(method="POST", url=student.endpoint + "/", data=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    credentials = Credentials(student.access_key_id, student.secret_access_key)
+    SigV4Auth(credentials, "sts", "us-east-1").add_auth(request)
+    endpoint = urlsplit(student.endpoint)
+    connection = http.client.HTTPConnection(endpoint.hostname, endpoint.port, timeout=30)
+    connection.putrequest("POST", "/", skip_accept_encoding=True)
+    for name, value in request.headers.items():
+        connection.putheader(name, value)
+    connection.putheader("Transfer-Encoding", "chunked")
+    connection.endheaders()
+    for piece in (body[:10], body[10:]):
+        connection.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    connection.send(b"0\r\n\r\n")
+    response = connection.getresponse()
+    text = response.read().decode()
+    assert response.status == 200, text
+    assert f"<Account>{student.account_id}</Account>" in text
