@@ -250,10 +250,11 @@ def authorize(
 
 
 def _decide_directly(ctx: CallContext, action: str, resource: str, bucket: Bucket, outsider: bool):
-    """Root users and anonymous callers: no identity-based policies to read. A root user
-    may do anything its own policies could allow; the bucket policy decides the rest."""
+    """Root users and anonymous callers, decided by the bucket policy alone."""
     principal = ctx.principal
-    identity = [NamedPolicy("root", _ALLOW_ALL)] if principal.is_root else []
+    # Neither has identity-based policies to limit it: a root user may do what its account
+    # may; an anonymous caller gets exactly what the bucket policy grants to "*".
+    identity = [NamedPolicy("root", _ALLOW_ALL)]
     context = {**now_context(_now()), "aws:SourceIp": ctx.source_ip}
     if ctx.user_agent:
         context["aws:UserAgent"] = ctx.user_agent

@@ -211,12 +211,14 @@ def run_rules(bucket: Bucket) -> None:
 
     for key in ObjectVersion.objects.filter(bucket=bucket).values_list("key", flat=True).distinct():
         chain = list(ObjectVersion.objects.filter(bucket=bucket, key=key).order_by("-pk"))
-        for position, version in enumerate(chain):
+        # Noncurrent versions first: expiring them may leave an expired delete marker.
+        for position, version in reversed(list(enumerate(chain))):
             matching = [r for r in rules if _applies(r, version)]
             if not matching:
                 continue
             if version.is_latest:
-                _current(bucket, version, matching, due, chain)
+                left = ObjectVersion.objects.filter(bucket=bucket, key=key).count()
+                _current(bucket, version, matching, due, left)
             else:
                 noncurrent_since = chain[position - 1].last_modified
                 _noncurrent(bucket, version, matching, due, noncurrent_since)
@@ -236,10 +238,11 @@ def run_rules(bucket: Bucket) -> None:
         bucket.save(update_fields=["state", "next_state", "due_at", "state_changed_at"])
 
 
-def _current(bucket, version, rules, due, chain) -> None:
+def _current(bucket, version, rules, due, versions_left: int) -> None:
     if version.is_delete_marker:
         for rule in rules:
-            if (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker") and len(chain) == 1:
+            expired_marker = (rule.get("Expiration") or {}).get("ExpiredObjectDeleteMarker")
+            if expired_marker and versions_left == 1:
                 version.delete()
                 return
         return

@@ -482,7 +482,7 @@ def copy_object(ctx: CallContext, params: dict) -> dict:
     if directive not in ("COPY", "REPLACE") or tagging not in ("COPY", "REPLACE"):
         raise invalid_argument("Unknown metadata directive.", "x-amz-metadata-directive",
                                directive)  # fmt: skip
-    same = source_bucket.pk == bucket.pk and source.key == key
+    same = source_bucket.pk == bucket.pk and source.key == key and source.is_latest
     changes = directive == "REPLACE" or any(
         params.get(p)
         for p in ("StorageClass", "WebsiteRedirectLocation", "ServerSideEncryption", "SSEKMSKeyId")
