@@ -99,9 +99,9 @@ def _raw_path(meta: dict) -> str:
             # An absolute-form target ("http://host/path?query").
             raw = urlsplit(raw).path or "/"
         return raw.split("?", 1)[0] or "/"
-    # WSGI gives PATH_INFO as latin-1 text holding the UTF-8 bytes of the path.
+    # Django's WSGIRequest has already turned PATH_INFO into decoded text.
     path = (meta.get("SCRIPT_NAME", "") or "") + (meta.get("PATH_INFO", "") or "/")
-    return quote(path.encode("latin-1"), safe="/~") or "/"
+    return quote(path.encode("utf-8"), safe="/~") or "/"
 
 
 def _headers(meta: dict) -> Headers:
