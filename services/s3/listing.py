@@ -41,6 +41,10 @@ def _walk(
     """(key, row) for keys after `after`, or (common prefix, None) for rolled-up keys,
     in order. `qs` is already restricted to what is listed (latest versions, ...)."""
     position, include = after, inclusive
+    if delimiter and after.startswith(prefix) and after.endswith(delimiter):
+        # Resuming after a common prefix (a token or marker naming it) skips all of it.
+        if after.find(delimiter, len(prefix)) == len(after) - len(delimiter):
+            position, include = _after_prefix(after), True
     while True:
         page = qs.filter(key__startswith=prefix) if prefix else qs
         page = page.filter(key__gte=position) if include else page.filter(key__gt=position)
@@ -120,7 +124,9 @@ def list_objects_v2(ctx: CallContext, params: dict) -> dict:
     after = start_after
     if token is not None:
         try:
-            after = base64.urlsafe_b64decode(token.encode()).decode("utf-8")
+            after = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
+            if not after:
+                raise ValueError(token)
         except (ValueError, UnicodeDecodeError):
             raise invalid_argument("The continuation token provided is incorrect",
                                    "continuation-token", token) from None  # fmt: skip

@@ -11,8 +11,8 @@ from services.core.context import Principal
 from services.core.errors import AwsError
 from tests.s3.conftest import caller
 
-NO_BPA = {flag: False for flag in
-          ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}  # fmt: skip
+FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+NO_BPA = dict.fromkeys(FLAGS, False)
 
 
 def policy(*statements):
@@ -31,9 +31,13 @@ def user(s3, account):
     """An IAM user of the bucket's account allowed s3:* by an inline policy."""
     root = s3.ctx
     operations.call(root, "iam", "CreateUser", {"UserName": "alice"})
-    operations.call(root, "iam", "PutUserPolicy", {
-        "UserName": "alice", "PolicyName": "s3",
-        "PolicyDocument": policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})})  # fmt: skip
+    document = policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    operations.call(
+        root,
+        "iam",
+        "PutUserPolicy",
+        {"UserName": "alice", "PolicyName": "s3", "PolicyDocument": document},
+    )
     return caller(account, Principal(account.id, "IAMUser", "alice"))
 
 
