@@ -4,7 +4,7 @@ each bucket showing its own region), as the AWS console presents it."""
 from __future__ import annotations
 
 from services.core import registry
-from services.core.registry import Service
+from services.core.registry import NavLink, Service
 
 registry.register_service(
     Service(
@@ -13,5 +13,8 @@ registry.register_service(
         "Scalable storage in the cloud",
         "Storage",
         regional=False,
+        home_url_name="s3:buckets",
+        nav_links=(NavLink("General purpose buckets", "s3:buckets", "Buckets"),),
+        nav_sections=("Buckets",),
     )
 )

@@ -1,0 +1,537 @@
+"""The S3 console: general purpose buckets (global: every bucket, each with its region),
+Create bucket, the bucket page with its Objects, Properties, Permissions and
+Management tabs, the object browser (folders are key prefixes), uploads, downloads and
+object details. Every change is one operation call, as from the other doors."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from urllib.parse import quote, urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from services.core import operations
+from services.core.errors import AwsError
+from services.core.regions import REGIONS
+from services.core.views.base import (
+    Crumb,
+    breadcrumbs,
+    call,
+    console_ctx,
+    console_view,
+    render_console,
+    render_not_found,
+)
+from services.s3 import names, storage, website
+from services.s3.models import Bucket
+from services.s3.objects import STORAGE_CLASSES
+
+BUCKET_TABS = (
+    ("objects", "Objects"),
+    ("properties", "Properties"),
+    ("permissions", "Permissions"),
+    ("management", "Management"),
+)
+OBJECT_TABS = (("properties", "Properties"), ("permissions", "Permissions"))
+PAGE = 100
+
+
+def _url(name: str, region: str, *args: str, **query: str) -> str:
+    kwargs = {"region": region, **({"bucket": args[0]} if args else {})}
+    url = reverse(f"s3:{name}", kwargs=kwargs)
+    query = {k: v for k, v in query.items() if v}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _crumbs(request: HttpRequest, region: str, bucket: str = "", prefix: str = "", *rest):
+    trail: list = [Crumb("Buckets", _url("buckets", region))]
+    if bucket:
+        trail.append(Crumb(bucket, _url("bucket", region, bucket)))
+        parts = [p for p in prefix.split("/") if p]
+        for i, part in enumerate(parts):
+            trail.append(Crumb(f"{part}/", _url("bucket", region, bucket,
+                                               prefix="/".join(parts[: i + 1]) + "/")))  # fmt: skip
+    trail += list(rest)
+    return breadcrumbs(request, *trail)
+
+
+# --- buckets ------------------------------------------------------------------------------
+
+
+def _access_label(bucket: Bucket) -> str:
+    from services.s3 import access
+
+    if (
+        bucket.policy
+        and access.policy_is_public(bucket.policy)
+        and not (access.bpa(bucket, "RestrictPublicBuckets"))
+    ):
+        return "Public"
+    if (
+        bucket.acl
+        and access.grants_public(bucket.acl)
+        and not access.bpa(bucket, "IgnorePublicAcls")
+    ):
+        return "Objects can be public"
+    return "Bucket and objects not public"
+
+
+@console_view
+def buckets(request: HttpRequest, region: str) -> HttpResponse:
+    result = call(request, region, "s3", "ListBuckets", {}) or {"Buckets": []}
+    query = request.GET.get("q", "").strip()
+    rows = [b for b in result["Buckets"] if query.lower() in b["Name"].lower()]
+    found = {b.name: b for b in Bucket.objects.filter(resource_id__in=[r["Name"] for r in rows])}
+    for row in rows:
+        row["access"] = _access_label(found[row["Name"]]) if row["Name"] in found else ""
+        row["url"] = _url("bucket", region, row["Name"])
+    return render_console(request, "s3/buckets.html", {
+        "rows": rows, "count": len(result["Buckets"]), "q": query,
+        "create_url": _url("create-bucket", region),
+        "breadcrumbs": _crumbs(request, region),
+    })  # fmt: skip
+
+
+class CreateBucketForm(forms.Form):
+    """The AWS console's Create bucket page, as one form."""
+
+    name = forms.CharField(label="Bucket name", max_length=255)
+    region = forms.ChoiceField(label="AWS Region")
+    object_ownership = forms.ChoiceField(
+        label="Object Ownership",
+        choices=[
+            ("BucketOwnerEnforced", "ACLs disabled (recommended)"),
+            ("BucketOwnerPreferred", "ACLs enabled: Bucket owner preferred"),
+            ("ObjectWriter", "ACLs enabled: Object writer"),
+        ],
+    )
+    block_all = forms.BooleanField(label="Block all public access", required=False, initial=True)
+    versioning = forms.ChoiceField(label="Bucket Versioning",
+                                   choices=[("Disabled", "Disable"), ("Enabled", "Enable")])  # fmt: skip
+    encryption = forms.ChoiceField(
+        label="Encryption type",
+        choices=[
+            ("AES256", "Server-side encryption with Amazon S3 managed keys (SSE-S3)"),
+            ("aws:kms", "Server-side encryption with AWS Key Management Service keys (SSE-KMS)"),
+        ],
+    )
+    kms_key = forms.CharField(label="AWS KMS key ARN", required=False)
+    bucket_key = forms.BooleanField(label="Bucket Key", required=False, initial=True)
+    tag_key = forms.CharField(label="Tag key", required=False)
+    tag_value = forms.CharField(label="Tag value", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, f"{r.name} {r.code}") for r in REGIONS.values()]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        problem = names.problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
+
+
+@console_view
+def create_bucket(request: HttpRequest, region: str) -> HttpResponse:
+    initial = {"region": region if region != "us-east-1" else "us-east-1"}
+    form = CreateBucketForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = data["region"]
+        ctx = console_ctx(request, target)
+        params: dict = {"Bucket": data["name"], "ObjectOwnership": data["object_ownership"]}
+        if target != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": target}
+        if data["tag_key"]:
+            params.setdefault("CreateBucketConfiguration", {})["Tags"] = [
+                {"Key": data["tag_key"], "Value": data["tag_value"]}]  # fmt: skip
+        try:
+            operations.call(ctx, "s3", "CreateBucket", params)
+            name = data["name"]
+            if not data["block_all"]:
+                operations.call(ctx, "s3", "PutPublicAccessBlock", {
+                    "Bucket": name, "PublicAccessBlockConfiguration": dict.fromkeys(
+                        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                         "RestrictPublicBuckets"), False)})  # fmt: skip
+            if data["versioning"] == "Enabled":
+                operations.call(ctx, "s3", "PutBucketVersioning", {
+                    "Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}})  # fmt: skip
+            if data["encryption"] == "aws:kms":
+                default = {"SSEAlgorithm": "aws:kms"}
+                if data["kms_key"]:
+                    default["KMSMasterKeyID"] = data["kms_key"]
+                operations.call(ctx, "s3", "PutBucketEncryption", {
+                    "Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": [{
+                        "ApplyServerSideEncryptionByDefault": default,
+                        "BucketKeyEnabled": data["bucket_key"]}]}})  # fmt: skip
+        except AwsError as error:
+            if error.code in ("BucketAlreadyExists", "BucketAlreadyOwnedByYou"):
+                form.add_error("name", "A bucket with the same name already exists. Bucket "
+                               "names must be unique across all AWS accounts.")  # fmt: skip
+            else:
+                form.add_error(None, f"{error.code}: {error.message}")
+        else:
+            messages.success(request, f'Successfully created bucket "{name}".')
+            return HttpResponseRedirect(_url("buckets", region))
+    return render_console(request, "s3/create_bucket.html", {
+        "form": form, "breadcrumbs": _crumbs(request, region, "", "", "Create bucket"),
+        "cancel_url": _url("buckets", region),
+    })  # fmt: skip
+
+
+@console_view
+@require_POST
+def delete_bucket(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    if request.POST.get("confirm") != bucket:
+        messages.error(request, f"To confirm deletion, enter the name of the bucket: {bucket}.")
+        return HttpResponseRedirect(_url("buckets", region))
+    if call(request, region, "s3", "DeleteBucket", {"Bucket": bucket}) is not None:
+        messages.success(request, f'Successfully deleted bucket "{bucket}".')
+    return HttpResponseRedirect(_url("buckets", region))
+
+
+@console_view
+@require_POST
+def empty_bucket(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    if request.POST.get("confirm") != "permanently delete":
+        messages.error(request, "To confirm, enter permanently delete.")
+        return HttpResponseRedirect(_url("buckets", region))
+    ctx = console_ctx(request, region)
+    try:
+        while True:
+            listed = operations.call(ctx, "s3", "ListObjectVersions", {"Bucket": bucket})
+            items = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                     for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]  # fmt: skip
+            if not items:
+                break
+            operations.call(ctx, "s3", "DeleteObjects",
+                            {"Bucket": bucket, "Delete": {"Objects": items, "Quiet": True}})  # fmt: skip
+    except AwsError as error:
+        messages.error(request, f"{error.code}: {error.message}")
+    else:
+        messages.success(request, f'Successfully emptied bucket "{bucket}".')
+    return HttpResponseRedirect(_url("buckets", region))
+
+
+# --- the bucket page --------------------------------------------------------------------
+
+
+def _bucket_or_404(request: HttpRequest, region: str, name: str) -> Bucket | HttpResponse:
+    found = Bucket.objects.filter(resource_id=name, account=request.account).first()
+    if found is None:
+        return render_not_found(request, "Bucket not found",
+                                f"The bucket “{name}” doesn't exist in this account.")  # fmt: skip
+    return found
+
+
+@console_view
+def bucket_page(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    found = _bucket_or_404(request, region, bucket)
+    if isinstance(found, HttpResponse):
+        return found
+    tab = request.GET.get("tab", "objects")
+    if tab not in dict(BUCKET_TABS):
+        tab = "objects"
+    prefix = request.GET.get("prefix", "")
+    context: dict = {
+        "bucket": found, "tab": tab, "tabs": BUCKET_TABS, "prefix": prefix,
+        "breadcrumbs": _crumbs(request, region, bucket, prefix),
+        "region": region, "base": _url("bucket", region, bucket),
+        "website_url": website.endpoint(found, settings.STRATOLAB_PUBLIC_URL),
+    }  # fmt: skip
+    if tab == "objects":
+        context.update(_objects(request, region, found, prefix))
+    else:
+        context.update(_settings(request, region, found))
+    return render_console(request, "s3/bucket.html", context)
+
+
+def _objects(request: HttpRequest, region: str, bucket: Bucket, prefix: str) -> dict:
+    params = {"Bucket": bucket.name, "Prefix": prefix, "Delimiter": "/", "MaxKeys": PAGE}
+    if request.GET.get("token"):
+        params["ContinuationToken"] = request.GET["token"]
+    result = call(request, region, "s3", "ListObjectsV2", params) or {}
+    search = request.GET.get("q", "").strip().lower()
+    folders = [
+        {"name": p["Prefix"][len(prefix):], "prefix": p["Prefix"],
+         "url": _url("bucket", region, bucket.name, prefix=p["Prefix"])}
+        for p in result.get("CommonPrefixes", [])
+        if search in p["Prefix"][len(prefix):].lower()
+    ]  # fmt: skip
+    files = [
+        {**c, "name": c["Key"][len(prefix):],
+         "type": c["Key"].rsplit(".", 1)[1] if "." in c["Key"][len(prefix):] else "",
+         "url": _url("object", region, bucket.name, key=c["Key"]),
+         "download": _url("download", region, bucket.name, key=c["Key"])}
+        for c in result.get("Contents", [])
+        if c["Key"] != prefix and search in c["Key"][len(prefix):].lower()
+    ]  # fmt: skip
+    next_url = ""
+    if result.get("IsTruncated"):
+        next_url = _url("bucket", region, bucket.name, prefix=prefix,
+                        token=result["NextContinuationToken"])  # fmt: skip
+    return {"folders": folders, "files": files, "next_url": next_url, "q": search,
+            "count": len(folders) + len(files),
+            "upload_url": _url("upload", region, bucket.name),
+            "folder_url": _url("create-folder", region, bucket.name),
+            "delete_objects_url": _url("delete-objects", region, bucket.name)}  # fmt: skip
+
+
+def _get(ctx, action: str, bucket: str) -> dict | None:
+    try:
+        return operations.call(ctx, "s3", action, {"Bucket": bucket})
+    except AwsError:
+        return None
+
+
+def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
+    ctx = console_ctx(request, region)
+    name = bucket.name
+    tags = (_get(ctx, "GetBucketTagging", name) or {}).get("TagSet", [])
+    policy = (_get(ctx, "GetBucketPolicy", name) or {}).get("Policy", "")
+    if policy:
+        try:
+            policy = json.dumps(json.loads(policy), indent=2)
+        except ValueError:
+            pass
+    cors = (_get(ctx, "GetBucketCors", name) or {}).get("CORSRules")
+    lifecycle = (_get(ctx, "GetBucketLifecycleConfiguration", name) or {}).get("Rules", [])
+    notification = _get(ctx, "GetBucketNotificationConfiguration", name) or {}
+    return {
+        "versioning": (_get(ctx, "GetBucketVersioning", name) or {}).get("Status", "Disabled"),
+        "encryption": (_get(ctx, "GetBucketEncryption", name) or {})
+        .get("ServerSideEncryptionConfiguration", {})
+        .get("Rules", [{}])[0],
+        "tags": tags,
+        "website": _get(ctx, "GetBucketWebsite", name),
+        "bpa": (_get(ctx, "GetPublicAccessBlock", name) or {}).get(
+            "PublicAccessBlockConfiguration", {}
+        ),
+        "ownership": bucket.object_ownership,
+        "policy": policy,
+        "cors": json.dumps(cors, indent=2) if cors else "",
+        "lifecycle": lifecycle,
+        "lifecycle_json": json.dumps({"Rules": lifecycle}, indent=2) if lifecycle else "",
+        "notification_json": json.dumps(notification, indent=2) if notification else "",
+        "deliveries": (bucket.notification or {}).get("Deliveries", [])[-10:],
+        "arn": f"arn:aws:s3:::{name}",
+        "settings_url": _url("bucket-settings", region, name),
+        "access": _access_label(bucket),
+    }
+
+
+_JSON_SETTINGS = {
+    "policy": ("PutBucketPolicy", "DeleteBucketPolicy", "Policy"),
+    "cors": ("PutBucketCors", "DeleteBucketCors", "CORSConfiguration"),
+    "lifecycle": ("PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+                  "LifecycleConfiguration"),
+    "notification": ("PutBucketNotificationConfiguration", None, "NotificationConfiguration"),
+}  # fmt: skip
+
+
+@console_view
+@require_POST
+def bucket_settings(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    """One Properties, Permissions or Management form: `what` says which."""
+    what = request.POST.get("what", "")
+    data = request.POST
+    params: dict = {"Bucket": bucket}
+    tab = "properties"
+    action = None
+    if what == "versioning":
+        action = "PutBucketVersioning"
+        params["VersioningConfiguration"] = {"Status": data.get("status", "Enabled")}
+    elif what == "encryption":
+        action = "PutBucketEncryption"
+        default = {"SSEAlgorithm": data.get("algorithm", "AES256")}
+        if data.get("kms_key") and default["SSEAlgorithm"] != "AES256":
+            default["KMSMasterKeyID"] = data["kms_key"]
+        params["ServerSideEncryptionConfiguration"] = {"Rules": [{
+            "ApplyServerSideEncryptionByDefault": default,
+            "BucketKeyEnabled": data.get("bucket_key") == "on"}]}  # fmt: skip
+    elif what == "tags":
+        pairs = [(k.strip(), v.strip()) for k, v in zip(data.getlist("tag_key"),
+                 data.getlist("tag_value"), strict=False) if k.strip()]  # fmt: skip
+        action = "PutBucketTagging" if pairs else "DeleteBucketTagging"
+        if pairs:
+            params["Tagging"] = {"TagSet": [{"Key": k, "Value": v} for k, v in pairs]}
+    elif what == "website":
+        if data.get("enabled") == "on":
+            action = "PutBucketWebsite"
+            config: dict = {"IndexDocument": {"Suffix": data.get("index") or "index.html"}}
+            if data.get("error"):
+                config["ErrorDocument"] = {"Key": data["error"]}
+            if data.get("redirect_host"):
+                config = {"RedirectAllRequestsTo": {"HostName": data["redirect_host"]}}
+            params["WebsiteConfiguration"] = config
+        else:
+            action = "DeleteBucketWebsite"
+    elif what == "bpa":
+        tab = "permissions"
+        action = "PutPublicAccessBlock"
+        params["PublicAccessBlockConfiguration"] = {
+            flag: data.get(flag) == "on"
+            for flag in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                         "RestrictPublicBuckets")
+        }  # fmt: skip
+    elif what == "ownership":
+        tab = "permissions"
+        action = "PutBucketOwnershipControls"
+        params["OwnershipControls"] = {"Rules": [{"ObjectOwnership": data.get("ownership")}]}
+    elif what in _JSON_SETTINGS:
+        put, delete, member = _JSON_SETTINGS[what]
+        tab = "permissions" if what in ("policy", "cors") else "management"
+        if what == "notification":
+            tab = "properties"
+        text = data.get("document", "").strip()
+        if not text and delete:
+            action = delete
+        elif what == "policy":
+            action, params["Policy"] = put, text
+        else:
+            try:
+                document = json.loads(text or "{}")
+            except ValueError as exc:
+                messages.error(request, f"MalformedJSON: {exc}")
+                return HttpResponseRedirect(_url("bucket", region, bucket, tab=tab))
+            action = put
+            if what == "cors" and isinstance(document, list):
+                document = {"CORSRules": document}
+            params[member] = document
+    if action is None:
+        messages.error(request, "Unknown setting.")
+    elif call(request, region, "s3", action, params) is not None:
+        messages.success(request, "Successfully edited the bucket's settings.")
+    return HttpResponseRedirect(_url("bucket", region, bucket, tab=tab))
+
+
+# --- objects ------------------------------------------------------------------------------
+
+
+@console_view
+@require_POST
+def create_folder(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    prefix = request.POST.get("prefix", "")
+    name = request.POST.get("name", "").strip().strip("/")
+    if not name or "/" in name:
+        messages.error(request, 'Folder names can\'t be empty or contain "/".')
+    else:
+        key = f"{prefix}{name}/"
+        if call(request, region, "s3", "PutObject", {"Bucket": bucket, "Key": key}) is not None:
+            messages.success(request, f'Successfully created folder "{name}".')
+    return HttpResponseRedirect(_url("bucket", region, bucket, prefix=prefix))
+
+
+@console_view
+def upload(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    """PUT the file's bytes as the body (the page's script does, with progress): they are
+    streamed to a spool file and handed to PutObject, never read into memory."""
+    if request.method != "PUT":
+        return JsonResponse({"error": "Use PUT with the file as the body."}, status=405)
+    key = request.GET.get("key", "")
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    body = storage.spool(storage.read_stream(request, length))
+    params = {"Bucket": bucket, "Key": key, "Body": body,
+              "ContentType": request.META.get("CONTENT_TYPE") or
+              mimetypes.guess_type(key)[0] or "binary/octet-stream"}  # fmt: skip
+    if request.GET.get("storage_class"):
+        params["StorageClass"] = request.GET["storage_class"]
+    try:
+        out = operations.call(console_ctx(request, region), "s3", "PutObject", params)
+    except AwsError as error:
+        return JsonResponse({"code": error.code, "message": error.message}, status=error.status)
+    finally:
+        body.discard()
+    return JsonResponse({"key": key, "etag": out["ETag"]})
+
+
+@console_view
+@require_POST
+def delete_objects(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    prefix = request.POST.get("prefix", "")
+    keys = request.POST.getlist("keys")
+    if (
+        request.POST.get("confirm") != "permanently delete"
+        and request.POST.get("confirm") != "delete"
+    ):
+        messages.error(request, "To confirm deletion, enter delete.")
+        return HttpResponseRedirect(_url("bucket", region, bucket, prefix=prefix))
+    ctx = console_ctx(request, region)
+    objects = []
+    try:
+        for key in keys:
+            if key.endswith("/"):
+                # A folder: everything under its prefix.
+                listed = operations.call(ctx, "s3", "ListObjectsV2",
+                                         {"Bucket": bucket, "Prefix": key})  # fmt: skip
+                objects += [{"Key": c["Key"]} for c in listed.get("Contents", [])]
+            else:
+                objects.append({"Key": key})
+        for start in range(0, len(objects), 1000):
+            operations.call(ctx, "s3", "DeleteObjects", {
+                "Bucket": bucket, "Delete": {"Objects": objects[start:start + 1000]}})  # fmt: skip
+    except AwsError as error:
+        messages.error(request, f"{error.code}: {error.message}")
+    else:
+        messages.success(request, f"Successfully deleted {len(objects)} object(s).")
+    return HttpResponseRedirect(_url("bucket", region, bucket, prefix=prefix))
+
+
+@console_view
+def download(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    key = request.GET.get("key", "")
+    params = {"Bucket": bucket, "Key": key}
+    if request.GET.get("version"):
+        params["VersionId"] = request.GET["version"]
+    result = call(request, region, "s3", "GetObject", params)
+    if result is None:
+        return HttpResponseRedirect(_url("object", region, bucket, key=key))
+    body = result["Body"]
+    response = FileResponse(body, content_type=result.get("ContentType"))
+    response.block_size = storage.BLOCK
+    response["Content-Length"] = str(body.length)
+    filename = key.rsplit("/", 1)[-1] or "download"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@console_view
+def object_page(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
+    key = request.GET.get("key", "")
+    found = _bucket_or_404(request, region, bucket)
+    if isinstance(found, HttpResponse):
+        return found
+    tab = request.GET.get("tab", "properties")
+    ctx = console_ctx(request, region)
+    try:
+        head = operations.call(ctx, "s3", "HeadObject", {"Bucket": bucket, "Key": key})
+    except AwsError as error:
+        return render_not_found(request, "Object not found", f"{error.code}: {error.message}")
+    tags = operations.call(ctx, "s3", "GetObjectTagging", {"Bucket": bucket, "Key": key})
+    versions = []
+    if found.versioning:
+        listed = operations.call(ctx, "s3", "ListObjectVersions", {"Bucket": bucket, "Prefix": key})
+        versions = [v for v in listed.get("Versions", []) if v["Key"] == key]
+    acl = None
+    if tab == "permissions":
+        acl = operations.call(ctx, "s3", "GetObjectAcl", {"Bucket": bucket, "Key": key})
+    prefix = key.rsplit("/", 1)[0] + "/" if "/" in key else ""
+    name = key[len(prefix) :]
+    return render_console(request, "s3/object.html", {
+        "bucket": found, "key": key, "name": name, "head": head, "tags": tags["TagSet"],
+        "tab": tab, "tabs": OBJECT_TABS, "versions": versions, "acl": acl,
+        "arn": f"arn:aws:s3:::{bucket}/{key}",
+        "uri": f"s3://{bucket}/{key}",
+        "object_url": f"{settings.STRATOLAB_PUBLIC_URL.rstrip('/')}/{bucket}/{quote(key)}",
+        "download_url": _url("download", region, bucket, key=key),
+        "base": _url("object", region, bucket, key=key),
+        "storage_classes": STORAGE_CLASSES,
+        "breadcrumbs": _crumbs(request, region, bucket, prefix, name),
+    })  # fmt: skip
