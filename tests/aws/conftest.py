@@ -38,7 +38,9 @@ def _aws_env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
+# Package scope: two workers on one broker would take each other's lifecycle tasks, and
+# tests/core/test_lifecycle.py needs its worker to be the only one.
+@pytest.fixture(scope="package")
 def aws_worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:
     """A Celery worker with the live server's settings (see tests/aws/settings.py)."""
     with django_db_blocker.unblock():
