@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "services.cloudtrail",
     "services.sts",
     "services.s3",
+    "services.classrooms",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
 
 STRATOLAB_DEFAULT_REGION = "us-east-1"
 STRATOLAB_PUBLIC_URL = os.environ.get("STRATOLAB_PUBLIC_URL", "http://127.0.0.1:8000")
+# Set behind a reverse proxy (docker-compose with nginx, say) so X-Forwarded-For names
+# the real client; otherwise a client could claim any aws:SourceIp.
+STRATOLAB_TRUST_X_FORWARDED_FOR = os.environ.get("STRATOLAB_TRUST_X_FORWARDED_FOR", "") == "1"
 
 LOGGING = {
     "version": 1,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+from django.conf import settings
 
 from services.core import ids
 
@@ -92,3 +95,14 @@ class CallContext:
             door="system",
             user_agent="stratolab",
         )
+
+
+def source_ip(meta: Mapping[str, str]) -> str:
+    """The caller's address for aws:SourceIp and the audit log, from a WSGI environ.
+    X-Forwarded-For is believed only behind a proxy we were told about
+    (STRATOLAB_TRUST_X_FORWARDED_FOR), or a student could claim any address."""
+    if getattr(settings, "STRATOLAB_TRUST_X_FORWARDED_FOR", False):
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return meta.get("REMOTE_ADDR", "") or "127.0.0.1"

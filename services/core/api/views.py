@@ -26,7 +26,7 @@ from services.core.api import calls
 from services.core.api.errors import problem
 from services.core.api.pagination import ResourcePagination
 from services.core.api.serializers import serialize
-from services.core.context import CallContext
+from services.core.context import CallContext, source_ip
 from services.core.errors import AwsError
 from services.core.models import AccessKey
 from services.core.regions import DEFAULT_REGION, REGIONS, is_region
@@ -41,12 +41,6 @@ class RestView(APIView):
 
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
-
-
-def _client_ip(request: Request) -> str:
-    meta = request._request.META
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or meta.get("REMOTE_ADDR", "") or "127.0.0.1"
 
 
 def call_context(request: Request, resource_type: ResourceType | None = None) -> CallContext:
@@ -64,7 +58,7 @@ def call_context(request: Request, resource_type: ResourceType | None = None) ->
         principal=user.principal,
         door="rest",
         request_id=getattr(raw, "request_id", "") or ids.request_id(),
-        source_ip=_client_ip(request),
+        source_ip=source_ip(request._request.META),
         user_agent=raw.META.get("HTTP_USER_AGENT", "")[:512],
         access_key_id=user.access_key_id,
     )

@@ -12,6 +12,8 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 
+from services.core.context import source_ip
+
 # A request body larger than this is refused with RequestEntityTooLarge before it is read.
 DEFAULT_MAX_BODY = 64 * 1024 * 1024
 
@@ -154,7 +156,7 @@ def from_django(request: HttpRequest) -> tuple[WireRequest, bool]:
         path=_raw_path(meta),
         query_string=meta.get("QUERY_STRING", "") or "",
         headers=headers,
-        remote_addr=meta.get("REMOTE_ADDR", "") or "",
+        remote_addr=source_ip(meta),
     )
     try:
         wire.body = _read_body(request, headers, max_body_bytes())

@@ -32,7 +32,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from services.core import ids, operations, registry
-from services.core.context import CallContext
+from services.core.context import CallContext, source_ip
 from services.core.errors import AwsError
 from services.core.middleware import SESSION_REGION
 from services.core.regions import DEFAULT_REGION, is_region
@@ -49,8 +49,7 @@ ViewFunc = Callable[..., HttpResponse]
 
 
 def client_ip(request: HttpRequest) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "") or "127.0.0.1"
+    return source_ip(request.META)
 
 
 def console_ctx(request: HttpRequest, region: str) -> CallContext:
