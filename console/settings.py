@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "services.sts",
     "services.s3",
     "services.classrooms",
+    "services.classrooms",
 ]
 
 MIDDLEWARE = [

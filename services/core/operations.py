@@ -46,6 +46,17 @@ class Operation:
 
 _registry: dict[tuple[str, str], Operation] = {}
 
+# Checks every call passes before IAM authorization, except Stratolab's own (door
+# "system"): classroom limits register one. A guard raises AwsError to refuse the call.
+Guard = Callable[[CallContext, Operation, dict], None]
+_guards: list[Guard] = []
+
+
+def add_guard(guard: Guard) -> None:
+    """Register `guard(ctx, op, params)` to run before every non-system call."""
+    if guard not in _guards:
+        _guards.append(guard)
+
 _READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "Head")
 
 
@@ -100,6 +111,9 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
         if not op.global_service and not is_region(ctx.region):
             raise AwsError("InvalidRegion", f"The region '{ctx.region}' does not exist.")
         params = shapes.prepare(service, action, params)
+        if ctx.door != "system":
+            for guard in _guards:
+                guard(ctx, op, params)
         if op.needs_permission:
             authz.authorize(ctx, op.iam_action, [], params)
         if params.pop("DryRun", False):

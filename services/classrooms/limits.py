@@ -1,0 +1,103 @@
+"""Classroom limits, applied to every call a student's sandbox makes through any door.
+
+They plug into the operation layer as a guard (`operations.add_guard`): it runs after
+the request is validated and before IAM, for every call except Stratolab's own. A call
+outside the limits fails as AWS Organizations fails a call a service control policy
+denies (UnauthorizedOperation for EC2, AccessDenied elsewhere), naming the classroom
+limit; a quota fails with the error code AWS uses for that quota.
+"""
+
+from __future__ import annotations
+
+from services.classrooms.models import Student
+from services.core import authz, operations
+from services.core.context import CallContext
+from services.core.errors import AwsError
+
+# Always allowed: asking who you are, and the region list every client reads first.
+_ALWAYS = {"sts:GetCallerIdentity", "ec2:DescribeRegions", "ec2:DescribeAvailabilityZones"}
+_LIVE_STATES = ("pending", "running", "stopping", "stopped")
+
+
+def install() -> None:
+    operations.add_guard(check)
+
+
+def _deny(ctx: CallContext, op: operations.Operation, why: str) -> AwsError:
+    decision = authz.Decision(
+        False, f"with an explicit deny in a service control policy (classroom limit: {why})"
+    )
+    return authz.denied(ctx, op.iam_action, decision)
+
+
+def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
+    """Refuse the call if the caller's classroom does not allow it."""
+    student = Student.objects.filter(account_id=ctx.account.id).select_related("classroom").first()
+    if student is None or op.iam_action in _ALWAYS:
+        return
+    room = student.classroom
+    if room.allowed_services and op.iam_prefix not in room.allowed_services:
+        raise _deny(ctx, op, f"the service {op.iam_prefix} is not available in this classroom")
+    if room.allowed_regions and not op.global_service and ctx.region not in room.allowed_regions:
+        allowed = ", ".join(room.allowed_regions)
+        raise _deny(ctx, op, f"this classroom works in {allowed} only")
+    if op.iam_action == "ec2:RunInstances":
+        _check_launch(ctx, op, params, room)
+    elif op.iam_action == "ec2:ModifyInstanceAttribute":
+        wanted = (params.get("InstanceType") or {}).get("Value")
+        if wanted and room.allowed_instance_types and wanted not in room.allowed_instance_types:
+            raise _deny(ctx, op, _types_message(wanted, room.allowed_instance_types))
+    elif op.iam_action == "ec2:CreateVolume" and room.max_volumes is not None:
+        from services.ec2.models import Volume
+
+        if Volume.objects.filter(account=ctx.account).exclude(state="deleted").count() >= (
+            room.max_volumes
+        ):
+            raise AwsError(
+                "VolumeLimitExceeded",
+                f"You have reached the classroom limit of {room.max_volumes} volumes.",
+            )
+    elif op.iam_action == "ec2:AllocateAddress" and room.max_elastic_ips is not None:
+        from services.vpc.models import Address
+
+        if Address.objects.filter(account=ctx.account).count() >= room.max_elastic_ips:
+            raise AwsError(
+                "AddressLimitExceeded",
+                "The maximum number of addresses has been reached "
+                f"(classroom limit: {room.max_elastic_ips} Elastic IP addresses).",
+            )
+
+
+def _types_message(wanted: str, allowed: list[str]) -> str:
+    return f"the instance type {wanted} is not allowed; allowed: {', '.join(allowed)}"
+
+
+def _check_launch(ctx: CallContext, op: operations.Operation, params: dict, room) -> None:
+    from services.ec2 import instance_types
+    from services.ec2.models import Instance
+
+    wanted = params.get("InstanceType") or "m1.small"
+    if room.allowed_instance_types and wanted not in room.allowed_instance_types:
+        raise _deny(ctx, op, _types_message(wanted, room.allowed_instance_types))
+    count = int(params.get("MinCount") or 1)
+    live = Instance.objects.filter(account=ctx.account, state__in=_LIVE_STATES)
+    if room.max_instances is not None and live.count() + count > room.max_instances:
+        left = max(0, room.max_instances - live.count())
+        raise AwsError(
+            "InstanceLimitExceeded",
+            f"Your quota allows for {left} more running instance(s). You requested at "
+            f"least {count} (classroom limit: {room.max_instances} instances).",
+        )
+    if room.max_vcpus is not None:
+        found = instance_types.find(wanted)
+        per = found.vcpus if found else 1
+        used = sum(
+            (t.vcpus if (t := instance_types.find(name)) else 1)
+            for name in live.values_list("instance_type", flat=True)
+        )
+        if used + per * count > room.max_vcpus:
+            raise AwsError(
+                "VcpuLimitExceeded",
+                f"You have requested more vCPU capacity than your current vCPU limit of "
+                f"{room.max_vcpus} allows (classroom limit).",
+            )
