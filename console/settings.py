@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "services.sts",
     "services.s3",
     "services.classrooms",
-    "services.classrooms",
 ]
 
 MIDDLEWARE = [
