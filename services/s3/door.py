@@ -423,9 +423,10 @@ def _render(op, result: dict, request_id: str, method: str) -> HttpResponse:
         response = HttpResponse(b"" if method == "HEAD" else answer.body, status=answer.status)
         if method != "HEAD" or "ContentLength" not in result:
             response["Content-Length"] = str(len(answer.body))
-    if answer.content_type and body is None:
+    # The serializer moves an object's Content-Type member to the response's type.
+    if answer.content_type:
         response["Content-Type"] = answer.content_type
-    elif body is None and "Content-Type" not in answer.headers:
+    elif "Content-Type" not in answer.headers:
         del response["Content-Type"]
     for name, value in answer.headers.items():
         response[name] = value

@@ -112,8 +112,9 @@ class CreateBucketForm(forms.Form):
         ],
     )
     block_all = forms.BooleanField(label="Block all public access", required=False, initial=True)
-    versioning = forms.ChoiceField(label="Bucket Versioning",
-                                   choices=[("Disabled", "Disable"), ("Enabled", "Enable")])  # fmt: skip
+    versioning = forms.ChoiceField(
+        label="Bucket Versioning", choices=[("Disabled", "Disable"), ("Enabled", "Enable")]
+    )
     encryption = forms.ChoiceField(
         label="Encryption type",
         choices=[
@@ -207,12 +208,12 @@ def empty_bucket(request: HttpRequest, region: str, bucket: str) -> HttpResponse
     try:
         while True:
             listed = operations.call(ctx, "s3", "ListObjectVersions", {"Bucket": bucket})
-            items = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                     for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]  # fmt: skip
+            found = listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+            items = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in found]
             if not items:
                 break
-            operations.call(ctx, "s3", "DeleteObjects",
-                            {"Bucket": bucket, "Delete": {"Objects": items, "Quiet": True}})  # fmt: skip
+            delete = {"Objects": items, "Quiet": True}
+            operations.call(ctx, "s3", "DeleteObjects", {"Bucket": bucket, "Delete": delete})
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
     else:

@@ -22,7 +22,8 @@ def site(student):
         ("about/index.html", "<h1>about</h1>"),
         ("new/page.html", "new"),
     ]:
-        s3.put_object(Bucket="my-site", Key=key, Body=body.encode(), ContentType="text/html")  # fmt: skip
+        s3.put_object(Bucket="my-site", Key=key, Body=body.encode(),
+                      ContentType="text/html")  # fmt: skip
     s3.put_bucket_website(Bucket="my-site", WebsiteConfiguration={
         "IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"},
         "RoutingRules": [{"Condition": {"KeyPrefixEquals": "old/"},
