@@ -27,9 +27,15 @@ class StepResult:
     number: int
     title: str
     checks: list[CheckResult]
+    # Set when an earlier evaluation saw the step pass (a classroom keeps passes).
+    passed_at: str = ""
 
     @property
     def passed(self) -> bool:
+        return bool(self.passed_at) or self.passing_now
+
+    @property
+    def passing_now(self) -> bool:
         return all(c.passed for c in self.checks)
 
 

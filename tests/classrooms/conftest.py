@@ -68,3 +68,30 @@ def settle() -> None:
 @pytest.fixture
 def evaluate():
     return results
+
+
+@pytest.fixture
+def instructor(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("teacher", "teacher@example.com", "chalk and blackboard")
+
+
+@pytest.fixture
+def classroom(instructor):
+    """A classroom of three students, each with a sandbox."""
+    from services.classrooms import provisioning
+    from services.classrooms.models import Classroom
+
+    room = Classroom.objects.create(instructor=instructor, name="Cloud 101")
+    provisioning.add_roster(
+        room,
+        "name,email\nAda Lovelace,ada@example.com\nAlan Turing,alan@example.com\n"
+        "Grace Hopper,grace@example.com\n",
+    )
+    return room
+
+
+def student_caller(student, region: str = "us-east-1") -> Caller:
+    account = student.account
+    return Caller(CallContext(account, region, Principal.root(account.id), "aws"))
