@@ -5,5 +5,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/v1/", include("services.core.api.urls")),
+    path("", include("services.classrooms.urls")),
     path("", include("services.core.views.urls")),
 ]
