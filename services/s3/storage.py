@@ -15,8 +15,9 @@ The contract with the database:
   any exception). A body whose row is replaced or deleted is unlinked only after the
   transaction commits (`unlink_on_commit`), so a rollback never loses bytes.
 - What a crash can still leave behind (a spool file, a placed file whose transaction
-  never committed) is removed by `sweep_orphans`, run by the bucket lifecycle sweep:
-  files older than an hour that no row names.
+  never committed) is removed by `sweep_orphans` (the Celery task
+  services.s3.tasks.sweep_orphans, and each run of a bucket's lifecycle rules): files
+  older than an hour that no row names.
 - A GET opens the file inside the operation: a delete or an overwrite committed while
   the body is being sent unlinks the name, not the open file, so the download finishes.
 """

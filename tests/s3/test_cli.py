@@ -231,3 +231,31 @@ def test_policy_that_denies_and_public_read_under_bpa(student, tmp_path):
                        json.dumps(public))  # fmt: skip
     assert done.returncode != 0 and "AccessDenied" in done.stderr
     assert "BlockPublicPolicy" in done.stderr
+
+
+def test_s3_06_a_presigned_url_has_only_the_signers_permissions(student):
+    from services.core import operations
+    from services.core.context import CallContext, Principal
+    from services.core.models import Account
+
+    account = Account.objects.get(id=student.account_id)
+    root = CallContext(account=account, region="us-east-1",
+                       principal=Principal.root(account.id), door="console")  # fmt: skip
+    operations.call(root, "iam", "CreateUser", {"UserName": "reader"})
+    key = operations.call(root, "iam", "CreateAccessKey", {"UserName": "reader"})["AccessKey"]
+    owner = student.client("s3")
+    owner.create_bucket(Bucket="presign-rights")
+    owner.put_object(Bucket="presign-rights", Key="k", Body=b"v")
+    signer = boto3.client(
+        "s3", region_name="us-east-1", endpoint_url=student.endpoint,
+        aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"],
+    )  # fmt: skip
+    url = signer.generate_presigned_url("get_object", Params={"Bucket": "presign-rights",
+                                                              "Key": "k"})  # fmt: skip
+    status, body = _get(url)
+    assert status == 403 and b"AccessDenied" in body and b"user/reader" in body
+    document = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})  # fmt: skip
+    grant = {"UserName": "reader", "PolicyName": "read", "PolicyDocument": document}
+    operations.call(root, "iam", "PutUserPolicy", grant)
+    assert _get(url) == (200, b"v")

@@ -243,3 +243,20 @@ def test_object_tagging(s3, bucket):
     assert s3("GetObjectTagging", Bucket=bucket, Key="t")["TagSet"] == [{"Key": "a", "Value": "b"}]
     s3("PutBucketTagging", Bucket=bucket, Tagging={"TagSet": [{"Key": "cost", "Value": "1"}]})
     assert s3("GetBucketTagging", Bucket=bucket)["TagSet"] == [{"Key": "cost", "Value": "1"}]
+
+
+def test_orphaned_bodies_are_swept(s3, bucket):
+    import os
+    import time
+
+    s3("PutObject", Bucket=bucket, Key="kept", Body=b"kept")
+    kept = ObjectVersion.objects.get(key="kept").blob
+    orphan = storage.path_of(f"{s3.ctx.account.id}/ab/orphan-from-a-crash")
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"lost")
+    old = time.time() - 2 * storage.ORPHAN_AGE_SECONDS
+    for path in (orphan, storage.path_of(kept)):
+        os.utime(path, (old, old))
+    assert storage.sweep_orphans() >= 1
+    assert not orphan.exists()
+    assert storage.path_of(kept).exists()  # a body a row names stays
