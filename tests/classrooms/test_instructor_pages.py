@@ -144,3 +144,16 @@ def test_the_student_lab_page_ticks_steps(classroom):
     panel = client.get("/lab/panel/").content.decode()
     assert 'data-step="1" data-passed="true"' in panel
     assert "20%" in panel
+
+
+def test_console_pages_offer_the_lab_drawer_to_students_only(classroom, account):
+    provisioning.assign_lab(classroom, "first_ec2_instance")
+    ada = classroom.students.get(email="ada@example.com")
+    sheet = provisioning.credentials(ada)
+    client = Client()
+    client.post("/signin", {"email": sheet["sign_in_email"], "password": sheet["password"]})
+    page = client.get("/home/").content.decode()
+    assert 'id="lab-drawer"' in page and "/lab/panel/" in page
+    outsider = Client()
+    outsider.post("/signin", {"email": account.root_email, "password": "correct horse battery"})
+    assert 'id="lab-drawer"' not in outsider.get("/home/").content.decode()
