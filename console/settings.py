@@ -145,6 +145,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "services.core.tasks.sweep_lifecycles",
         "schedule": float(os.environ.get("STRATOLAB_SWEEP_SECONDS", "5")),
     },
+    # Object files left by a crash between writing a body and committing its row.
+    "s3-orphan-sweep": {"task": "services.s3.tasks.sweep_orphans", "schedule": 3600.0},
 }
 
 # Lifecycles: seconds each transitional state lasts before the worker moves it on, as
