@@ -78,7 +78,7 @@ class Worker:
     """A `celery worker` process (with beat inside it, so the sweep runs too)."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env = env
+        self.env = {**env, "STRATOLAB_TEST_WORKER": "1"}  # see tests/settings.py
         self.log = log
         self.proc: subprocess.Popen | None = None
 
