@@ -4,6 +4,7 @@ here: `services.core.gateway.middleware` takes AWS-signed requests before routin
 from django.urls import include, path
 
 urlpatterns = [
+    path("api/v1/", include("services.classrooms.api")),
     path("api/v1/", include("services.core.api.urls")),
     path("", include("services.classrooms.urls")),
     path("", include("services.core.views.urls")),
