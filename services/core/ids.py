@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 import string
 import uuid
@@ -25,7 +26,8 @@ def access_key_id(prefix: str = "AKIA") -> str:
 
 
 def secret_access_key() -> str:
-    return secrets.token_urlsafe(30)[:40]
+    """40 characters of base64, as AWS's secrets are (letters, digits, + and /)."""
+    return base64.b64encode(secrets.token_bytes(30)).decode()
 
 
 def request_id() -> str:

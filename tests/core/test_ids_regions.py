@@ -29,7 +29,7 @@ def test_account_ids_are_12_digits_without_a_leading_zero():
 def test_access_keys_look_like_aws_keys():
     assert re.fullmatch(r"AKIA[A-Z2-7]{16}", ids.access_key_id())
     assert re.fullmatch(r"ASIA[A-Z2-7]{16}", ids.access_key_id("ASIA"))
-    assert len(ids.secret_access_key()) == 40
+    assert re.fullmatch(r"[A-Za-z0-9+/]{40}", ids.secret_access_key())
     assert ":" not in ids.secret_access_key()  # the REST token splits on it
     assert uuid.UUID(ids.request_id())
     assert re.fullmatch(r"[A-Z2-7]{21}", ids.unique_suffix())
