@@ -95,3 +95,16 @@ def classroom(instructor):
 def student_caller(student, region: str = "us-east-1") -> Caller:
     account = student.account
     return Caller(CallContext(account, region, Principal.root(account.id), "aws"))
+
+
+@pytest.fixture
+def console_client(account):
+    """A Django test client signed in to the console as the root user of `account`."""
+    from django.test import Client
+
+    client = Client()
+    response = client.post(
+        "/signin", {"email": account.root_email, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    return client

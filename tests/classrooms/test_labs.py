@@ -400,3 +400,28 @@ def test_ec2_storage_volume_in_the_wrong_az_fails(aws, account):
     step1 = results("ec2_storage", account).steps[0]
     assert not step1.passed
     assert "another AZ" in step1.checks[0].message
+
+
+def test_first_ec2_instance_launch_step_from_the_console_launch_page(console_client, account):
+    """The console's Launch instances page names the group in the network interface,
+    and creates the group with the SSH source the student typed."""
+    from services.vpc.models import Vpc
+
+    console_client.post(
+        "/us-east-1/ec2/key-pairs/create/",
+        {"KeyName": "lab-key", "KeyType": "rsa", "KeyFormat": "pem"},
+    )
+    vpc = Vpc.objects.get(account=account, region="us-east-1", is_default=True).resource_id
+    response = console_client.post(
+        "/us-east-1/ec2/launch/",
+        {
+            "Name": "web", "ImageId": AMI, "InstanceType": "t3.micro", "KeyName": "lab-key",
+            "VpcId": vpc, "AutoAssignPublicIp": "enable", "firewall": "create",
+            "group_name": "ssh-from-me", "group_description": "SSH", "allow_ssh": "on",
+            "ssh_source": "custom", "ssh_cidr": "198.51.100.7/32", "root_size": "8",
+            "root_type": "gp3", "InstanceInitiatedShutdownBehavior": "stop", "count": "1",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    result = results("first_ec2_instance", account)
+    assert [s.passed for s in result.steps] == [True, True, True, False, False]
