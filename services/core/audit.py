@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from services.core.operations import Operation
 
 # Never written to the event history, as CloudTrail hides them too.
-_SECRET_KEYS = {"Password", "NewPassword", "OldPassword", "SecretAccessKey", "KeyMaterial", "Body"}
+_SECRET_KEYS = {
+    "Password", "NewPassword", "OldPassword", "SecretAccessKey", "KeyMaterial", "Body", "UserData",
+}  # fmt: skip
 
 
 def _text(value: str) -> str:
@@ -76,4 +78,27 @@ def record(
         resources=ctx.resources,
         error_code=error.code if error else "",
         error_message=_text(error.message) if error else "",
+    )
+
+
+def record_console_login(ctx: CallContext, *, success: bool, mfa_used: bool = False) -> None:
+    """CloudTrail's ConsoleLogin event (signin.amazonaws.com): sign-in is no AWS API
+    operation, but students and instructors look for it in the event history."""
+    from services.core.operations import Operation
+
+    login = Operation(
+        service="signin",
+        action="ConsoleLogin",
+        func=lambda ctx, params: {},
+        iam_prefix="signin",
+        read_only=False,
+        global_service=True,
+    )
+    outcome = {"ConsoleLogin": "Success" if success else "Failure"}
+    record(
+        ctx,
+        login,
+        {"MFAUsed": "Yes" if mfa_used else "No"},
+        result=outcome,
+        error=None if success else AwsError("Failed authentication", "Failed authentication"),
     )

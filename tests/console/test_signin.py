@@ -71,3 +71,21 @@ def test_signout_ends_the_session(console):
     response = console.post("/signout")
     assert response["Location"] == "/signin"
     assert console.get("/home/").status_code == 302
+
+
+def test_sign_ins_are_console_login_events_in_the_event_history(account):
+    """CT-01: the event history shows who signed in, and failed attempts too."""
+    from services.core.models import Event
+
+    client = Client()
+    client.post("/signin", {"email": account.root_email, "password": "wrong password"})
+    client.post("/signin", {"email": account.root_email, "password": PASSWORD})
+    logins = list(Event.objects.filter(event_name="ConsoleLogin").order_by("event_time"))
+    assert [e.response_elements for e in logins] == [
+        {"ConsoleLogin": "Failure"},
+        {"ConsoleLogin": "Success"},
+    ]
+    assert {e.event_source for e in logins} == {"signin.amazonaws.com"}
+    assert logins[1].principal_type == "Root" and logins[1].door == "console"
+    page = client.get("/us-east-1/cloudtrail/events/")
+    assert b"ConsoleLogin" in page.content

@@ -9,10 +9,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from services.core import registry
+from services.core import audit, registry
 from services.core.accounts import authenticate_root
+from services.core.context import CallContext, Principal, source_ip
 from services.core.middleware import SESSION_ACCOUNT, SESSION_PRINCIPAL, SESSION_REGION
-from services.core.regions import REGIONS
+from services.core.models import Account
+from services.core.regions import DEFAULT_REGION, REGIONS
 from services.core.views.base import (
     console_ctx,
     console_view,
@@ -58,6 +60,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         )
         if signed_in is not None:
             account, principal = signed_in
+            _audit_login(request, account, principal, success=True)
             request.session.cycle_key()  # a new session id: no fixation across sign-in
             request.session[SESSION_ACCOUNT] = account.id
             request.session[SESSION_PRINCIPAL] = principal
@@ -69,13 +72,30 @@ def _root_signin(request: HttpRequest, context: dict) -> tuple | None:
     account = authenticate_root(context["email"], request.POST.get("password", ""))
     if account is None:
         context["error"] = SIGNIN_ERROR
+        known = Account.objects.filter(root_email=context["email"].lower()).first()
+        if known is not None:  # the owner of that account sees the failed attempt
+            _audit_login(request, known, {"kind": "Root", "name": ""}, success=False)
         return None
     return account, {"kind": "Root", "name": ""}
 
 
+def _audit_login(request: HttpRequest, account: Account, who: dict, *, success: bool) -> None:
+    principal = Principal(account_id=account.id, kind=who["kind"], name=who["name"])
+    ctx = CallContext(
+        account=account,
+        region=DEFAULT_REGION,
+        principal=principal,
+        door="console",
+        request_id=request.request_id,
+        source_ip=source_ip(request.META),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
+    )
+    audit.record_console_login(ctx, success=success, mfa_used=bool(request.POST.get("mfa_code")))
+
+
 def _iam_signin(request: HttpRequest, context: dict) -> tuple | None:
     # IAM is a service app; the shell asks it only when someone signs in as a user.
-    from services.iam.signin import SignInError, authenticate_user
+    from services.iam.signin import SignInError, authenticate_user, find_account
 
     try:
         signed_in = authenticate_user(
@@ -87,6 +107,10 @@ def _iam_signin(request: HttpRequest, context: dict) -> tuple | None:
     except SignInError as refused:
         context["error"] = refused.message
         context["needs_mfa"] = refused.needs_mfa
+        account = find_account(context["account"])
+        if account is not None and context["username"]:
+            who = {"kind": "IAMUser", "name": context["username"]}
+            _audit_login(request, account, who, success=False)
         return None
     principal = signed_in.principal
     return signed_in.account, {"kind": principal.kind, "name": principal.name}
