@@ -17,6 +17,10 @@ from services.core.models import Account
 SESSION_ACCOUNT = "stratolab_account"
 SESSION_PRINCIPAL = "stratolab_principal"  # {"kind": "Root"|"IAMUser", "name": ...}
 SESSION_REGION = "stratolab_region"
+# The role the console switched to (services/iam/console_role.py): while it is valid,
+# request.account/principal are the role session's, the signed-in user is kept as
+# request.original_account/original_principal.
+SESSION_ROLE = "stratolab_role"
 # Every route under it is a console page of a region (see services/core/views/urls.py).
 REGION_ROUTE = "<region:region>/"
 # Paths that are not console pages, whose 404s stay as they are.
@@ -45,6 +49,8 @@ class ConsoleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.account = None
         request.principal = None
+        request.console_access_key_id = ""  # the ASIA key of a switched-to role
+        request.console_role = None
         account_id = request.session.get(SESSION_ACCOUNT)
         if account_id:
             account = Account.objects.filter(id=account_id, status="active").first()
@@ -54,6 +60,10 @@ class ConsoleSessionMiddleware:
                 request.principal = Principal(
                     account_id=account.id, kind=who.get("kind", "Root"), name=who.get("name", "")
                 )
+                if request.session.get(SESSION_ROLE):
+                    from services.iam.console_role import enter_role
+
+                    enter_role(request)
             else:
                 request.session.flush()
         response = self.get_response(request)

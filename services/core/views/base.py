@@ -63,6 +63,8 @@ def console_ctx(request: HttpRequest, region: str) -> CallContext:
         request_id=getattr(request, "request_id", "") or ids.request_id(),
         source_ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:512],
+        # A switched-to role's temporary key: the evaluator finds the role session by it.
+        access_key_id=getattr(request, "console_access_key_id", ""),
     )
 
 
