@@ -157,3 +157,17 @@ def test_console_pages_offer_the_lab_drawer_to_students_only(classroom, account)
     outsider = Client()
     outsider.post("/signin", {"email": account.root_email, "password": "correct horse battery"})
     assert 'id="lab-drawer"' not in outsider.get("/home/").content.decode()
+
+
+def test_reset_all_to_empty_or_to_the_lab(teacher_client, classroom):
+    provisioning.assign_lab(classroom, "sg_vs_nacl")
+    callers = [student_caller(s) for s in classroom.students.all()]
+
+    def vpc_counts() -> list[int]:
+        return [len(c.ec2("DescribeVpcs")["Vpcs"]) for c in callers]
+
+    assert vpc_counts() == [2, 2, 2]  # the default VPC and the lab's web-vpc
+    teacher_client.post(f"/instructor/classrooms/{classroom.pk}/reset/", {"empty": "1"})
+    assert vpc_counts() == [1, 1, 1]
+    teacher_client.post(f"/instructor/classrooms/{classroom.pk}/reset/")
+    assert vpc_counts() == [2, 2, 2]
