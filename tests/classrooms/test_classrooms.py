@@ -231,3 +231,14 @@ def test_events_before_the_lab_started_do_not_count(classroom):
     provisioning.assign_lab(classroom, "first_ec2_instance", reset_sandboxes=False)
     result = provisioning.progress(student)
     assert not result.steps[3].passed  # the stop happened before the lab
+
+
+def test_reset_deletes_buckets_and_frees_their_names(classroom):
+    """S3-01: bucket names are global, so a reset must give the name back."""
+    student = classroom.students.first()
+    caller = student_caller(student)
+    caller("s3", "CreateBucket", Bucket="ada-lab-bucket")
+    caller("s3", "PutObject", Bucket="ada-lab-bucket", Key="hello.txt", Body=b"hi")
+    provisioning.reset_sandbox(student, empty=True)
+    assert caller("s3", "ListBuckets")["Buckets"] == []
+    caller("s3", "CreateBucket", Bucket="ada-lab-bucket")
