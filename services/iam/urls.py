@@ -1,9 +1,9 @@
 """IAM's console pages, under /<region>/iam/ (IAM is global; the region in the address
 is only the console's current one)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from services.iam import switch_views, views
+from services.iam import switch_views, user_views, views
 
 app_name = "iam"
 
@@ -12,4 +12,19 @@ urlpatterns = [
     path("simulator/", views.simulator, name="simulator"),
     path("switch-role/", switch_views.switch_role, name="switch-role"),
     path("switch-back/", switch_views.switch_back, name="switch-back"),
+    # Before the generic details page of users: theirs has a Security credentials tab.
+    # (user ids only, so users/create/ stays the generic create page)
+    re_path(r"^users/(?P<resource_id>AIDA[A-Z0-9]+)/$", user_views.user_detail, name="user-detail"),
+    path("users/<str:resource_id>/access-keys/", user_views.access_keys, name="user-access-keys"),
+    path(
+        "users/<str:resource_id>/access-keys/created/",
+        user_views.access_key_created,
+        name="user-access-key-created",
+    ),
+    path(
+        "users/<str:resource_id>/console-access/",
+        user_views.console_access,
+        name="user-console-access",
+    ),
+    path("users/<str:resource_id>/mfa/", user_views.mfa, name="user-mfa"),
 ]
