@@ -9,6 +9,10 @@ limit; a quota fails with the error code AWS uses for that quota.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from services.classrooms.models import Student
 from services.core import authz, operations
 from services.core.context import CallContext
@@ -36,6 +40,8 @@ def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
     if student is None or op.iam_action in _ALWAYS:
         return
     room = student.classroom
+    if ctx.door == "console" and room.session_minutes:
+        _check_session(ctx, room.session_minutes)
     if room.allowed_services and op.iam_prefix not in room.allowed_services:
         raise _deny(ctx, op, f"the service {op.iam_prefix} is not available in this classroom")
     if room.allowed_regions and not op.global_service and ctx.region not in room.allowed_regions:
@@ -66,6 +72,30 @@ def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
                 "The maximum number of addresses has been reached "
                 f"(classroom limit: {room.max_elastic_ips} Elastic IP addresses).",
             )
+
+
+def _check_session(ctx: CallContext, minutes: int) -> None:
+    """A console session lasts `minutes` from the caller's last successful sign-in (the
+    ConsoleLogin event); signing in again starts a new one."""
+    from services.core.models import Event
+
+    login = (
+        Event.objects.filter(
+            account=ctx.account,
+            event_name="ConsoleLogin",
+            error_code="",
+            user_name=ctx.principal.name,
+        )
+        .order_by("-event_time")
+        .values_list("event_time", flat=True)
+        .first()
+    )
+    if login is not None and login < timezone.now() - dt.timedelta(minutes=minutes):
+        raise AwsError(
+            "ExpiredToken",
+            f"Your console session has ended (classroom limit: sessions last {minutes} "
+            "minutes). Sign out and sign in again.",
+        )
 
 
 def _types_message(wanted: str, allowed: list[str]) -> str:

@@ -242,3 +242,36 @@ def test_reset_deletes_buckets_and_frees_their_names(classroom):
     provisioning.reset_sandbox(student, empty=True)
     assert caller("s3", "ListBuckets")["Buckets"] == []
     caller("s3", "CreateBucket", Bucket="ada-lab-bucket")
+
+
+def test_console_sessions_end_after_the_classroom_session_length(classroom):
+    import datetime as dt
+
+    from django.test import Client
+
+    from services.core import operations
+    from services.core.context import CallContext, Principal
+    from services.core.errors import AwsError
+
+    classroom.session_minutes = 60
+    classroom.save()
+    student = classroom.students.first()
+    sheet = provisioning.credentials(student)
+    Client().post("/signin", {"email": sheet["sign_in_email"], "password": sheet["password"]})
+    console = CallContext(
+        student.account, "us-east-1", Principal.root(student.account_id), "console"
+    )
+    assert operations.call(console, "ec2", "DescribeVolumes", {})["Volumes"] == []
+    Event.objects.filter(account=student.account, event_name="ConsoleLogin").update(
+        event_time=Event.objects.get(account=student.account, event_name="ConsoleLogin").event_time
+        - dt.timedelta(minutes=61)
+    )
+    with pytest.raises(AwsError) as info:
+        operations.call(console, "ec2", "DescribeVolumes", {})
+    assert info.value.code == "ExpiredToken"
+    assert "sessions last 60 minutes" in info.value.message
+    # Access keys are not console sessions.
+    assert student_caller(student).ec2("DescribeVolumes")["Volumes"] == []
+    # Signing in again starts a new session.
+    Client().post("/signin", {"email": sheet["sign_in_email"], "password": sheet["password"]})
+    assert operations.call(console, "ec2", "DescribeVolumes", {})["Volumes"] == []
