@@ -22,6 +22,7 @@ registry.register_service(
         home_url_name="iam:home",
         nav_links=(
             NavLink("Dashboard", "iam:home"),
+            NavLink("Credential report", "iam:credential-report", "Access reports"),
             NavLink("Policy simulator", "iam:simulator", "Access reports"),
         ),
         nav_sections=("Access management", "Access reports"),

@@ -10,6 +10,7 @@ app_name = "iam"
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("simulator/", views.simulator, name="simulator"),
+    path("credential-report/", views.credential_report, name="credential-report"),
     path("switch-role/", switch_views.switch_role, name="switch-role"),
     path("switch-back/", switch_views.switch_back, name="switch-back"),
     # Before the generic details page of users: theirs has a Security credentials tab.

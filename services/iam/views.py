@@ -164,3 +164,22 @@ def simulator(request: HttpRequest, region: str) -> HttpResponse:
         "breadcrumbs": breadcrumbs(request, "Policy simulator"),
     }
     return render_console(request, "iam/simulator.html", context)
+
+
+@console_view
+def credential_report(request: HttpRequest, region: str) -> HttpResponse:
+    """Access reports > Credential report: `?download=1` generates the report if there
+    is no recent one and downloads it as CSV, as AWS's button does."""
+    if request.GET.get("download"):
+        ctx = console_ctx(request, region)
+        if call(request, region, "iam", "GenerateCredentialReport", ctx=ctx) is not None:
+            report = call(request, region, "iam", "GetCredentialReport", ctx=ctx.in_region(region))
+            if report is not None:
+                stamp = report["GeneratedTime"].strftime("%Y-%m-%dT%H_%M_%S+00_00")
+                response = HttpResponse(report["Content"], content_type="text/csv")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="status_reports_{stamp}.csv"'
+                )
+                return response
+    context = {"breadcrumbs": breadcrumbs(request, "Credential report")}
+    return render_console(request, "iam/credential_report.html", context)

@@ -105,3 +105,41 @@ def test_the_user_page_keeps_details_and_tags_and_the_create_page_still_works(ia
     assert b"Security credentials" in page.content
     assert console.get(f"/us-east-1/iam/users/{user.resource_id}/?tab=tags").status_code == 200
     assert b"User name" in console.get("/us-east-1/iam/users/create/").content
+
+
+AWS_REPORT_HEADER = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+    "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+    "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+    "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+    "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+    "cert_1_last_rotated,cert_2_active,cert_2_last_rotated"
+)
+
+
+def test_the_credential_report_downloads_as_csv_with_aws_header(iam, console, account):
+    _user(iam)
+    page = console.get("/us-east-1/iam/credential-report/")
+    assert b"Download credentials report" in page.content
+    response = console.get("/us-east-1/iam/credential-report/?download=1")
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"].startswith('attachment; filename="status_reports_')
+    lines = response.content.decode().splitlines()
+    assert lines[0] == AWS_REPORT_HEADER
+    users = [line.split(",")[0] for line in lines[1:]]
+    assert users == ["<root_account>", "bob"]
+
+
+def test_the_credential_report_is_refused_to_a_user_without_permission(iam, account):
+    from django.test import Client
+
+    iam("CreateUser", UserName="carol")
+    iam("CreateLoginProfile", UserName="carol", Password="Corr3ct-horse")
+    client = Client()
+    client.post(
+        "/signin",
+        {"mode": "iam", "account": account.id, "username": "carol", "password": "Corr3ct-horse"},
+    )
+    page = client.get("/us-east-1/iam/credential-report/?download=1")
+    assert page["Content-Type"].startswith("text/html")
+    assert b"iam:GenerateCredentialReport" in page.content
