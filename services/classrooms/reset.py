@@ -43,6 +43,9 @@ def wipe(account: Account) -> int:
     pending = _owned_models()
     with transaction.atomic():
         AccessKey.objects.filter(account=account).exclude(user_name="").delete()
+        # An alias the student made (iam:CreateAccountAlias) goes too: it is global.
+        Account.objects.filter(pk=account.pk).update(alias=None)
+        account.alias = None
         for _ in range(len(pending) + 1):
             blocked = []
             for model in pending:

@@ -155,12 +155,14 @@ def test_reset_empties_the_sandbox_and_reseeds_defaults(classroom):
     )  # fmt: skip
     caller.iam("CreateUser", UserName="bob")
     caller.iam("CreateAccessKey", UserName="bob")
+    caller.iam("CreateAccountAlias", AccountAlias="ada-sandbox")
     lifecycle.sweep()
     default_vpcs = caller.ec2("DescribeVpcs", Filters=[{"Name": "is-default", "Values": ["true"]}])
     old_default = default_vpcs["Vpcs"][0]["VpcId"]
     provisioning.reset_sandbox(student, empty=True)
     assert caller.ec2("DescribeInstances")["Reservations"] == []
     assert caller.iam("ListUsers")["Users"] == []
+    assert caller.iam("ListAccountAliases")["AccountAliases"] == []
     vpcs = caller.ec2("DescribeVpcs")["Vpcs"]
     # VPC-05: a fresh default VPC, as a new account has.
     assert [(v["CidrBlock"], v["IsDefault"]) for v in vpcs] == [("172.31.0.0/16", True)]
