@@ -59,6 +59,7 @@ def test_access_keys_are_deactivated_activated_and_deleted(iam, console):
 
 
 def test_a_third_access_key_is_refused_with_aws_error(iam, console):
+    """IAM-05: at most two access keys per user."""
     user = _user(iam)
     base = f"/us-east-1/iam/users/{user.resource_id}"
     console.post(f"{base}/access-keys/", {"action": "create"})
@@ -78,6 +79,16 @@ def test_console_password_is_set_reset_and_disabled(iam, console):
     assert b"Console password reset for bob." in page.content
     assert LoginProfile.objects.get(user=user).password_reset_required
     page = console.post(url, {"action": "disable"}, follow=True)
+    assert not LoginProfile.objects.filter(user=user).exists()
+
+
+def test_a_console_password_must_follow_the_password_policy(iam, console):
+    """IAM-08: the password policy applies to passwords set in the console."""
+    iam("UpdateAccountPasswordPolicy", MinimumPasswordLength=20)
+    user = _user(iam)
+    url = f"/us-east-1/iam/users/{user.resource_id}/console-access/"
+    page = console.post(url, {"password": "Corr3ct-horse-1"}, follow=True)
+    assert b"PasswordPolicyViolation" in page.content
     assert not LoginProfile.objects.filter(user=user).exists()
 
 

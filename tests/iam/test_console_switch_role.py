@@ -78,12 +78,15 @@ def test_a_user_switches_to_a_read_only_role_and_its_policies_apply(iam, account
 
 
 def test_switch_back_restores_the_signed_in_user(iam, account):
+    """IAM-01: back as alice, only her own policies apply (none for EC2)."""
     client = _signed_in_user(iam, account)
     _switch(client, account)
     page = client.post("/us-east-1/iam/switch-back/", follow=True)
     assert b"data-role-badge" not in page.content
     assert b"IAM user alice" in page.content
     assert b"You switched back from Reading." in page.content
+    # the role stays in the account menu's history, one click from switching again
+    assert b"data-role-history" in page.content
     # alice herself has no EC2 permissions: her own policies apply again
     page = client.post(
         "/us-east-1/ec2/volumes/create/",
@@ -119,3 +122,27 @@ def test_a_user_the_trust_policy_does_not_allow_is_refused(iam, account):
     assert b"is not authorized to perform: sts:AssumeRole" in page.content
     assert b"data-role-badge" not in page.content
     assert not TemporaryCredential.objects.exists()
+
+
+def test_a_role_in_another_account_shows_that_accounts_resources(iam, account, other_account):
+    from services.core import operations
+    from services.core.context import CallContext
+
+    there = CallContext.system(other_account, "us-east-1")
+    operations.call(
+        there,
+        "iam",
+        "CreateRole",
+        {"RoleName": "Auditor", "AssumeRolePolicyDocument": _trust(account.id)},
+    )
+    operations.call(
+        there, "iam", "AttachRolePolicy", {"RoleName": "Auditor", "PolicyArn": EC2_READ}
+    )
+    volume = operations.call(
+        there, "ec2", "CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 8}
+    )["VolumeId"]
+    client = _signed_in_user(iam, account)
+    page = _switch(client, other_account, role="Auditor", display="")
+    assert f"Auditor @ {other_account.alias or other_account.id}".encode() in page.content
+    assert volume.encode() in client.get("/us-east-1/ec2/volumes/").content
+    assert f"arn:aws:sts::{other_account.id}:assumed-role/Auditor/alice".encode() in page.content
