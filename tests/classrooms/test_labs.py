@@ -425,3 +425,21 @@ def test_first_ec2_instance_launch_step_from_the_console_launch_page(console_cli
     assert response.status_code == 302, response.content.decode()[:3000]
     result = results("first_ec2_instance", account)
     assert [s.passed for s in result.steps] == [True, True, True, False, False]
+
+
+def test_iam_least_privilege_the_cli_step_needs_the_cli(aws, account):
+    """The step asks for the AWS CLI: the same calls from the console do not count."""
+    from services.core.context import CallContext, Principal
+
+    from .conftest import Caller
+
+    build_iam(aws)
+    console = Caller(
+        CallContext(account, "us-east-1", Principal(account.id, "IAMUser", "alice"), "console")
+    )
+    console.ec2("DescribeInstances")
+    console.error("ec2", "CreateSecurityGroup", GroupName="x", Description="x")
+    assert not results("iam_least_privilege", account).steps[2].passed
+    aws.as_user("alice").ec2("DescribeInstances")
+    aws.as_user("alice").error("ec2", "CreateSecurityGroup", GroupName="x", Description="x")
+    assert results("iam_least_privilege", account).steps[2].passed
