@@ -83,3 +83,45 @@ def test_a_suspended_sandbox_is_refused_at_the_door(sandbox):
     with pytest.raises(ClientError) as info:
         client("ec2").describe_vpcs()
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] in (401, 403)
+
+
+def test_first_ec2_instance_lab_with_the_aws_cli(sandbox, live_gateway):  # noqa: F811
+    """EC2-02, EC2-04, EC2-11, VPC-11: the first lab done with the unmodified AWS CLI."""
+    from services.core import lifecycle
+    from services.core.models import Event
+    from tests.aws.conftest import Student as CliUser
+
+    room, student, client = sandbox
+    provisioning.assign_lab(room, "first_ec2_instance")
+    student.refresh_from_db()
+    sheet = provisioning.credentials(student)
+    cli = CliUser(
+        sheet["account_id"], sheet["access_key_id"], sheet["secret_access_key"], live_gateway
+    ).cli
+
+    def run(*args: str) -> dict:
+        done = cli(*args)
+        assert done.returncode == 0, done.stderr
+        return done.data or {}
+
+    run("ec2", "create-key-pair", "--key-name", "lab-key")
+    group = run("ec2", "create-security-group", "--group-name", "ssh-from-me",
+                "--description", "SSH from my address")["GroupId"]  # fmt: skip
+    run("ec2", "authorize-security-group-ingress", "--group-id", group, "--protocol", "tcp",
+        "--port", "22", "--cidr", "198.51.100.7/32")  # fmt: skip
+    launched = run(
+        "ec2", "run-instances", "--image-id", AMI, "--instance-type", "t3.micro",
+        "--key-name", "lab-key", "--security-group-ids", group, "--count", "1",
+    )  # fmt: skip
+    instance = launched["Instances"][0]["InstanceId"]
+    lifecycle.sweep()
+    run("ec2", "stop-instances", "--instance-ids", instance)
+    lifecycle.sweep()
+    run("ec2", "start-instances", "--instance-ids", instance)
+    lifecycle.sweep()
+    run("ec2", "terminate-instances", "--instance-ids", instance)
+    lifecycle.sweep()
+    result = provisioning.progress(student)
+    assert result.complete, result.as_json()
+    launch = Event.objects.get(account=student.account, event_name="RunInstances")
+    assert launch.door == "aws" and "aws-cli" in launch.user_agent
