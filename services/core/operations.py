@@ -57,6 +57,7 @@ def add_guard(guard: Guard) -> None:
     if guard not in _guards:
         _guards.append(guard)
 
+
 _READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "Head")
 
 
