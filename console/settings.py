@@ -166,6 +166,11 @@ STRATOLAB_LIFECYCLE_SECONDS: dict[str, float] = {
     "ec2.instance.initializing": 60,  # status checks after a boot
 }
 
+# EC2 quotas of every account, as a new AWS account gets them; raised for load tests
+# (bench/ec2_workload.py) that launch hundreds of instances.
+STRATOLAB_EC2_VCPU_QUOTA = int(os.environ.get("STRATOLAB_EC2_VCPU_QUOTA", "32"))
+STRATOLAB_EC2_RUNNING_INSTANCES = int(os.environ.get("STRATOLAB_EC2_RUNNING_INSTANCES", "20"))
+
 STRATOLAB_DEFAULT_REGION = "us-east-1"
 STRATOLAB_PUBLIC_URL = os.environ.get("STRATOLAB_PUBLIC_URL", "http://127.0.0.1:8000")
 # Set behind a reverse proxy (docker-compose with nginx, say) so X-Forwarded-For names

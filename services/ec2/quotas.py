@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
+
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Account
@@ -14,9 +16,10 @@ from services.ec2.models import Instance
 
 # On-Demand vCPU quotas per instance bucket, as a new account gets them: Standard
 # (A, C, D, H, I, M, R, T, Z) 32; G and VT 0 and P 0 until an increase is requested.
-VCPU_QUOTAS = {"standard": 32, "G": 0, "P": 0}
+# Standard and the running count come from settings so that a load test can raise them.
+VCPU_QUOTAS = {"standard": settings.STRATOLAB_EC2_VCPU_QUOTA, "G": 0, "P": 0}
 # Running instances per region (the older, count-based quota AWS still applies).
-RUNNING_INSTANCES = 20
+RUNNING_INSTANCES = settings.STRATOLAB_EC2_RUNNING_INSTANCES
 # States that count as running for the quotas.
 COUNTED_STATES = ("pending", "running", "stopping", "shutting-down")
 

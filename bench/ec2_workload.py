@@ -1,0 +1,475 @@
+"""EC2 workload benchmark: the same boto3 workload against Stratolab and against moto's
+server, side by side in one run, with requests per second and p50/p95 latency per call
+type for each and the ratio Stratolab/moto.
+
+    python bench/ec2_workload.py [--instances 500] [--batch 20] [--json out.json]
+
+It starts both servers itself, each on a free port: Stratolab as `stratolab up` on a
+scratch home folder (quotas raised for the run, lifecycles sped up by
+STRATOLAB_TIME_SCALE), moto as `moto_server` (install it with
+`pip install -e '.[bench]'`). Against each it then, from one sequential client:
+1. finds the AMI (DescribeImages, owner amazon, name al2023-ami-*), the zones, makes a
+   VPC and one subnet per zone (up to four);
+2. runs the instances in batches (RunInstances of --batch t3.micro, round-robin over the
+   subnets, each batch tagged with a group) and polls until they are all running;
+3. describes them with filters (instance-state-name, subnet-id, tag:group, both) and by
+   id, checking the counts;
+4. stops, starts and terminates them in batches, waiting each time for the states;
+5. deletes the subnets and the VPC.
+The polls while waiting are timed as their own call type; sleeps between polls are not,
+nor a few warm-up calls made first (each server worker loads its catalogs on first use).
+Not part of the test suite: a run of 500 instances takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+INSTANCE_TYPE = "t3.micro"
+GROUPS = ("a", "b", "c", "d", "e")
+TRANSITIONAL = ("pending", "stopping", "shutting-down")
+READY_LINE = "Press Ctrl-C to stop."  # console/up.py prints it once everything answers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, name: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with status {proc.returncode}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} not listening on {port} in {timeout:.0f}s") from None
+            time.sleep(0.2)
+
+
+def moto_server_command() -> list[str] | None:
+    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+        return None
+    beside = Path(sys.executable).parent / "moto_server"
+    found = str(beside) if beside.exists() else shutil.which("moto_server")
+    return [found] if found else [sys.executable, "-m", "moto.server"]
+
+
+class StratolabServer:
+    """`stratolab up` on a scratch home, with the demo account's root keys read from the
+    banner it prints."""
+
+    def __init__(self, home: Path, instances: int, time_scale: float) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        self.tail: deque[str] = deque(maxlen=20)
+        self.key_id = self.secret = ""
+        env = dict(
+            os.environ,
+            STRATOLAB_EC2_RUNNING_INSTANCES=str(instances),
+            STRATOLAB_EC2_VCPU_QUOTA=str(instances * 2),  # t3.micro has 2 vCPUs
+            STRATOLAB_TIME_SCALE=str(time_scale),
+            STRATOLAB_LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+        )
+        env.pop("STRATOLAB_HOME", None)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "console.cli", "up", "--home", str(home),
+             "--port", str(self.port)],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.log = (home.parent / f"{home.name}-up.log").open("w")
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.log.write(line)
+            self.log.flush()
+            self.tail.append(line)
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def wait_ready(self, timeout: float = 600) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise RuntimeError(f"stratolab up was not ready in {timeout:.0f}s") from None
+            if line is None:
+                raise RuntimeError(
+                    f"stratolab up exited with status {self.proc.wait()}:\n" + "".join(self.tail)
+                )
+            line = line.strip()
+            if line.startswith("export AWS_ACCESS_KEY_ID="):
+                self.key_id = line.split("=", 1)[1]
+            elif line.startswith("export AWS_SECRET_ACCESS_KEY="):
+                self.secret = line.split("=", 1)[1]
+            elif line == READY_LINE:
+                if not (self.key_id and self.secret):
+                    raise RuntimeError("stratolab up printed no access keys")
+                return
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # up stops its children in order
+            try:
+                self.proc.wait(120)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class MotoServer:
+    def __init__(self, command: list[str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [*command, "-H", "127.0.0.1", "-p", str(self.port)],
+            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def wait_ready(self) -> None:
+        wait_for_port(self.port, self.proc, 60, "moto_server")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+class Timed:
+    """A boto3 EC2 client whose every request is timed under a call type."""
+
+    def __init__(self, url: str, key_id: str, secret: str) -> None:
+        import boto3
+        from botocore.config import Config
+
+        config = Config(
+            retries={"mode": "standard", "total_max_attempts": 1},  # a retry hides a cost
+            read_timeout=300,
+            connect_timeout=10,
+        )
+        self.client = boto3.client(
+            "ec2", region_name=REGION, endpoint_url=url, aws_access_key_id=key_id,
+            aws_secret_access_key=secret, config=config,
+        )  # fmt: skip
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.started = time.monotonic()
+
+    def __call__(self, label: str, method: str, **params: object) -> dict:
+        start = time.perf_counter()
+        try:
+            return getattr(self.client, method)(**params)
+        finally:
+            self.samples[label].append(time.perf_counter() - start)
+
+    def pages(self, label: str, **params: object) -> Iterator[dict]:
+        while True:
+            out = self(label, "describe_instances", **params)
+            yield out
+            if not out.get("NextToken"):
+                return
+            params["NextToken"] = out["NextToken"]
+
+    def instances(self, label: str, **params: object) -> list[dict]:
+        return [
+            i for page in self.pages(label, **params) for r in page["Reservations"]
+            for i in r["Instances"]
+        ]  # fmt: skip
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def find_image(ec2: Timed) -> tuple[str, str]:
+    """The newest Amazon Linux 2023 x86_64 image; moto's catalog has none, so there the
+    newest older Amazon Linux stands in (the same calls are made and timed)."""
+    for pattern in ("al2023-ami-2023.*", "al2022-ami-*", "amzn2-ami-hvm-*"):
+        images = ec2(
+            "DescribeImages", "describe_images", Owners=["amazon"],
+            Filters=[{"Name": "name", "Values": [pattern]},
+                     {"Name": "architecture", "Values": ["x86_64"]}],
+        )["Images"]  # fmt: skip
+        if images:
+            best = max(images, key=lambda image: image.get("CreationDate", ""))
+            return best["ImageId"], best["Name"]
+    raise RuntimeError("no Amazon Linux x86_64 image found")
+
+
+def wait_settled(ec2: Timed, tag: list[dict], count: int, want: str) -> float:
+    """Polls until none of the run's instances is in a transitional state, then checks
+    they are all in `want`. Returns the seconds it took."""
+    start = time.monotonic()
+    deadline = start + 600
+    while True:
+        moving = ec2.instances(
+            "DescribeInstances (wait)",
+            Filters=[*tag, {"Name": "instance-state-name", "Values": list(TRANSITIONAL)}],
+        )
+        if not moving:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(moving)} instances still not {want} after 600s")
+        time.sleep(0.5)
+    settled = ec2.instances(
+        "DescribeInstances (wait)",
+        Filters=[*tag, {"Name": "instance-state-name", "Values": [want]}],
+    )
+    if len(settled) != count:
+        raise RuntimeError(f"{len(settled)} of {count} instances are {want}")
+    return time.monotonic() - start
+
+
+def workload(ec2: Timed, instances: int, batch: int, rounds: int) -> dict:
+    notes: dict = {"mismatches": [], "waits": {}}
+    run_tag = f"bench-{int(time.time())}"
+    tag = [{"Name": "tag:bench", "Values": [run_tag]}]
+    image_id, image_name = find_image(ec2)
+    notes["image"] = image_name
+    zones = [
+        z["ZoneName"]
+        for z in ec2("DescribeAvailabilityZones", "describe_availability_zones")[
+            "AvailabilityZones"
+        ]
+        if z.get("State", "available") == "available"
+    ][:4]
+    vpc_id = ec2("CreateVpc", "create_vpc", CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2("CreateSubnet", "create_subnet", VpcId=vpc_id, CidrBlock=f"10.42.{4 * n}.0/22",
+            AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        for n, zone in enumerate(zones)
+    ]  # fmt: skip
+
+    expected_subnet: dict[str, int] = defaultdict(int)
+    expected_group: dict[str, int] = defaultdict(int)
+    expected_both: dict[tuple[str, str], int] = defaultdict(int)
+    ids: list[str] = []
+    for n, offset in enumerate(range(0, instances, batch)):
+        count = min(batch, instances - offset)
+        subnet, group = subnets[n % len(subnets)], GROUPS[n % len(GROUPS)]
+        out = ec2(
+            "RunInstances", "run_instances", ImageId=image_id, InstanceType=INSTANCE_TYPE,
+            MinCount=count, MaxCount=count, SubnetId=subnet,
+            TagSpecifications=[{"ResourceType": "instance", "Tags": [
+                {"Key": "bench", "Value": run_tag}, {"Key": "group", "Value": group},
+                {"Key": "Name", "Value": f"bench-{n}"}]}],
+        )  # fmt: skip
+        ids += [i["InstanceId"] for i in out["Instances"]]
+        expected_subnet[subnet] += count
+        expected_group[group] += count
+        expected_both[(subnet, group)] += count
+    notes["waits"]["running"] = wait_settled(ec2, tag, instances, "running")
+
+    def check(label: str, got: list[dict], want: int) -> None:
+        if len(got) != want:
+            notes["mismatches"].append(f"{label}: {len(got)} instead of {want}")
+
+    running = [{"Name": "instance-state-name", "Values": ["running"]}]
+    for _ in range(rounds):
+        check("state", ec2.instances("DescribeInstances instance-state-name",
+                                     Filters=[*tag, *running]), instances)  # fmt: skip
+        for subnet, want in expected_subnet.items():
+            got = ec2.instances(
+                "DescribeInstances subnet-id",
+                Filters=[{"Name": "subnet-id", "Values": [subnet]}, *running],
+            )
+            check(f"subnet {subnet}", got, want)
+        for group, want in expected_group.items():
+            got = ec2.instances(
+                "DescribeInstances tag:group",
+                Filters=[*tag, {"Name": "tag:group", "Values": [group]}],
+            )
+            check(f"group {group}", got, want)
+        for (subnet, group), want in list(expected_both.items())[: len(GROUPS)]:
+            got = ec2.instances(
+                "DescribeInstances subnet-id+tag",
+                Filters=[{"Name": "subnet-id", "Values": [subnet]},
+                         {"Name": "tag:group", "Values": [group]}],
+            )  # fmt: skip
+            check(f"subnet {subnet} group {group}", got, want)
+    for part in chunks(ids, batch):
+        check("by id", ec2.instances("DescribeInstances InstanceIds", InstanceIds=part), len(part))
+
+    for part in chunks(ids, batch):
+        ec2("StopInstances", "stop_instances", InstanceIds=part)
+    notes["waits"]["stopped"] = wait_settled(ec2, tag, instances, "stopped")
+    for part in chunks(ids, batch):
+        ec2("StartInstances", "start_instances", InstanceIds=part)
+    notes["waits"]["running again"] = wait_settled(ec2, tag, instances, "running")
+    for part in chunks(ids, batch):
+        ec2("TerminateInstances", "terminate_instances", InstanceIds=part)
+    notes["waits"]["terminated"] = wait_settled(ec2, tag, instances, "terminated")
+
+    for subnet in subnets:
+        ec2("DeleteSubnet", "delete_subnet", SubnetId=subnet)
+    ec2("DeleteVpc", "delete_vpc", VpcId=vpc_id)
+    return notes
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def summary(samples: dict[str, list[float]]) -> dict[str, dict]:
+    rows = {}
+    for label, values in samples.items():
+        rows[label] = {
+            "requests": len(values),
+            "rps": len(values) / sum(values),
+            "p50_ms": percentile(values, 0.50) * 1000,
+            "p95_ms": percentile(values, 0.95) * 1000,
+        }
+    every = [v for values in samples.values() for v in values]
+    rows["all calls"] = {
+        "requests": len(every),
+        "rps": len(every) / sum(every),
+        "p50_ms": percentile(every, 0.50) * 1000,
+        "p95_ms": percentile(every, 0.95) * 1000,
+    }
+    return rows
+
+
+def print_table(results: dict[str, dict]) -> None:
+    stratolab, moto = results.get("stratolab", {}), results.get("moto", {})
+    labels = list(stratolab.get("calls", {})) or list(moto.get("calls", {}))
+    labels += [x for x in moto.get("calls", {}) if x not in labels]
+    head = f"{'call type':38} {'n':>5}"
+    for name in ("stratolab", "moto"):
+        head += f" | {name + ' req/s':>15} {'p50 ms':>8} {'p95 ms':>8}"
+    head += " | S/m req/s  S/m p50"
+    print(head)
+    print("-" * len(head))
+    for label in labels:
+        s, m = stratolab.get("calls", {}).get(label), moto.get("calls", {}).get(label)
+        n = (s or m)["requests"]
+        line = f"{label:38} {n:>5}"
+        for row in (s, m):
+            line += (
+                f" | {row['rps']:>15.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f}"
+                if row else f" | {'-':>15} {'-':>8} {'-':>8}"
+            )  # fmt: skip
+        if s and m:
+            line += f" | {s['rps'] / m['rps']:>9.2f} {s['p50_ms'] / m['p50_ms']:>8.2f}"
+        print(line)
+    for name, result in results.items():
+        notes = result.get("notes", {})
+        waits = ", ".join(f"{k} {v:.1f}s" for k, v in notes.get("waits", {}).items())
+        print(f"\n{name}: wall {result.get('wall_seconds', 0):.1f}s; image {notes.get('image')}")
+        print(f"  waited for states: {waits or '-'}")
+        if notes.get("mismatches"):
+            print("  WRONG COUNTS: " + "; ".join(notes["mismatches"]))
+        if result.get("error"):
+            print(f"  FAILED: {result['error']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instances", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=20, help="instances per call")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of filtered Describe")
+    parser.add_argument("--time-scale", type=float, default=0.05,
+                        help="Stratolab's STRATOLAB_TIME_SCALE (default 0.05)")  # fmt: skip
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args()
+    if not 1 <= args.batch <= args.instances:
+        parser.error("--batch must be between 1 and --instances")
+
+    moto_command = moto_server_command()
+    if moto_command is None:
+        print(
+            "moto's server is not installed, so there is nothing to compare with.\n"
+            "Install it with:  pip install -e '.[bench]'   (or pip install 'moto[server]')",
+            file=sys.stderr,
+        )
+        return 2
+
+    scratch = Path(tempfile.mkdtemp(prefix="sl-bench-"))
+    servers: list[StratolabServer | MotoServer] = []
+    results: dict[str, dict] = {}
+    try:
+        print(f"Starting stratolab up and moto_server (scratch folder {scratch})...", flush=True)
+        stratolab = StratolabServer(scratch / "home", args.instances, args.time_scale)
+        servers.append(stratolab)
+        moto = MotoServer(moto_command, scratch / "moto.log")
+        servers.append(moto)
+        moto.wait_ready()
+        stratolab.wait_ready()
+        targets = [
+            ("stratolab", stratolab.url, stratolab.key_id, stratolab.secret),
+            ("moto", moto.url, "testing", "testing"),
+        ]
+        for name, url, key_id, secret in targets:
+            print(f"Running {args.instances} instances against {name} at {url}...", flush=True)
+            ec2 = Timed(url, key_id, secret)
+            # Untimed warm-up: each server worker loads its catalogs on first use.
+            for _ in range(4):
+                ec2.client.describe_images(Owners=["amazon"])
+                ec2.client.describe_availability_zones()
+            start = time.monotonic()
+            result: dict = {}
+            try:
+                result["notes"] = workload(ec2, args.instances, args.batch, args.rounds)
+            except Exception as err:  # a failed target still reports what it did
+                result["error"] = f"{type(err).__name__}: {err}"
+            result["wall_seconds"] = time.monotonic() - start
+            if ec2.samples:
+                result["calls"] = summary(ec2.samples)
+            results[name] = result
+    finally:
+        print("Stopping the servers...", flush=True)
+        for server in reversed(servers):
+            server.stop()
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    print(
+        f"\n{args.instances} x {INSTANCE_TYPE} in RunInstances of {args.batch}, one sequential "
+        f"client; req/s = requests / seconds spent in them; S/m = Stratolab / moto.\n"
+    )
+    print_table(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    failed = any(r.get("error") or r.get("notes", {}).get("mismatches") for r in results.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
