@@ -63,7 +63,7 @@ def test_a_user_switches_to_a_read_only_role_and_its_policies_apply(iam, account
     client = _signed_in_user(iam, account)
     page = _switch(client, account)
     assert b"data-role-badge" in page.content
-    assert b"Reading" in page.content and b"background:#B7CA9D" in page.content
+    assert b"Reading" in page.content and b"--role-colour: #B7CA9D" in page.content
     assert b"Switch back" in page.content
     assert client.get("/us-east-1/ec2/volumes/").status_code == 200
     page = client.post(
