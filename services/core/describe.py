@@ -21,6 +21,31 @@ _NOTHING = Q(pk__in=[])
 _TRUE = {"true": True, "false": False}
 
 
+def any_of(*lookups: str) -> Callable[[list[str]], Q]:
+    """A filter matching its values exactly (no wildcards) against one or more columns,
+    for filters over relations such as `association.subnet-id`."""
+
+    def build(values: list[str]) -> Q:
+        q = _NOTHING
+        for lookup in lookups:
+            q |= Q(**{f"{lookup}__in": values})
+        return q
+
+    return build
+
+
+def boolean(lookup: str) -> Callable[[list[str]], Q]:
+    """A filter on a boolean column whose values come as the text `true`/`false`."""
+
+    def build(values: list[str]) -> Q:
+        q = _NOTHING
+        for v in values:
+            q |= Q(**{lookup: v.strip().lower() == "true"})
+        return q
+
+    return build
+
+
 def _tokens(value: str) -> list[tuple[bool, str]]:
     """Split a filter value into (is_wildcard, character) pairs. EC2 reads `*` as any
     run of characters and `?` as exactly one; a backslash makes a following `*`, `?` or

@@ -26,23 +26,6 @@ USER_SHUTDOWN = (
 )
 
 
-def _q(lookup: str) -> Callable[[list[str]], Q]:
-    def build(values: list[str]) -> Q:
-        return Q(**{f"{lookup}__in": values})
-
-    return build
-
-
-def _boolean(lookup: str) -> Callable[[list[str]], Q]:
-    def build(values: list[str]) -> Q:
-        q = Q(pk__in=[])
-        for v in values:
-            q |= Q(**{lookup: v.strip().lower() == "true"})
-        return q
-
-    return build
-
-
 def _always(value: str) -> Callable[[list[str]], Q]:
     """A filter on something every simulated instance has the same value of."""
 
@@ -110,8 +93,8 @@ FILTERS: describe.FilterSpec = {
     "dns-name": _dns_name,
     "private-dns-name": _private_dns_name,
     "block-device-mapping.volume-id": _volume_id,
-    "block-device-mapping.device-name": _q("volume_attachments__device"),
-    "disable-api-termination": _boolean("disable_api_termination"),
+    "block-device-mapping.device-name": describe.any_of("volume_attachments__device"),
+    "disable-api-termination": describe.boolean("disable_api_termination"),
     "instance-initiated-shutdown-behavior": "shutdown_behavior",
     "state-reason-code": "state_reason_code",
     "launch-time": "launch_time",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
 from services.core import describe
 from services.core.context import CallContext
@@ -38,30 +38,6 @@ def only_ids(qs: QuerySet, model: type, wanted: list[str] | None) -> QuerySet:
         if resource_id not in found:
             raise not_found(model, resource_id)
     return qs
-
-
-def boolean(lookup: str) -> Callable[[list[str]], Q]:
-    """A filter on a boolean column whose values come as the text `true`/`false`."""
-
-    def build(values: list[str]) -> Q:
-        q = Q(pk__in=[])
-        for v in values:
-            q |= Q(**{lookup: v.strip().lower() == "true"})
-        return q
-
-    return build
-
-
-def any_of(*lookups: str) -> Callable[[list[str]], Q]:
-    """A filter matching values against several columns."""
-
-    def build(values: list[str]) -> Q:
-        q = Q(pk__in=[])
-        for lookup in lookups:
-            q |= Q(**{f"{lookup}__in": values})
-        return q
-
-    return build
 
 
 def page(

@@ -27,8 +27,8 @@ FILTERS: describe.FilterSpec = {
     "group-name": "security_groups__group_name",
     "mac-address": "mac_address",
     "owner-id": "account_id",
-    "requester-managed": lookups.boolean("requester_managed"),
-    "source-dest-check": lookups.boolean("source_dest_check"),
+    "requester-managed": describe.boolean("requester_managed"),
+    "source-dest-check": describe.boolean("source_dest_check"),
     "status": "status",
     "interface-type": "interface_type",
 }

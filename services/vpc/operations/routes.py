@@ -27,7 +27,7 @@ FILTERS: describe.FilterSpec = {
     "association.route-table-association-id": "associations__association_id",
     "association.route-table-id": "associations__route_table__resource_id",
     "association.subnet-id": "associations__subnet__resource_id",
-    "association.main": lookups.boolean("associations__main"),
+    "association.main": describe.boolean("associations__main"),
     "route.destination-cidr-block": "routes__destination_cidr_block",
     "route.gateway-id": "routes__gateway_id",
     "route.nat-gateway-id": "routes__nat_gateway_id",

@@ -21,15 +21,15 @@ FILTERS: describe.FilterSpec = {
     "cidrBlock": "cidr_block",
     "availability-zone": "availability_zone",
     "availabilityZone": "availability_zone",
-    "availability-zone-id": lambda values: lookups.any_of("availability_zone")(
+    "availability-zone-id": lambda values: describe.any_of("availability_zone")(
         [z.name for code in values if (z := _zone_by_id(code))]
     ),
-    "default-for-az": lookups.boolean("default_for_az"),
-    "defaultForAz": lookups.boolean("default_for_az"),
-    "map-public-ip-on-launch": lookups.boolean("map_public_ip_on_launch"),
+    "default-for-az": describe.boolean("default_for_az"),
+    "defaultForAz": describe.boolean("default_for_az"),
+    "map-public-ip-on-launch": describe.boolean("map_public_ip_on_launch"),
     "owner-id": "account_id",
     "state": "state",
-    "subnet-arn": lambda values: lookups.any_of("resource_id")(
+    "subnet-arn": lambda values: describe.any_of("resource_id")(
         [v.rsplit("/", 1)[-1] for v in values]
     ),
 }

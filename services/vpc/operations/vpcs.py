@@ -41,7 +41,7 @@ def filters(ctx: CallContext) -> describe.FilterSpec:
             Q() if "associated" in values else Q(pk__in=[])
         ),
         "dhcp-options-id": _dhcp_filter(ctx),
-        "is-default": lookups.boolean("is_default"),
+        "is-default": describe.boolean("is_default"),
         "owner-id": "account_id",
         "state": "state",
     }
