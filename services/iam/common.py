@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from services.core.context import CallContext
 from services.core.errors import AwsError
@@ -134,7 +134,14 @@ def tags_from(params: dict, existing: dict[str, str] | None = None) -> dict[str,
 
 
 def untag(tags: dict[str, str], keys: list[str]) -> dict[str, str]:
-    return {k: v for k, v in tags.items() if k not in set(keys)}
+    drop = set(keys)
+    return {k: v for k, v in tags.items() if k not in drop}
+
+
+def save_tags(entity: Model, tags: dict[str, str]) -> None:
+    """Store the new tag set of a user, role, policy or instance profile."""
+    entity.tags = tags
+    entity.save(update_fields=["tags"])
 
 
 def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:

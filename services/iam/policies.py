@@ -26,6 +26,7 @@ from services.iam.common import (
     limit_exceeded,
     no_such_entity,
     page,
+    save_tags,
     split_policy_arn,
     tag_list,
     tags_from,
@@ -210,16 +211,14 @@ def delete_policy(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "TagPolicy", global_service=True)
 def tag_policy(ctx: CallContext, params: dict) -> dict:
     policy = _local(ctx, params["PolicyArn"], "TagPolicy", for_update=True)
-    policy.tags = tags_from(params, policy.tags)
-    policy.save(update_fields=["tags"])
+    save_tags(policy, tags_from(params, policy.tags))
     return {}
 
 
 @operation("iam", "UntagPolicy", global_service=True)
 def untag_policy(ctx: CallContext, params: dict) -> dict:
     policy = _local(ctx, params["PolicyArn"], "UntagPolicy", for_update=True)
-    policy.tags = untag(policy.tags, params.get("TagKeys") or [])
-    policy.save(update_fields=["tags"])
+    save_tags(policy, untag(policy.tags, params.get("TagKeys") or []))
     return {}
 
 

@@ -19,6 +19,7 @@ from services.iam.common import (
     limit_exceeded,
     no_such_entity,
     page,
+    save_tags,
     tag_list,
     tags_from,
     untag,
@@ -170,8 +171,7 @@ def delete_role(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "TagRole", global_service=True)
 def tag_role(ctx: CallContext, params: dict) -> dict:
     role = get_role(ctx, params["RoleName"], for_update=True)
-    role.tags = tags_from(params, role.tags)
-    role.save(update_fields=["tags"])
+    save_tags(role, tags_from(params, role.tags))
     ctx.touch(role)
     return {}
 
@@ -179,8 +179,7 @@ def tag_role(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "UntagRole", global_service=True)
 def untag_role(ctx: CallContext, params: dict) -> dict:
     role = get_role(ctx, params["RoleName"], for_update=True)
-    role.tags = untag(role.tags, params.get("TagKeys") or [])
-    role.save(update_fields=["tags"])
+    save_tags(role, untag(role.tags, params.get("TagKeys") or []))
     ctx.touch(role)
     return {}
 
@@ -276,16 +275,14 @@ def remove_role_from_instance_profile(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "TagInstanceProfile", global_service=True)
 def tag_instance_profile(ctx: CallContext, params: dict) -> dict:
     profile = get_instance_profile(ctx, params["InstanceProfileName"])
-    profile.tags = tags_from(params, profile.tags)
-    profile.save(update_fields=["tags"])
+    save_tags(profile, tags_from(params, profile.tags))
     return {}
 
 
 @operation("iam", "UntagInstanceProfile", global_service=True)
 def untag_instance_profile(ctx: CallContext, params: dict) -> dict:
     profile = get_instance_profile(ctx, params["InstanceProfileName"])
-    profile.tags = untag(profile.tags, params.get("TagKeys") or [])
-    profile.save(update_fields=["tags"])
+    save_tags(profile, untag(profile.tags, params.get("TagKeys") or []))
     return {}
 
 

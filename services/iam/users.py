@@ -20,6 +20,7 @@ from services.iam.common import (
     limit_exceeded,
     no_such_entity,
     page,
+    save_tags,
     tag_list,
     tags_from,
     untag,
@@ -135,8 +136,7 @@ def delete_user(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "TagUser", global_service=True)
 def tag_user(ctx: CallContext, params: dict) -> dict:
     user = get_user(ctx, params["UserName"], for_update=True)
-    user.tags = tags_from(params, user.tags)
-    user.save(update_fields=["tags"])
+    save_tags(user, tags_from(params, user.tags))
     ctx.touch(user)
     return {}
 
@@ -144,8 +144,7 @@ def tag_user(ctx: CallContext, params: dict) -> dict:
 @operation("iam", "UntagUser", global_service=True)
 def untag_user(ctx: CallContext, params: dict) -> dict:
     user = get_user(ctx, params["UserName"], for_update=True)
-    user.tags = untag(user.tags, params.get("TagKeys") or [])
-    user.save(update_fields=["tags"])
+    save_tags(user, untag(user.tags, params.get("TagKeys") or []))
     ctx.touch(user)
     return {}
 
