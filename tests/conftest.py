@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from console import embedded, home
 
 ROOT = Path(__file__).resolve().parent.parent
 _redis: subprocess.Popen | None = None
+PASSWORD = "correct horse battery"  # of the `account` fixture's root user
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,7 +44,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def account(db):
     from services.core.accounts import create_account
 
-    return create_account("student@example.com", "correct horse battery", alias="student").account
+    return create_account("student@example.com", PASSWORD, alias="student").account
 
 
 @pytest.fixture
@@ -59,6 +61,21 @@ def ctx(account):
     return CallContext(
         account=account, region="us-east-1", principal=Principal.root(account.id), door="console"
     )
+
+
+@pytest.fixture
+def console(account) -> Client:
+    """A Django test client signed in through the sign-in page as the root user of
+    `account` (whose password the `account` fixture sets)."""
+    client = Client()
+    response = client.post("/signin", {"email": account.root_email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    # Tests count the events their own calls make; the sign-in's ConsoleLogin event is
+    # tested in tests/console/test_signin.py.
+    from services.core.models import Event
+
+    Event.objects.filter(event_name="ConsoleLogin").delete()
+    return client
 
 
 # --- a real Celery worker against the test database ---------------------------------

@@ -10,8 +10,7 @@ from django.utils import timezone
 from services.core import operations
 from services.core.context import CallContext, Principal
 from services.core.models import Event
-
-from .conftest import html, text
+from tests.pages import html, text
 
 EVENTS = "/us-east-1/cloudtrail/events/"
 

@@ -2,8 +2,7 @@
 session; an unknown one gives a 404 inside the console frame (GLB-02, GLB-03)."""
 
 from services.core.middleware import SESSION_REGION
-
-from .conftest import html, text
+from tests.pages import html, text
 
 
 def test_an_unknown_region_is_a_console_404(console):

@@ -3,8 +3,7 @@
 from django.test import Client
 
 from services.core.middleware import SESSION_ACCOUNT
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def test_it_signs_in_the_root_user_and_goes_home(account):

@@ -3,8 +3,7 @@
 from services.core import lifecycle
 from services.core.models import Event
 from services.ec2.models import Volume
-
-from .conftest import html, text
+from tests.pages import html, text
 
 LIST = "/us-east-1/ec2/volumes/"
 CREATE = "/us-east-1/ec2/volumes/create/"

@@ -73,29 +73,3 @@ def ec2(ctx) -> Caller:
 @pytest.fixture
 def other_ec2(other_account) -> Caller:
     return Caller(CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws"))
-
-
-# --- the console ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def console(account):
-    """A Django test client signed in as the root user of `account`."""
-    from django.test import Client
-
-    client = Client()
-    response = client.post(
-        "/signin", {"email": account.root_email, "password": "correct horse battery"}
-    )
-    assert response.status_code == 302, response.content[:500]
-    return client
-
-
-def page_text(response) -> str:
-    """What a user reads on the page: the text without tags, scripts or extra spaces."""
-    import re
-    from html import unescape
-
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    page = re.sub(r"<[^>]+>", " ", page)
-    return re.sub(r"\s+", " ", unescape(page)).strip()

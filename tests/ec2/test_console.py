@@ -11,8 +11,7 @@ from services.core import lifecycle, operations
 from services.ec2 import ami_catalog
 from services.ec2.models import Image, Instance, KeyPair, Volume
 from services.vpc.models import SecurityGroup
-
-from .conftest import page_text
+from tests.pages import text as page_text
 
 R = "/us-east-1/ec2"
 AL2023 = ami_catalog.default_image().image_id("us-east-1")

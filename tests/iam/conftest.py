@@ -77,4 +77,3 @@ def call(ctx: CallContext, service: str, action: str, **params) -> dict:
 # The console and REST clients of those suites, for IAM's pages and routes.
 from tests.api.conftest import api, key_client, root_key  # noqa: E402, F401
 from tests.aws.conftest import live_gateway, student  # noqa: E402, F401
-from tests.console.conftest import console  # noqa: E402, F401

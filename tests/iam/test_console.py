@@ -5,7 +5,7 @@ JSON with the line at fault."""
 from __future__ import annotations
 
 from services.iam.models import ManagedPolicy, User
-from tests.console.conftest import text
+from tests.pages import text
 
 USERS = "/us-east-1/iam/users/"
 

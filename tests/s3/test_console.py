@@ -5,19 +5,19 @@ object details, and the bucket's settings tabs."""
 import pytest
 
 from services.s3.models import Bucket, ObjectVersion
-from tests.console.conftest import console, text  # noqa: F401
+from tests.pages import text
 
 BASE = "/us-east-1/s3/buckets/"
 
 
-def create(console, **fields):  # noqa: F811
+def create(console, **fields):
     data = {"name": "console-bucket", "region": "us-east-1",
             "object_ownership": "BucketOwnerEnforced", "block_all": "on",
             "versioning": "Disabled", "encryption": "AES256", **fields}  # fmt: skip
     return console.post(BASE + "create/", data)
 
 
-def test_create_bucket_with_the_aws_options(console):  # noqa: F811
+def test_create_bucket_with_the_aws_options(console):
     response = create(console, name="made-in-eu", region="eu-west-1", versioning="Enabled",
                       encryption="aws:kms", tag_key="team", tag_value="blue")  # fmt: skip
     assert response.status_code == 302
@@ -34,7 +34,7 @@ def test_create_bucket_with_the_aws_options(console):  # noqa: F811
     assert "made-in-eu" in text(console.get("/ap-south-1/s3/buckets/"))
 
 
-def test_create_bucket_names_the_broken_rule(console):  # noqa: F811
+def test_create_bucket_names_the_broken_rule(console):
     response = create(console, name="Bad_Name")
     assert response.status_code == 200
     assert "Bucket name must not contain uppercase characters." in text(response)
@@ -44,7 +44,7 @@ def test_create_bucket_names_the_broken_rule(console):  # noqa: F811
     assert Bucket.objects.count() == 1
 
 
-def test_object_browser_folders_upload_download_and_delete(console):  # noqa: F811
+def test_object_browser_folders_upload_download_and_delete(console):
     create(console)
     response = console.post(BASE + "console-bucket/folder/", {"name": "photos", "prefix": ""})
     assert response.status_code == 302
@@ -75,7 +75,7 @@ def test_object_browser_folders_upload_download_and_delete(console):  # noqa: F8
     assert not ObjectVersion.objects.exists()
 
 
-def test_bucket_tabs_edit_settings(console):  # noqa: F811
+def test_bucket_tabs_edit_settings(console):
     create(console)
     settings_url = BASE + "console-bucket/settings/"
     for tab in ("properties", "permissions", "management"):
@@ -93,7 +93,7 @@ def test_bucket_tabs_edit_settings(console):  # noqa: F811
     assert "MalformedPolicy" in text(response)
 
 
-def test_delete_bucket_needs_its_name_typed(console):  # noqa: F811
+def test_delete_bucket_needs_its_name_typed(console):
     create(console)
     console.post(BASE + "console-bucket/delete/", {"confirm": "wrong"})
     assert Bucket.objects.exists()

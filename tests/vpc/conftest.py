@@ -50,26 +50,3 @@ def subnet(api, vpc) -> dict:
     return api.CreateSubnet(
         VpcId=vpc["VpcId"], CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a"
     )["Subnet"]
-
-
-@pytest.fixture
-def console(account):
-    """A Django test client signed in as the root user of `account`."""
-    from django.test import Client
-
-    client = Client()
-    response = client.post(
-        "/signin", {"email": account.root_email, "password": "correct horse battery"}
-    )
-    assert response.status_code == 302, response.content[:500]
-    return client
-
-
-def page_text(response) -> str:
-    """What a user reads on a page: its text without tags, scripts or extra spaces."""
-    import re
-    from html import unescape
-
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
-    page = re.sub(r"<[^>]+>", " ", page)
-    return re.sub(r"\s+", " ", unescape(page)).strip()

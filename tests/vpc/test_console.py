@@ -8,7 +8,7 @@ import pytest
 from services.core import registry
 from services.core.models import Event
 from services.vpc.models import InternetGateway, NatGateway, RouteTable, Subnet, Vpc
-from tests.vpc.conftest import page_text
+from tests.pages import text as page_text
 
 BASE = "/us-east-1/vpc/"
 MORE = {

@@ -7,7 +7,7 @@ import pytest
 
 from services.core.models import Event
 from services.vpc.models import RouteTable, SecurityGroup, Subnet
-from tests.vpc.conftest import page_text
+from tests.pages import text as page_text
 
 BASE = "/us-east-1/vpc/"
 
