@@ -17,7 +17,8 @@ from services.core.views.base import (
     render_console,
     render_not_found,
 )
-from services.core.views.tables import key_values, resource_url
+from services.core.views.resources import action_links, detail_columns
+from services.core.views.tables import resource_url
 from services.iam import aws_managed
 from services.iam.models import ManagedPolicy
 from services.iam.policy_doc import PolicyError, parse_policy
@@ -69,17 +70,8 @@ def policy_detail(request: HttpRequest, region: str, resource_id: str) -> HttpRe
         ),
     }
     if policy is not None:
-        fields = key_values(policy, POLICIES.detail_fields)
-        per_column = max(1, -(-len(fields) // 3))
-        context["columns"] = [fields[i : i + per_column] for i in range(0, len(fields), per_column)]
-        context["actions"] = [
-            {
-                "action": a,
-                "url": resource_url("resource-action", region, POLICIES, operation=a.operation),
-                "enabled": a.enabled(policy),
-            }
-            for a in POLICIES.actions
-        ]
+        context["columns"] = detail_columns(policy, POLICIES.detail_fields)
+        context["actions"] = action_links(region, POLICIES, policy)
     got = call(request, region, "iam", "GetPolicy", {"PolicyArn": arn})
     if got is not None:
         context["policy_info"] = got["Policy"]

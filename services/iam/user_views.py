@@ -21,7 +21,8 @@ from services.core.views.base import (
     render_console,
     render_not_found,
 )
-from services.core.views.tables import key_values, resource_url
+from services.core.views.resources import detail_context
+from services.core.views.tables import resource_url
 from services.iam.models import User
 from services.iam.resources import USERS
 
@@ -81,37 +82,14 @@ def user_detail(request: HttpRequest, region: str, resource_id: str) -> HttpResp
     user = _user(request, region, resource_id)
     if user is None:
         return _missing(request, resource_id)
-    tab = request.GET.get("tab", "details")
-    if tab not in dict(TABS):
-        tab = "details"
-    fields = key_values(user, USERS.detail_fields)
-    per_column = max(1, -(-len(fields) // 3))
-    context = {
-        "rt": USERS,
-        "obj": user,
-        "tab": tab,
-        "tabs": TABS,
-        "columns": [fields[i : i + per_column] for i in range(0, len(fields), per_column)],
-        "transitional": False,
-        "actions": [
-            {
-                "action": a,
-                "url": resource_url("resource-action", region, USERS, operation=a.operation),
-                "enabled": a.enabled(user),
-            }
-            for a in USERS.actions
-        ],
-        "breadcrumbs": breadcrumbs(
-            request, (USERS.label_plural, resource_url("resource-list", region, USERS)), user.name
-        ),
-        "urls": {
-            name.replace("-", "_"): reverse(
-                f"iam:user-{name}", kwargs={"region": region, "resource_id": resource_id}
-            )
-            for name in ("access-keys", "console-access", "mfa")
-        },
+    context = detail_context(request, region, USERS, user, TABS, title=user.name)
+    context["urls"] = {
+        name.replace("-", "_"): reverse(
+            f"iam:user-{name}", kwargs={"region": region, "resource_id": resource_id}
+        )
+        for name in ("access-keys", "console-access", "mfa")
     }
-    if tab == "security_credentials":
+    if context["tab"] == "security_credentials":
         context.update(_security_credentials(request, region, user))
     return render_console(request, "iam/user_detail.html", context)
 

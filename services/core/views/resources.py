@@ -165,31 +165,53 @@ def resource_detail(
             f"The {rt.label.lower()} {resource_id} doesn't exist in {region}. It may have "
             "been deleted, or it is in another region or account.",
         )
-    tab = request.GET.get("tab", "details")
-    if tab not in dict(DETAIL_TABS):
-        tab = "details"
-    fields = key_values(obj, rt.detail_fields or rt.columns)
-    per_column = max(1, -(-len(fields) // 3))
-    context = {
-        "rt": rt,
-        "obj": obj,
-        "tab": tab,
-        "tabs": DETAIL_TABS,
-        "columns": [fields[i : i + per_column] for i in range(0, len(fields), per_column)],
-        "transitional": is_transitional(obj),
-        "actions": [
-            {
-                "action": a,
-                "url": resource_url("resource-action", region, rt, operation=a.operation),
-                "enabled": a.enabled(obj),
-            }
-            for a in rt.actions
-        ],
-        "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), obj.resource_id),
-    }
+    context = detail_context(request, region, rt, obj, DETAIL_TABS)
     if request.htmx and request.htmx.target == "detail-panel":
         return render(request, "console/detail_panel.html", context)
     return render_console(request, "console/detail.html", context)
+
+
+def detail_columns(obj: Any, fields: tuple) -> list[list]:
+    """`fields` (registry Columns) of `obj` as label/value pairs in three panel columns."""
+    pairs = key_values(obj, fields)
+    per_column = max(1, -(-len(pairs) // 3))
+    return [pairs[i : i + per_column] for i in range(0, len(pairs), per_column)]
+
+
+def action_links(region: str, rt: ResourceType, obj: Any) -> list[dict]:
+    """The type's actions for one resource: where each posts, and whether it applies."""
+    return [
+        {
+            "action": a,
+            "url": resource_url("resource-action", region, rt, operation=a.operation),
+            "enabled": a.enabled(obj),
+        }
+        for a in rt.actions
+    ]
+
+
+def detail_context(
+    request: HttpRequest,
+    region: str,
+    rt: ResourceType,
+    obj: Any,
+    tabs: tuple[tuple[str, str], ...],
+    *,
+    title: str = "",
+) -> dict:
+    """What every details page shows: the chosen tab, key-value columns, actions and
+    breadcrumbs. A service's own details page adds its tabs' data to it."""
+    tab = request.GET.get("tab", "details")
+    return {
+        "rt": rt,
+        "obj": obj,
+        "tab": tab if tab in dict(tabs) else "details",
+        "tabs": tabs,
+        "columns": detail_columns(obj, rt.detail_fields or rt.columns),
+        "transitional": is_transitional(obj),
+        "actions": action_links(region, rt, obj),
+        "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), title or obj.resource_id),
+    }
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:

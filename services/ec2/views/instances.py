@@ -11,15 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from services.core.views.base import (
-    Crumb,
-    breadcrumbs,
     call,
     console_ctx,
     console_view,
     render_console,
     render_not_found,
 )
-from services.core.views.tables import is_transitional, key_values, resource_url
+from services.core.views.resources import detail_context
 from services.ec2 import resources
 from services.ec2.forms import CreateImageForm, InstanceSettingsForm
 from services.ec2.instance_status import status_summary
@@ -93,35 +91,18 @@ def detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
             f"The instance {resource_id} doesn't exist in {region}. It may have been "
             "terminated more than an hour ago, or it is in another region or account.",
         )
-    tab = request.GET.get("tab", "details")
-    if tab not in dict(TABS):
-        tab = "details"
-    fields = key_values(instance, rt.detail_fields)
-    per_column = max(1, -(-len(fields) // 3))
     inst_status, system_status, label = status_summary(instance)
-    context = {
-        "rt": rt,
-        "obj": instance,
-        "tab": tab,
-        "tabs": TABS,
-        "columns": [fields[i : i + per_column] for i in range(0, len(fields), per_column)],
-        "transitional": is_transitional(instance) or inst_status == "initializing",
-        "status": {"instance": inst_status, "system": system_status, "label": label},
-        "security": _security(instance) if tab == "security" else [],
-        "volumes": _volumes(instance, region) if tab == "storage" else [],
-        "eni": instance.eni,
-        "actions": [
-            {
-                "action": a,
-                "url": resource_url("resource-action", region, rt, operation=a.operation),
-                "enabled": a.enabled(instance),
-            }
-            for a in rt.actions
-        ],
-        "breadcrumbs": breadcrumbs(
-            request, Crumb("Instances", list_url(region, "instances")), instance.resource_id
-        ),
-    }
+    context = detail_context(request, region, rt, instance, TABS)
+    tab = context["tab"]
+    context.update(
+        {
+            "transitional": context["transitional"] or inst_status == "initializing",
+            "status": {"instance": inst_status, "system": system_status, "label": label},
+            "security": _security(instance) if tab == "security" else [],
+            "volumes": _volumes(instance, region) if tab == "storage" else [],
+            "eni": instance.eni,
+        }
+    )
     if request.htmx and request.htmx.target == "detail-panel":
         return render(request, "ec2/instance_panel.html", context)
     return render_console(request, "ec2/instance_detail.html", context)

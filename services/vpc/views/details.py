@@ -13,13 +13,12 @@ from django.urls import reverse
 
 from services.core import registry
 from services.core.views.base import (
-    breadcrumbs,
     console_ctx,
     console_view,
     render_console,
     render_not_found,
 )
-from services.core.views.tables import is_transitional, key_values, resource_url
+from services.core.views.resources import detail_context
 from services.vpc.models import NetworkAcl, RouteTable, SecurityGroup
 from services.vpc.models.routing import route_states
 
@@ -52,30 +51,8 @@ def _page(
             "been deleted, or it is in another region or account.",
         )
     all_tabs = (("details", "Details"), *tabs, ("tags", "Tags"))
-    tab = request.GET.get("tab", "details")
-    if tab not in dict(all_tabs):
-        tab = "details"
-    fields = key_values(obj, rt.detail_fields or rt.columns)
-    per_column = max(1, -(-len(fields) // 3))
-    list_url = resource_url("resource-list", region, rt)
-    context = {
-        "rt": rt,
-        "obj": obj,
-        "tab": tab,
-        "tabs": all_tabs,
-        "columns": [fields[i : i + per_column] for i in range(0, len(fields), per_column)],
-        "transitional": is_transitional(obj),
-        "actions": [
-            {
-                "action": a,
-                "url": resource_url("resource-action", region, rt, operation=a.operation),
-                "enabled": a.enabled(obj),
-            }
-            for a in rt.actions
-        ],
-        "breadcrumbs": breadcrumbs(request, (rt.label_plural, list_url), obj.resource_id),
-        "links": [],
-    }
+    context = detail_context(request, region, rt, obj, all_tabs)
+    context["links"] = []
     context.update(build(obj, region))
     if request.htmx and request.htmx.target == "detail-panel":
         return render(request, "vpc/detail_panel.html", context)
