@@ -435,7 +435,7 @@ class MfaDevice(models.Model):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=128)
     path = models.CharField(max_length=512, default="/")
-    seed = models.CharField(max_length=64)  # base32
+    seed = SealedTextField()  # base32; sealed in the database (TOTP codes come from it)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="mfa_devices"
     )

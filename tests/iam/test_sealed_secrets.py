@@ -111,3 +111,15 @@ def test_a_rotated_secret_key_still_opens_with_the_old_one_as_fallback(account, 
     settings.SECRET_KEY_FALLBACKS = []
     lost = AccessKey.objects.get(pk=key.pk).secret_access_key
     assert lost not in (plain, "") and len(lost) >= 40
+
+
+def test_virtual_mfa_seeds_are_sealed_too(iam) -> None:
+    """A copy of the database must not give away the codes of anyone's MFA device."""
+    from services.iam.models import MfaDevice
+
+    device = iam("CreateVirtualMFADevice", VirtualMFADeviceName="alice")["VirtualMFADevice"]
+    seed = device["Base32StringSeed"].decode()
+    row = MfaDevice.objects.get(name="alice")
+    stored = column("iam_mfadevice", "seed", "id", row.pk)
+    assert seed not in stored and sealed.unseal(stored) == seed
+    assert row.seed == seed
