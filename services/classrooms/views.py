@@ -228,7 +228,7 @@ def assign_lab(request: HttpRequest, pk: int) -> HttpResponse:
         asking = _unconfirmed(
             request,
             room,
-            title=f"Assign {lab.title if lab else 'no lab'}",
+            title=f"Assign {lab.title}" if lab else "Remove the assigned lab",
             message=(
                 "Assigning a lab resets every student's sandbox: everything in it is "
                 "deleted and the lab's starting state is set up again."
