@@ -26,6 +26,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Earlier keys, comma-separated, while rotating SECRET_KEY: sessions signed and secrets
+# sealed (services/core/sealed.py) under them still open.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 DEBUG = os.environ.get("STRATOLAB_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -98,6 +101,30 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "stratolab_session"
 SESSION_COOKIE_AGE = 12 * 3600
+# No script reads the CSRF cookie: htmx and the upload script take the token from the
+# page (hx-headers on <body>, the form's csrfmiddlewaretoken).
+CSRF_COOKIE_HTTPONLY = True
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+# A classroom server behind a TLS-terminating proxy (README, "Classroom server behind
+# TLS"): what `manage.py check --deploy` asks for, each from the environment variable of
+# its name. The defaults suit the plain-http `stratolab up` on 127.0.0.1.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _env_flag("SECURE_HSTS_PRELOAD")
+SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT")
+# Static files stay reachable over plain http, for a container's health check.
+SECURE_REDIRECT_EXEMPT = [r"^static/"]
+SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = _env_flag("CSRF_COOKIE_SECURE")
+# `X-Forwarded-Proto`: the header the proxy sets to `https` (only trust a proxy that
+# always sets or strips it).
+if _proto_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proto_header.upper().replace("-", "_"), "https")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

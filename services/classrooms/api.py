@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from services.classrooms import labs, provisioning
 from services.classrooms.models import Classroom, Student
+from services.classrooms.signin import InstructorBasicAuthentication
 
 _LIMITS = (
     "allowed_regions", "allowed_services", "allowed_instance_types", "max_instances",
@@ -41,7 +42,7 @@ class IsInstructor(permissions.BasePermission):
 
 class InstructorView(APIView):
     authentication_classes = [
-        authentication.BasicAuthentication,
+        InstructorBasicAuthentication,
         authentication.SessionAuthentication,
     ]
     permission_classes = [IsInstructor]

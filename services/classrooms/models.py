@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from services.core.sealed import SealedTextField
+
 
 class Classroom(models.Model):
     """A class of students, each in a sandbox of their own, under the limits set here.
@@ -37,7 +39,8 @@ class Classroom(models.Model):
 
 class Student(models.Model):
     """One student of a classroom and their sandbox account. The initial password is
-    kept for the printable credentials sheet, as a classroom handout would."""
+    kept for the printable credentials sheet, as a classroom handout would, sealed in
+    the database (services/core/sealed.py)."""
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="students")
     name = models.CharField(max_length=128)
@@ -45,7 +48,7 @@ class Student(models.Model):
     account = models.OneToOneField(
         "core.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="student"
     )
-    initial_password = models.CharField(max_length=64, blank=True, default="")
+    initial_password = SealedTextField(blank=True, default="")
     lab_started_at = models.DateTimeField(null=True, blank=True)
     # {"1": "2026-01-01T10:00:00+00:00"}: when each step first passed; a passed step
     # stays passed, so undoing a resource later does not take a grade away.

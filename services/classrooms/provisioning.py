@@ -15,10 +15,14 @@ from services.classrooms.models import Classroom, Student
 from services.core.accounts import create_account, sign_in_url
 from services.core.models import Event
 
-_WORDS = (
-    "amber basalt cedar delta ember fjord glacier harbor island jasper kelp lagoon meadow "
-    "nimbus orchid prairie quartz river summit tundra upland valley willow yarrow zephyr"
-).split()
+# Students' initial passwords: PASSWORD_GROUPS groups of PASSWORD_GROUP_LENGTH symbols
+# drawn uniformly (secrets.choice) from an alphabet without look-alikes (no 0/o, 1/l),
+# easy to copy from a printed sheet. Entropy = symbols x log2(alphabet size)
+# = 16 x log2(32) = 16 x 5 = 80 bits, above the 60 bits a guessed password must resist
+# (tests/classrooms/test_student_passwords.py recomputes it from these constants).
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # 24 letters + 8 digits = 32
+PASSWORD_GROUPS = 4
+PASSWORD_GROUP_LENGTH = 4
 
 
 class RosterError(ValueError):
@@ -39,9 +43,13 @@ def parse_roster(text: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _password() -> str:
-    words = [secrets.choice(_WORDS) for _ in range(3)]
-    return "-".join(words) + f"-{secrets.randbelow(90) + 10}"
+def generate_password() -> str:
+    """A new student's initial password, like `k7wq-3xnm-p9rd-h4tz` (80 bits)."""
+    groups = (
+        "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
+        for _ in range(PASSWORD_GROUPS)
+    )
+    return "-".join(groups)
 
 
 def sandbox_email(classroom: Classroom, email: str) -> str:
@@ -77,7 +85,7 @@ def create_sandbox(student: Student) -> Student:
     classroom's lab if one is assigned."""
     if student.account_id:
         return student
-    password = _password()
+    password = generate_password()
     with transaction.atomic():
         new = create_account(sandbox_email(student.classroom, student.email), password)
         student.account = new.account

@@ -11,14 +11,16 @@ import functools
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user, login, logout
+from django.contrib.auth import get_user, login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from services.classrooms import catalog, forms, provisioning
+from services.classrooms import catalog, forms, labs, provisioning
 from services.classrooms.models import Classroom, Student
+from services.classrooms.signin import authenticate_instructor
+from services.core import signin_guard
 
 
 def instructor_required(view: Callable) -> Callable:
@@ -56,23 +58,23 @@ def _student(room: Classroom, pk: int) -> Student | None:
 
 
 def signin(request: HttpRequest) -> HttpResponse:
-    error = ""
+    error, status = "", 200
     if request.method == "POST":
-        user = authenticate(
-            request,
-            username=request.POST.get("username", ""),
-            password=request.POST.get("password", ""),
-        )
-        if user is not None and user.is_active:
+        try:
+            user = authenticate_instructor(
+                request, request.POST.get("username", ""), request.POST.get("password", "")
+            )
+        except signin_guard.LockedOut as locked:
+            user, error, status = None, locked.message, 429
+        if user is not None:
             login(request, user)
             target = request.POST.get("next") or ""
             if not target.startswith("/instructor/"):
                 target = reverse("classrooms:home")
             return HttpResponseRedirect(target)
-        error = "Your user name or password is incorrect."
-    return _page(
-        request, "classrooms/signin.html", {"error": error, "next": request.GET.get("next", "")}
-    )
+        error = error or "Your user name or password is incorrect."
+    context = {"error": error, "next": request.GET.get("next", "")}
+    return _page(request, "classrooms/signin.html", context, status=status)
 
 
 @require_POST
@@ -135,6 +137,33 @@ def _back(room: Classroom) -> HttpResponse:
     return HttpResponseRedirect(reverse("classrooms:classroom", args=[room.pk]))
 
 
+def _unconfirmed(
+    request: HttpRequest,
+    room: Classroom,
+    *,
+    title: str,
+    message: str,
+    button: str,
+    students: list[Student] | tuple = (),
+    fields: tuple[str, ...] = (),
+) -> HttpResponse | None:
+    """None once the instructor has confirmed an action that destroys students' work
+    (the POST carries confirm=yes); otherwise the page that asks, which posts the same
+    `fields` again with the confirmation. Without it nothing is done."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    context = {
+        "classroom": room,
+        "title": title,
+        "message": message,
+        "button": button,
+        "students": students,
+        "action": request.path,
+        "fields": [(name, request.POST[name]) for name in fields if name in request.POST],
+    }
+    return _page(request, "classrooms/confirm.html", context)
+
+
 @instructor_required
 @require_POST
 def add_student(request: HttpRequest, pk: int) -> HttpResponse:
@@ -194,6 +223,22 @@ def assign_lab(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_found(request)
     form = forms.LabForm(request.POST)
     if form.is_valid():
+        slug = form.cleaned_data["lab"]
+        lab = labs.get(slug) if slug else None
+        asking = _unconfirmed(
+            request,
+            room,
+            title=f"Assign {lab.title}" if lab else "Remove the assigned lab",
+            message=(
+                "Assigning a lab resets every student's sandbox: everything in it is "
+                "deleted and the lab's starting state is set up again."
+            ),
+            button="Reset sandboxes and assign",
+            students=list(room.students.exclude(account__isnull=True)),
+            fields=("lab",),
+        )
+        if asking is not None:
+            return asking
         provisioning.assign_lab(room, form.cleaned_data["lab"])
         messages.success(request, "Lab assigned; every sandbox was reset to its starting state.")
     return _back(room)
@@ -207,6 +252,20 @@ def student_action(request: HttpRequest, pk: int, student: int, action: str) -> 
     if found is None:
         return _not_found(request)
     if action == "reset":
+        asking = _unconfirmed(
+            request,
+            room,
+            title=f"Reset {found.name}'s sandbox",
+            message=(
+                f"Everything in {found.name}'s sandbox is deleted and it starts again "
+                + ("empty." if request.POST.get("empty") == "1" else "from the lab's start.")
+            ),
+            button="Reset sandbox",
+            students=[found],
+            fields=("empty",),
+        )
+        if asking is not None:
+            return asking
         provisioning.reset_sandbox(found, empty=request.POST.get("empty") == "1")
         messages.success(request, f"{found.name}'s sandbox was reset.")
     elif action in ("suspend", "resume"):
@@ -225,8 +284,24 @@ def reset_all(request: HttpRequest, pk: int) -> HttpResponse:
     room = _classroom(request, pk)
     if room is None:
         return _not_found(request)
-    for student in room.students.exclude(account__isnull=True):
-        provisioning.reset_sandbox(student, empty=request.POST.get("empty") == "1")
+    empty = request.POST.get("empty") == "1"
+    students = list(room.students.exclude(account__isnull=True))
+    asking = _unconfirmed(
+        request,
+        room,
+        title="Reset all sandboxes" + (" to empty" if empty else ""),
+        message=(
+            "Everything in every student's sandbox is deleted and each starts again "
+            + ("empty." if empty else "from the lab's start.")
+        ),
+        button="Reset all sandboxes",
+        students=students,
+        fields=("empty",),
+    )
+    if asking is not None:
+        return asking
+    for student in students:
+        provisioning.reset_sandbox(student, empty=empty)
     messages.success(request, "Every sandbox was reset.")
     return _back(room)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from services.core import ids
 from services.core.models import Resource
+from services.core.sealed import SealedTextField
 
 
 def iam_timestamp(value: dt.datetime | None) -> dt.datetime | None:
@@ -434,7 +435,7 @@ class MfaDevice(models.Model):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=128)
     path = models.CharField(max_length=512, default="/")
-    seed = models.CharField(max_length=64)  # base32
+    seed = SealedTextField()  # base32; sealed in the database (TOTP codes come from it)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="mfa_devices"
     )
@@ -466,7 +467,7 @@ class TemporaryCredential(models.Model):
     KINDS = [("AssumedRole", "Assumed role"), ("IAMUser", "IAM user"), ("Root", "Root")]
 
     access_key_id = models.CharField(primary_key=True, max_length=20)
-    secret_access_key = models.CharField(max_length=40, default=ids.secret_access_key)
+    secret_access_key = SealedTextField(default=ids.secret_access_key)  # sealed in the database
     session_token = models.TextField(unique=True)
     # The account the credentials act in (the role's account for AssumeRole).
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")

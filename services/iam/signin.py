@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from services.core.context import Principal
 from services.core.models import Account
+from services.core.signin_guard import hash_anyway
 from services.iam import mfa, passwords
 from services.iam.models import LoginProfile, MfaDevice, User
 
@@ -59,7 +60,10 @@ def authenticate_user(
         else None
     )
     profile = LoginProfile.objects.filter(user=user).first() if user else None
-    if profile is None or not check_password(password, profile.password):
+    if profile is None:
+        hash_anyway(password)  # as long as a wrong password: no user list by timing
+        raise SignInError()
+    if not check_password(password, profile.password):
         raise SignInError()
     devices = list(MfaDevice.objects.filter(user=user, enabled_at__isnull=False))
     if devices:

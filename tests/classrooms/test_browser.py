@@ -43,6 +43,9 @@ def test_a_class_works_through_the_first_ec2_lab(browser, live_server, transacti
     expect(t.locator(".flash-success")).to_contain_text("Added 3 students, each with a sandbox.")
     t.get_by_label("Assigned lab").select_option(label="Your first EC2 instance")
     t.get_by_role("button", name="Assign lab").click()
+    # Assigning resets every sandbox: the instructor confirms first.
+    expect(t.get_by_role("heading", level=1)).to_have_text("Assign Your first EC2 instance?")
+    t.get_by_role("button", name="Reset sandboxes and assign").click()
     expect(t.locator("tr[data-student]")).to_have_count(3)
 
     room = Classroom.objects.get(name="Cloud 101")

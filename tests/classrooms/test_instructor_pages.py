@@ -167,7 +167,8 @@ def test_reset_all_to_empty_or_to_the_lab(teacher_client, classroom):
         return [len(c.ec2("DescribeVpcs")["Vpcs"]) for c in callers]
 
     assert vpc_counts() == [2, 2, 2]  # the default VPC and the lab's web-vpc
-    teacher_client.post(f"/instructor/classrooms/{classroom.pk}/reset/", {"empty": "1"})
+    url = f"/instructor/classrooms/{classroom.pk}/reset/"
+    teacher_client.post(url, {"empty": "1", "confirm": "yes"})
     assert vpc_counts() == [1, 1, 1]
-    teacher_client.post(f"/instructor/classrooms/{classroom.pk}/reset/")
+    teacher_client.post(url, {"confirm": "yes"})
     assert vpc_counts() == [2, 2, 2]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from services.core import ids
+from services.core.sealed import SealedTextField
 
 
 class Account(models.Model):
@@ -52,7 +53,8 @@ class AccessKey(models.Model):
     """A long-term access key: the root user's, or (with IAM) an IAM user's."""
 
     access_key_id = models.CharField(primary_key=True, max_length=20, default=ids.access_key_id)
-    secret_access_key = models.CharField(max_length=40, default=ids.secret_access_key)
+    # Sealed in the database (SigV4 verification needs it back, so no hash will do).
+    secret_access_key = SealedTextField(default=ids.secret_access_key)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="access_keys")
     # Empty for the root user; the IAM user name otherwise.
     user_name = models.CharField(max_length=64, blank=True, default="")

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from services.core import audit, registry
+from services.core import audit, registry, signin_guard
 from services.core.accounts import authenticate_root
 from services.core.context import CallContext, Principal, source_ip
 from services.core.middleware import SESSION_ACCOUNT, SESSION_PRINCIPAL, SESSION_REGION
@@ -65,14 +65,22 @@ def signin(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_ACCOUNT] = account.id
             request.session[SESSION_PRINCIPAL] = principal
             return HttpResponseRedirect(safe_next(request, next_url, reverse("console:home")))
-    return render(request, "console/signin.html", context)
+    locked = context["error"] == signin_guard.LOCKED_MESSAGE
+    return render(request, "console/signin.html", context, status=429 if locked else 200)
 
 
 def _root_signin(request: HttpRequest, context: dict) -> tuple | None:
-    account = authenticate_root(context["email"], request.POST.get("password", ""))
+    email = context["email"]
+    try:
+        attempt = signin_guard.begin(signin_guard.identity("root", email))
+    except signin_guard.LockedOut as locked:
+        account, context["error"] = None, locked.message
+    else:
+        account = authenticate_root(email, request.POST.get("password", ""))
+        attempt.finish(success=account is not None)
+        context["error"] = "" if account is not None else SIGNIN_ERROR
     if account is None:
-        context["error"] = SIGNIN_ERROR
-        known = Account.objects.filter(root_email=context["email"].lower()).first()
+        known = Account.objects.filter(root_email=email.lower()).first()
         if known is not None:  # the owner of that account sees the failed attempt
             _audit_login(request, known, {"kind": "Root", "name": ""}, success=False)
         return None
@@ -93,20 +101,34 @@ def _audit_login(request: HttpRequest, account: Account, who: dict, *, success: 
     audit.record_console_login(ctx, success=success, mfa_used=bool(request.POST.get("mfa_code")))
 
 
+def _iam_identity(account_name: str, user_name: str) -> str:
+    # Counted as typed (an id without its dashes), not as resolved: resolving an alias
+    # to its id would let a lockout tell which aliases exist.
+    name = account_name.strip()
+    digits = name.replace("-", "")
+    return signin_guard.identity("iam", digits if digits.isdigit() else name, user_name)
+
+
 def _iam_signin(request: HttpRequest, context: dict) -> tuple | None:
     # IAM is a service app; the shell asks it only when someone signs in as a user.
     from services.iam.signin import SignInError, authenticate_user, find_account
 
     try:
-        signed_in = authenticate_user(
-            context["account"],
-            context["username"],
-            request.POST.get("password", ""),
-            request.POST.get("mfa_code", "").strip(),
-        )
-    except SignInError as refused:
+        attempt = signin_guard.begin(_iam_identity(context["account"], context["username"]))
+        try:
+            signed_in = authenticate_user(
+                context["account"],
+                context["username"],
+                request.POST.get("password", ""),
+                request.POST.get("mfa_code", "").strip(),
+            )
+        except SignInError:
+            attempt.finish(success=False)
+            raise
+        attempt.finish(success=True)
+    except (SignInError, signin_guard.LockedOut) as refused:
         context["error"] = refused.message
-        context["needs_mfa"] = refused.needs_mfa
+        context["needs_mfa"] = getattr(refused, "needs_mfa", False)
         account = find_account(context["account"])
         if account is not None and context["username"]:
             who = {"kind": "IAMUser", "name": context["username"]}
