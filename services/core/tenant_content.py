@@ -41,6 +41,7 @@ The rule, for every service that serves tenant content:
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -55,6 +56,8 @@ _ACTIVE_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
      "text/xsl", "application/xslt+xml", "multipart/x-mixed-replace"}
 )  # fmt: skip
+
+_MEDIA_TYPE = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 
 _tenant_hosts: list[Callable[[str], bool]] = []
 
@@ -106,9 +109,11 @@ def tenant_url(request: HttpRequest, labels: str, path: str = "/") -> str:
 
 def is_active_type(content_type: str | None) -> bool:
     """Whether a browser would render `content_type` as a document that can run script.
-    No type at all counts: the browser would sniff one."""
+    No type, or one that is not a well-formed `type/subtype`, counts: browsers guess."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    return not media or media in _ACTIVE_TYPES or media.endswith("+xml")
+    if not _MEDIA_TYPE.match(media):
+        return True
+    return media in _ACTIVE_TYPES or media.endswith("+xml")
 
 
 def sandbox(response: HttpResponseBase) -> HttpResponseBase:

@@ -99,6 +99,8 @@ SCRIPT_CAPABLE = [
     "text/xml",
     "application/rss+xml",
     "text/html; charset=utf-8",
+    "TEXT/HTML",
+    "text/html,",  # not a valid type: a browser would guess
 ]
 
 
