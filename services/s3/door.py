@@ -113,7 +113,13 @@ def _signed_for_s3(request: HttpRequest) -> bool | None:
 
 
 def _old_website_path(request: HttpRequest) -> bool:
-    return website.is_old_path(request) and _signed_for_s3(request) is None
+    """`/website/<bucket>/` unsigned on the console's host (on a bucket's host name it is
+    a key, and signed path-style it names a bucket called "website")."""
+    return (
+        website.is_old_path(request)
+        and _signed_for_s3(request) is None
+        and not virtual_bucket(_host(request))
+    )
 
 
 def claims(request: HttpRequest) -> bool:

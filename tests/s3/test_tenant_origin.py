@@ -168,6 +168,9 @@ def test_virtual_hosted_objects_are_their_own_origin(student, s3):
     assert (status, body) == (200, PAGE)
     assert headers["Content-Type"] == "text/html"
     assert "Content-Security-Policy" not in headers and "Content-Disposition" not in headers
+    # `/website/...` there is a key like any other.
+    s3.put_object(Bucket="tenant", Key="website/a.txt", Body=b"a key", ContentType="text/plain")
+    assert fetch(f"{student.endpoint}/website/a.txt", host=host)[::2] == (200, b"a key")
     # And that host never answers the console, the REST API or the instructor pages.
     for path in ("/api/v1/", "/instructor/", "/signin"):
         status, headers, body = fetch(f"{student.endpoint}{path}", host=host)
