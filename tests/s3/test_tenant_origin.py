@@ -275,3 +275,15 @@ def test_protect_leaves_tenant_hosts_alone():
     response = tenant_content.protect(request, HttpResponse(PAGE, content_type="text/html"),
                                       tenant_document=True)  # fmt: skip
     assert sandboxed(response) and response["Content-Disposition"] == "attachment"
+
+
+@pytest.mark.parametrize(("host", "secure", "url"), [
+    ("127.0.0.1:8000", False, "http://b.s3.us-east-1.localhost:8000/k"),
+    ("[::1]:8000", False, "http://b.s3.us-east-1.localhost:8000/k"),
+    ("localhost", False, "http://b.s3.us-east-1.localhost/k"),
+    ("Lab.Example.edu:443", True, "https://b.s3.us-east-1.lab.example.edu/k"),
+    ("lab.example.edu:8443", True, "https://b.s3.us-east-1.lab.example.edu:8443/k"),
+])  # fmt: skip
+def test_tenant_urls_follow_the_host_the_console_was_reached_on(host, secure, url):
+    request = RequestFactory().get("/", HTTP_HOST=host, secure=secure)
+    assert tenant_content.tenant_url(request, "b.s3.us-east-1", "/k") == url
