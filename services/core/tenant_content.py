@@ -36,6 +36,17 @@ The rule, for every service that serves tenant content:
 3. The console's own views that hand out tenant bytes (S3's Download button) call
    `sandbox(response)` and serve them as attachments. Console pages link to tenant
    content by its host name, built with `tenant_url`.
+
+Why tenant host names need no sandbox (S3 virtual-hosted `<bucket>.s3.localhost` and
+websites run their scripts, as on AWS): each is an origin of its own, and a different
+site from the console's host (`localhost` or `127.0.0.1`), so the console's host-only,
+SameSite=Lax cookies are neither readable nor sent with its requests, its fetches of
+console pages are cross-origin (unreadable without CORS), and Django's CSRF check
+refuses its forms by their Origin. Browsers also refuse a `Domain=localhost` cookie from
+a `*.localhost` page, so a tenant page cannot overwrite the console's cookies (tested in
+tests/s3/test_browser_origin.py). Under a real domain (`lab.example.edu` with tenant
+names under it) a tenant page could set a cookie for the parent domain; `__Host-`
+cookie names, or tenant names under a domain of their own, close that too.
 """
 
 from __future__ import annotations
@@ -79,6 +90,7 @@ def request_host(request: HttpRequest) -> str:
 
 
 def is_tenant_host(host: str) -> bool:
+    """Whether `host` (lower case, no port) is a registered tenant host name."""
     return any(matcher(host) for matcher in _tenant_hosts)
 
 
