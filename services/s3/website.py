@@ -129,7 +129,7 @@ def website_target(request: HttpRequest) -> tuple[str, str] | None:
 
 
 def is_old_path(request: HttpRequest) -> bool:
-    """An unsigned request for the old path form `/website/<bucket>/` on another host."""
+    """A GET or HEAD of the old path form `/website/<bucket>/...` (the door checks the rest)."""
     return request.path.startswith(PATH_PREFIX) and request.method in ("GET", "HEAD")
 
 
