@@ -12,7 +12,11 @@ S3 needs more than the generic AWS handler (services/core/gateway/handler.py):
 - several operations share a method and path (PutObject, UploadPart, CopyObject) and
   are told apart by query and headers;
 - 206, 304 and 412 answers, headers on errors (x-amz-delete-marker), empty HEAD bodies;
-- the static website endpoint (services/s3/website.py).
+- the static website endpoint (services/s3/website.py);
+- tenant content never runs on the console's origin: every answer on the console's
+  host (path-style requests, presigned URLs, errors) is sandboxed, and HTML-like object
+  bodies are downloads there (services/core/tenant_content.py). Virtual-hosted and
+  website host names are origins of their own, served as AWS serves them.
 
 It registers itself with the gateway middleware (`register_door`) when the app loads.
 """
@@ -26,7 +30,7 @@ from urllib.parse import parse_qsl, unquote
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from services.core import ids, operations, shapes
+from services.core import ids, operations, shapes, tenant_content
 from services.core.context import CallContext
 from services.core.errors import INTERNAL_FAILURE, AwsError
 from services.core.gateway import errors as gateway_errors
@@ -54,6 +58,7 @@ _RENAMED = {
     "ListDirectoryBuckets": "ListBuckets",
 }
 _OBJECT_PUTS = {"PutObject", "UploadPart", "CopyObject", "UploadPartCopy"}
+_OBJECT_READS = {"GetObject", "HeadObject"}  # bodies (and types) the tenant chose
 
 
 def _model():
@@ -93,10 +98,9 @@ def _is_preflight(request: HttpRequest) -> bool:
     )
 
 
-def claims(request: HttpRequest) -> bool:
-    """Whether this door answers `request`."""
-    if website.website_target(request) is not None:
-        return True
+def _signed_for_s3(request: HttpRequest) -> bool | None:
+    """True for an S3 signature (header or presigned), False for another service's,
+    None for an unsigned request."""
     auth = request.META.get("HTTP_AUTHORIZATION", "")
     query = request.META.get("QUERY_STRING", "")
     if auth.startswith("AWS "):
@@ -105,9 +109,30 @@ def claims(request: HttpRequest) -> bool:
         return True
     if auth.startswith(sigv4.ALGORITHM) or "X-Amz-Credential=" in query:
         return _sigv4_service(request) == "s3"
+    return None
+
+
+def _old_website_path(request: HttpRequest) -> bool:
+    """`/website/<bucket>/` unsigned on the console's host (on a bucket's host name it is
+    a key, and signed path-style it names a bucket called "website")."""
+    return (
+        website.is_old_path(request)
+        and _signed_for_s3(request) is None
+        and not virtual_bucket(_host(request))
+    )
+
+
+def claims(request: HttpRequest) -> bool:
+    """Whether this door answers `request`. Every request to a virtual-hosted or
+    website host name is S3's, so those hosts never serve a console page."""
+    if website.website_target(request) is not None:
+        return True
+    signed = _signed_for_s3(request)
+    if signed is not None:
+        return signed
     if virtual_bucket(_host(request)):
         return True
-    return _is_preflight(request)
+    return _is_preflight(request) or _old_website_path(request)
 
 
 # --- answering ---------------------------------------------------------------------------
@@ -157,10 +182,21 @@ def _request_id(request: HttpRequest) -> str:
 
 
 def handle(request: HttpRequest) -> HttpResponse:
-    request_id = _request_id(request)
     site = website.website_target(request)
     if site is not None:
-        return website.serve(request, site)
+        return website.serve(request, site)  # its own host name: an origin of its own
+    op_name, response = _answer(request)
+    # One door for the console's host and the bucket host names: on the console's
+    # origin nothing S3 answers may run as a document there.
+    tenant_content.protect(request, response, tenant_document=op_name in _OBJECT_READS)
+    return response
+
+
+def _answer(request: HttpRequest) -> tuple[str | None, HttpResponse]:
+    """The operation (when it succeeded) and the answer."""
+    request_id = _request_id(request)
+    if _old_website_path(request):
+        return None, website.moved(request)
     meta = request.META
     req = wire.WireRequest(
         method=meta.get("REQUEST_METHOD", "GET").upper(),
@@ -171,7 +207,7 @@ def handle(request: HttpRequest) -> HttpResponse:
     )
     target = _Target(req, virtual_bucket(_host(request)))
     if _is_preflight(request):
-        return _preflight(request, target, request_id)
+        return None, _preflight(request, target, request_id)
     spooled: storage.Spool | None = None
     op_name = None
     try:
@@ -195,15 +231,16 @@ def handle(request: HttpRequest) -> HttpResponse:
         result = operations.call(ctx, "s3", op_name, params)
         response = _render(op, result, request_id, req.method)
     except AwsError as exc:
-        response = _render_error(exc, request_id, req.method)
+        op_name, response = None, _render_error(exc, request_id, req.method)
     except Exception:
         log.exception("the S3 door failed on %s %s", req.method, req.path)
+        op_name = None
         response = _render_error(AwsError(*INTERNAL_FAILURE, 500), request_id, req.method)
     finally:
         if spooled is not None:
             spooled.discard()  # a no-op once the operation moved it into place
     _add_cors(request, target, response)
-    return response
+    return op_name, response
 
 
 # --- authentication ------------------------------------------------------------------------
@@ -500,3 +537,5 @@ def install() -> None:
     from services.core.gateway.middleware import register_door
 
     register_door(claims, handle)
+    tenant_content.register_tenant_hosts(website.is_website_host)
+    tenant_content.register_tenant_hosts(lambda host: bool(virtual_bucket(host)))

@@ -10,13 +10,12 @@ import mimetypes
 from urllib.parse import quote, urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from services.core import operations
+from services.core import operations, tenant_content
 from services.core.errors import AwsError
 from services.core.regions import REGIONS
 from services.core.views.base import (
@@ -245,7 +244,7 @@ def bucket_page(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
         "bucket": found, "tab": tab, "tabs": BUCKET_TABS, "prefix": prefix,
         "breadcrumbs": _crumbs(request, region, bucket, prefix),
         "region": region, "base": _url("bucket", region, bucket),
-        "website_url": website.endpoint(found, settings.STRATOLAB_PUBLIC_URL),
+        "website_url": website.endpoint(found, request),
     }  # fmt: skip
     if tab == "objects":
         context.update(_objects(request, region, found, prefix))
@@ -500,7 +499,14 @@ def download(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
     response["Content-Length"] = str(body.length)
     filename = key.rsplit("/", 1)[-1] or "download"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    # The object's bytes on the console's origin: a download, and inert if opened.
+    return tenant_content.sandbox(response)
+
+
+def _object_url(request: HttpRequest, bucket: Bucket, key: str) -> str:
+    """The Object URL AWS shows, virtual-hosted (`<bucket>.s3.<region>.localhost`): the
+    bucket's own origin, where a public object opens as it would on AWS."""
+    return tenant_content.tenant_url(request, f"{bucket.name}.s3.{bucket.region}", f"/{quote(key)}")
 
 
 @console_view
@@ -530,7 +536,7 @@ def object_page(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
         "tab": tab, "tabs": OBJECT_TABS, "versions": versions, "acl": acl,
         "arn": f"arn:aws:s3:::{bucket}/{key}",
         "uri": f"s3://{bucket}/{key}",
-        "object_url": f"{settings.STRATOLAB_PUBLIC_URL.rstrip('/')}/{bucket}/{quote(key)}",
+        "object_url": _object_url(request, found, key),
         "download_url": _url("download", region, bucket, key=key),
         "base": _url("object", region, bucket, key=key),
         "storage_classes": STORAGE_CLASSES,

@@ -1,13 +1,19 @@
 """Static website hosting (S3-07): the configuration operations, and serving a bucket as
 a website for real.
 
-Website endpoint: AWS serves `http://<bucket>.s3-website-<region>.amazonaws.com/`.
-Stratolab answers the same shape of host name under any domain that resolves to it
-(`http://<bucket>.s3-website-us-east-1.localhost:8000/` works in browsers, which send
-every *.localhost name to this machine), and, with no DNS at all, the path form
-`http://<host>/website/<bucket>/`. Requests are anonymous, as on AWS: the bucket's
-objects must be public (a bucket policy allowing s3:GetObject to "*", with Block
-Public Access turned off) or the visitor gets 403.
+Website endpoint: AWS serves `http://<bucket>.s3-website-<region>.amazonaws.com/` (or
+`s3-website.<region>` in the newer regions). Stratolab answers the same shape of host
+name under any domain that resolves to it: `http://<bucket>.s3-website-us-east-1.localhost:8000/`
+works in browsers, which send every *.localhost name to this machine; a classroom
+server needs a wildcard DNS name (`*.lab.example.edu`). Requests are anonymous, as on
+AWS: the bucket's objects must be public (a bucket policy allowing s3:GetObject to "*",
+with Block Public Access turned off) or the visitor gets 403.
+
+A website's pages run their own scripts, so they are served only from the website's own
+host name, never from the console's origin (services/core/tenant_content.py). The old
+path form `/website/<bucket>/` on the console's host serves nothing any more: it
+redirects to the host name (302, so a browser does not remember it when the bucket
+goes away), or answers 404.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from urllib.parse import quote, unquote
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
-from services.core import ids, operations
+from services.core import ids, operations, tenant_content
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -27,9 +33,15 @@ from services.s3.common import bucket_for
 from services.s3.errors import invalid_argument, malformed_xml, not_configured
 from services.s3.models import Bucket
 
-PATH_PREFIX = "/website/"
+PATH_PREFIX = "/website/"  # the old path form on the console's host: redirects only
 _HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*)\.s3-website[.-](?P<region>[a-z0-9-]+?)\.",
                    re.IGNORECASE)  # fmt: skip
+# Regions whose website endpoint is `s3-website-<region>`; the others use
+# `s3-website.<region>` (AWS's table of website endpoints).
+_DASH_REGIONS = frozenset(
+    {"us-east-1", "us-west-1", "us-west-2", "ap-southeast-1", "ap-southeast-2",
+     "ap-northeast-1", "eu-west-1", "sa-east-1", "us-gov-west-1"}
+)  # fmt: skip
 
 
 # --- configuration -------------------------------------------------------------------------
@@ -88,37 +100,54 @@ def delete_bucket_website(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-def endpoint(bucket: Bucket, base_url: str) -> str:
-    """The website URL the console shows: the path form, which needs no DNS."""
-    return f"{base_url.rstrip('/')}{PATH_PREFIX}{bucket.name}/"
+def endpoint_label(region: str) -> str:
+    """`s3-website-us-east-1` or `s3-website.eu-central-1`, as AWS names the region's."""
+    return f"s3-website-{region}" if region in _DASH_REGIONS else f"s3-website.{region}"
+
+
+def endpoint(bucket: Bucket, request: HttpRequest) -> str:
+    """The bucket's website URL as the console shows it: its own host name, under the
+    domain and port the browser reached the console on."""
+    return tenant_content.tenant_url(request, f"{bucket.name}.{endpoint_label(bucket.region)}")
+
+
+def is_website_host(host: str) -> bool:
+    """Whether `host` (no port) is a website endpoint's name: a tenant host name."""
+    return _HOST.match(host) is not None
 
 
 # --- serving -------------------------------------------------------------------------------
 
 
-def website_target(request: HttpRequest) -> tuple[str, str, str] | None:
-    """(bucket, key path, prefix of the site's URLs) for a website request, else None."""
-    host = request.get_host() if _valid_host(request) else request.META.get("HTTP_HOST", "")
-    found = _HOST.match(host or "")
+def website_target(request: HttpRequest) -> tuple[str, str] | None:
+    """(bucket, key path) for a request to a website endpoint's host name, else None."""
+    found = _HOST.match(tenant_content.request_host(request))
+    if not found:
+        return None
     raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI") or request.path
-    path = raw.split("?", 1)[0]
-    if found:
-        return found.group("bucket").lower(), path, ""
-    if path.startswith(PATH_PREFIX):
-        rest = path[len(PATH_PREFIX) :]
-        name, slash, key = rest.partition("/")
-        if not name:
-            return None
-        return name, ("/" + key) if slash else "", f"{PATH_PREFIX}{name}"
-    return None
+    return found.group("bucket").lower(), raw.split("?", 1)[0]
 
 
-def _valid_host(request: HttpRequest) -> bool:
-    try:
-        request.get_host()
-    except Exception:
-        return False
-    return True
+def is_old_path(request: HttpRequest) -> bool:
+    """A GET or HEAD of the old path form `/website/<bucket>/...` (the door checks the rest)."""
+    return request.path.startswith(PATH_PREFIX) and request.method in ("GET", "HEAD")
+
+
+def moved(request: HttpRequest) -> HttpResponse:
+    """The old path form: a redirect to the website's own host name, or S3's 404."""
+    request_id = getattr(request, "request_id", "") or ids.request_id()
+    rest = request.path[len(PATH_PREFIX) :]
+    name, _, key = rest.partition("/")
+    bucket = Bucket.objects.filter(resource_id=name).first() if name else None
+    if bucket is None:
+        return _page(404, "NoSuchBucket", "The specified bucket does not exist", request_id,
+                     BucketName=name)  # fmt: skip
+    if not bucket.website:
+        return _page(404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a "
+                     "website configuration", request_id, BucketName=name)  # fmt: skip
+    location = endpoint(bucket, request) + quote(key, safe="/")
+    query = request.META.get("QUERY_STRING", "")
+    return _redirect(f"{location}?{query}" if query else location, 302)
 
 
 def _page(status: int, code: str, message: str, request_id: str, **extra: str) -> HttpResponse:
@@ -171,7 +200,7 @@ def _rule_for(config: dict, key: str, error_code: int | None) -> dict | None:
     return None
 
 
-def _apply_rule(rule: dict, key: str, request: HttpRequest, base: str) -> HttpResponse:
+def _apply_rule(rule: dict, key: str, request: HttpRequest) -> HttpResponse:
     redirect = rule["Redirect"]
     condition = rule.get("Condition") or {}
     if redirect.get("ReplaceKeyWith") is not None:
@@ -184,12 +213,12 @@ def _apply_rule(rule: dict, key: str, request: HttpRequest, base: str) -> HttpRe
     host = redirect.get("HostName")
     protocol = redirect.get("Protocol") or request.scheme
     path = "/" + quote(new_key)
-    location = f"{protocol}://{host}{path}" if host else f"{base}{path}"
+    location = f"{protocol}://{host}{path}" if host else path
     return _redirect(location, int(redirect.get("HttpRedirectCode") or 301))
 
 
-def serve(request: HttpRequest, target: tuple[str, str, str]) -> HttpResponse:
-    name, path, base = target
+def serve(request: HttpRequest, target: tuple[str, str]) -> HttpResponse:
+    name, path = target
     request_id = getattr(request, "request_id", "") or ids.request_id()
     if request.method not in ("GET", "HEAD"):
         return _page(405, "MethodNotAllowed", "The specified method is not allowed against "
@@ -202,8 +231,6 @@ def serve(request: HttpRequest, target: tuple[str, str, str]) -> HttpResponse:
     if not config:
         return _page(404, "NoSuchWebsiteConfiguration", "The specified bucket does not have a "
                      "website configuration", request_id, BucketName=name)  # fmt: skip
-    if base and not path:
-        return _redirect(f"{base}/", 302)  # /website/<bucket> -> /website/<bucket>/
     key = unquote(path.lstrip("/"))
     all_to = config.get("RedirectAllRequestsTo")
     if all_to:
@@ -211,7 +238,7 @@ def serve(request: HttpRequest, target: tuple[str, str, str]) -> HttpResponse:
         return _redirect(f"{protocol}://{all_to['HostName']}{path or '/'}")
     rule = _rule_for(config, key, None)
     if rule is not None:
-        return _apply_rule(rule, key, request, base)
+        return _apply_rule(rule, key, request)
     suffix = config["IndexDocument"]["Suffix"]
     ctx = _anonymous_ctx(bucket, request, request_id)
     wanted = key + suffix if (not key or key.endswith("/")) else key
@@ -225,12 +252,12 @@ def serve(request: HttpRequest, target: tuple[str, str, str]) -> HttpResponse:
             and _exists(ctx, bucket, f"{key}/{suffix}")
         ):
             # A "folder" without its slash: S3 redirects to the index of the folder.
-            return _redirect(f"{base}/{quote(key)}/", 302)
+            return _redirect(f"/{quote(key)}/", 302)
         if status in (304, 412, 416):
             return _bare(exc)
         rule = _rule_for(config, key, status)
         if rule is not None:
-            return _apply_rule(rule, key, request, base)
+            return _apply_rule(rule, key, request)
         return _error_document(ctx, bucket, request, status, exc, key, request_id)
 
 

@@ -87,8 +87,8 @@ def test_bucket_tabs_edit_settings(console):
     assert bucket.versioning == "Enabled"
     assert bucket.website == {"IndexDocument": {"Suffix": "index.html"}}
     assert not any(bucket.public_access_block.values())
-    page = text(console.get(BASE + "console-bucket/?tab=properties"))
-    assert "/website/console-bucket/" in page
+    page = text(console.get(BASE + "console-bucket/?tab=properties", HTTP_HOST="127.0.0.1:8000"))
+    assert "http://console-bucket.s3-website-us-east-1.localhost:8000/" in page
     response = console.post(settings_url, {"what": "policy", "document": "{bad json"}, follow=True)
     assert "MalformedPolicy" in text(response)
 
