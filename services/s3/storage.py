@@ -268,20 +268,29 @@ def unlink_on_commit(*blobs: str) -> None:
 class BlobReader(io.RawIOBase):
     """`length` bytes of a blob from `start`: the Body of a GetObject. The file is
     opened at once so that the body survives a delete committed while it is read.
-    It has a real file descriptor, positioned at `start`, so a WSGI server can send
-    it with sendfile."""
+
+    It has a real file descriptor, positioned at `start`, so a WSGI server can send it
+    with sendfile. Its positions are the file's own (what `os.lseek` on the descriptor
+    sees): gunicorn reads the offset from the descriptor, and `socket.sendfile` seeks
+    the reader back to such an offset once the bytes are out. A reader that refused
+    that seek made the worker drop the keep-alive connection after every GET. Reads
+    and seeks never leave the window [start, start + length)."""
 
     def __init__(self, blob: str, start: int = 0, length: int | None = None) -> None:
         super().__init__()
-        self._file = open(path_of(blob), "rb") if blob else None
+        # Unbuffered, so the descriptor's offset is the reader's position.
+        self._file = open(path_of(blob), "rb", buffering=0) if blob else None
         total = os.fstat(self._file.fileno()).st_size if self._file else 0
         self.start = start
         self.length = total - start if length is None else length
-        self._left = self.length
+        self._end = start + self.length
         if self._file is not None:
             self._file.seek(start)
 
     def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
         return True
 
     def fileno(self) -> int:
@@ -289,19 +298,24 @@ class BlobReader(io.RawIOBase):
             raise OSError("empty body")
         return self._file.fileno()
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self._file is None or self._left <= 0:
-            return 0
-        view = memoryview(buffer)[: min(len(buffer), self._left)]
-        count = self._file.readinto(view)
-        self._left -= count or 0
-        return count or 0
-
     def tell(self) -> int:
-        return self.length - self._left
+        return self._file.tell() if self._file is not None else self.start
 
-    def seekable(self) -> bool:
-        return False
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.tell(), os.SEEK_END: self._end}[whence]
+        position = min(max(base + offset, self.start), self._end)
+        if self._file is not None:
+            self._file.seek(position)
+        return position
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._file is None:
+            return 0
+        left = self._end - self._file.tell()
+        if left <= 0:
+            return 0
+        view = memoryview(buffer)[: min(len(buffer), left)]
+        return self._file.readinto(view) or 0
 
     def close(self) -> None:
         if self._file is not None:
