@@ -54,6 +54,7 @@ _RENAMED = {
     "ListDirectoryBuckets": "ListBuckets",
 }
 _OBJECT_PUTS = {"PutObject", "UploadPart", "CopyObject", "UploadPartCopy"}
+MAX_HEADER_SECTION = 8192  # S3's limit on a request's headers, names and values together
 
 
 def _model():
@@ -175,6 +176,7 @@ def handle(request: HttpRequest) -> HttpResponse:
     spooled: storage.Spool | None = None
     op_name = None
     try:
+        _check_header_section(request.META)
         op_name = _operation_name(req, target)
         ctx = _authenticate(request, req, target, request_id)
         if op_name is None:
@@ -204,6 +206,15 @@ def handle(request: HttpRequest) -> HttpResponse:
             spooled.discard()  # a no-op once the operation moved it into place
     _add_cors(request, target, response)
     return response
+
+
+def _check_header_section(meta: dict) -> None:
+    size = sum(len(k) - 5 + len(v) for k, v in meta.items() if k.startswith("HTTP_"))
+    size += sum(len(k) + len(meta[k]) for k in ("CONTENT_TYPE", "CONTENT_LENGTH") if meta.get(k))
+    if size > MAX_HEADER_SECTION:
+        raise error("RequestHeaderSectionTooLarge",
+                    "Your request header section exceeds the maximum allowed size.", 400,
+                    MaxSizeAllowed=MAX_HEADER_SECTION)  # fmt: skip
 
 
 # --- authentication ------------------------------------------------------------------------
