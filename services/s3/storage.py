@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import logging
@@ -53,10 +54,44 @@ def root() -> Path:
     return Path(settings.HOME) / "s3"
 
 
-def _tmp_dir() -> Path:
-    path = root() / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
+# Object bodies are students' data: readable by the server's user only (issue 11), folders
+# 0700 and files 0600, whatever the umask of whoever started the server.
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+@functools.cache
+def _secured(top: Path) -> None:
+    """Once per process: close the folders an older version made with the umask's mode
+    (what they hold is out of reach once they are 0700)."""
+    for path in (top, top / "tmp", top / "blobs"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, DIR_MODE)
+
+
+def _private_dir(path: Path) -> Path:
+    """Make `path` (a folder under root()) and the folders above it up to root(), 0700."""
+    top = root()
+    top.parent.mkdir(parents=True, exist_ok=True)
+    _secured(top)
+    current = top
+    for part in ("", *path.relative_to(top).parts):
+        current = current / part if part else current
+        with contextlib.suppress(FileExistsError):
+            current.mkdir(mode=DIR_MODE)
+            os.chmod(current, DIR_MODE)  # mkdir's mode goes through the umask
     return path
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file opened for writing, 0600 from its first byte."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.fchmod(descriptor, FILE_MODE)
+    return os.fdopen(descriptor, "wb")
+
+
+def _tmp_dir() -> Path:
+    return _private_dir(root() / "tmp")
 
 
 def path_of(blob: str) -> Path:
@@ -155,7 +190,7 @@ def spool(chunks: Iterator[bytes], extra: set[str] | frozenset[str] = frozenset(
     digests = Digests(extra)
     path = _tmp_dir() / f"{int(time.time())}-{secrets.token_hex(12)}"
     try:
-        with open(path, "wb") as out:
+        with _private_file(path) as out:
             for chunk in chunks:
                 if chunk:
                     digests.update(chunk)
@@ -204,7 +239,7 @@ def placed_blob(source: Spool, account_id: str) -> Iterator[str]:
     file is removed again (the row naming it is rolled back with the transaction)."""
     name = _new_blob_name(account_id)
     target = path_of(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_dir(target.parent)
     source.close()
     os.replace(source.path, target)
     try:
@@ -221,9 +256,9 @@ def new_blob(account_id: str) -> Iterator[tuple[str, BinaryIO]]:
     if the block raises."""
     name = _new_blob_name(account_id)
     target = path_of(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_dir(target.parent)
     try:
-        with open(target, "wb") as out:
+        with _private_file(target) as out:
             yield name, out
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
