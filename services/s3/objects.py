@@ -71,14 +71,27 @@ def parse_tagging(text: str | None) -> dict[str, str]:
     return tags
 
 
+_TAG_PUNCTUATION = frozenset(" +-=._:/@")
+
+
+def _tag_text(text: str) -> bool:
+    """S3's tag alphabet: letters, digits, white space and + - = . _ : / @."""
+    return all(c.isalnum() or c.isspace() or c in _TAG_PUNCTUATION for c in text)
+
+
+def check_tag_text(tags: dict[str, str]) -> None:
+    for key, value in tags.items():
+        if not key or len(key) > 128 or not _tag_text(key):
+            raise error("InvalidTag", "The TagKey you have provided is invalid")
+        if len(value) > 256 or not _tag_text(value):
+            raise error("InvalidTag", "The TagValue you have provided is invalid")
+
+
 def check_tags(tags: dict[str, str]) -> None:
+    """An object's tags: 10 at most."""
     if len(tags) > 10:
         raise error("BadRequest", "Object tags cannot be greater than 10")
-    for key, value in tags.items():
-        if not key or len(key) > 128:
-            raise error("InvalidTag", "The TagKey you have provided is invalid")
-        if len(value) > 256:
-            raise error("InvalidTag", "The TagValue you have provided is invalid")
+    check_tag_text(tags)
 
 
 def grants_from_params(params: dict) -> list[dict]:
@@ -462,7 +475,7 @@ def parse_copy_source(text: str) -> tuple[str, str, str | None]:
     source, _, query = text.partition("?")
     source = unquote(source).lstrip("/")
     bucket, _, key = source.partition("/")
-    if not bucket or not key:
+    if not bucket or not key or "\x00" in source:
         raise invalid_argument("Invalid copy source object key", "x-amz-copy-source", text)
     version_id = dict(parse_qsl(query)).get("versionId") if query else None
     return bucket, key, version_id
