@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 
+from django.db import IntegrityError, transaction
+
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.core.regions import is_region
@@ -76,21 +78,7 @@ def create_bucket(ctx: CallContext, params: dict) -> dict:
         raise invalid_argument("Invalid x-amz-object-ownership header: " + ownership)
     existing = Bucket.objects.filter(resource_id=name).first()
     if existing is not None:
-        if existing.account_id != ctx.account.id:
-            raise error("BucketAlreadyExists", _ALREADY_EXISTS, 409, BucketName=name)
-        if existing.region == "us-east-1" and region == "us-east-1":
-            # Legacy us-east-1 behaviour: re-creating your own bucket succeeds and resets
-            # its ACL (CreateBucket API reference, "BucketAlreadyOwnedByYou").
-            existing.acl = []
-            existing.save(update_fields=["acl"])
-            ctx.touch(existing)
-            return {"Location": f"/{name}", "BucketArn": access.bucket_arn(name)}
-        raise error(
-            "BucketAlreadyOwnedByYou",
-            "Your previous request to create the named bucket succeeded and you already own it.",
-            409,
-            BucketName=name,
-        )
+        return _create_existing(ctx, existing, region)
     acl = params.get("ACL") or ""
     grants = canned_grants(acl)
     if ownership == "BucketOwnerEnforced" and acl not in ("", "private"):
@@ -116,10 +104,44 @@ def create_bucket(ctx: CallContext, params: dict) -> dict:
     tags = (params.get("CreateBucketConfiguration") or {}).get("Tags")
     if tags:
         bucket.tags = {t["Key"]: t.get("Value", "") for t in tags}
-    bucket.save()
+    try:
+        with transaction.atomic():
+            bucket.save()
+    except IntegrityError:
+        # Another call created the name between our look-up and our insert (the unique
+        # index made this one wait for it to commit): answer as if it had come first.
+        winner = Bucket.objects.filter(resource_id=name).first()
+        if winner is None:  # created and deleted again meanwhile
+            raise error(
+                "OperationAborted",
+                "A conflicting conditional operation is currently in progress against this "
+                "resource. Please try again.",
+                409,
+            ) from None
+        return _create_existing(ctx, winner, region)
     ctx.touch(bucket)
     location = f"/{name}" if region == "us-east-1" else f"http://{name}.s3.amazonaws.com/"
     return {"Location": location, "BucketArn": access.bucket_arn(name)}
+
+
+def _create_existing(ctx: CallContext, existing: Bucket, region: str) -> dict:
+    """CreateBucket of a name that is taken: S3's answer depends on who owns it and where."""
+    name = existing.name
+    if existing.account_id != ctx.account.id:
+        raise error("BucketAlreadyExists", _ALREADY_EXISTS, 409, BucketName=name)
+    if existing.region == "us-east-1" and region == "us-east-1":
+        # Legacy us-east-1 behaviour: re-creating your own bucket succeeds and resets
+        # its ACL (CreateBucket API reference, "BucketAlreadyOwnedByYou").
+        existing.acl = []
+        existing.save(update_fields=["acl"])
+        ctx.touch(existing)
+        return {"Location": f"/{name}", "BucketArn": access.bucket_arn(name)}
+    raise error(
+        "BucketAlreadyOwnedByYou",
+        "Your previous request to create the named bucket succeeded and you already own it.",
+        409,
+        BucketName=name,
+    )
 
 
 def _authorize_create(ctx: CallContext, name: str, params: dict) -> None:

@@ -15,7 +15,10 @@ def error(
     code: str, message: str, status: int = 400, *, headers: dict | None = None, **fields: object
 ) -> AwsError:
     """An S3 error; `fields` become extra elements of the <Error> document, `headers`
-    response headers (x-amz-delete-marker on a GET of a deleted key)."""
+    response headers (x-amz-delete-marker on a GET of a deleted key). S3 answers some
+    errors with an empty message (a bad x-amz-acl): its <Message></Message> is still there."""
+    if not message:
+        fields = {"Message": "", **fields}
     found = GatewayError(code, message, status, **fields)
     found.headers = dict(headers or {})
     return found

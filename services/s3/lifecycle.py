@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from services.core import lifecycle as engine
 from services.core.context import CallContext
+from services.core.gateway.protocols.values import ISO8601, format_timestamp, to_datetime
 from services.core.operations import operation
 from services.s3 import storage, versions
 from services.s3.common import bucket_for
@@ -33,15 +34,87 @@ TRANSITION_CLASSES = (
 )  # fmt: skip
 
 
+# S3's schema types every day count as a 32-bit integer: larger ones do not validate.
+MAX_DAYS = 2**31 - 1
+
+
 def day() -> dt.timedelta:
     seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get("s3.lifecycle.day", 86400)
     return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
 
 
+def after(start: dt.datetime, days: int) -> dt.datetime | None:
+    """`days` rule-days after `start`, or None when that lies beyond the last date a
+    datetime holds (S3 accepts up to 2**31 - 1 days: such a rule is simply never due)."""
+    try:
+        return start + day() * days
+    except OverflowError:
+        return None
+
+
 # --- configuration -------------------------------------------------------------------------
 
 
-def _check_rule(rule: dict) -> None:
+def _count(value: object) -> int | None:
+    """A day count as S3's schema reads it: an integer of 32 bits, else MalformedXML."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not -MAX_DAYS <= value <= MAX_DAYS:
+        raise malformed_xml()
+    return value
+
+
+def _positive(value: object, name: str, message: str) -> int | None:
+    days = _count(value)
+    if days is not None and days <= 0:
+        raise invalid_argument(message, name, days)
+    return days
+
+
+def _date(value: object) -> str | None:
+    """A rule's Date as S3 stores and returns it: ISO 8601 text, at midnight UTC."""
+    if value is None:
+        return None
+    found = to_datetime(value)
+    if found is None:
+        raise malformed_xml()
+    text = str(format_timestamp(found, ISO8601))
+    if found.astimezone(dt.UTC).time() != dt.time(0):
+        raise invalid_argument("'Date' must be at midnight GMT", "Date", text)
+    return text
+
+
+def _check_transitions(rule: dict, field: str, days_name: str, action: str) -> list[dict]:
+    checked = []
+    for transition in rule.get(field) or []:
+        transition = dict(transition)
+        storage_class = transition.get("StorageClass")
+        if storage_class not in TRANSITION_CLASSES:
+            raise malformed_xml()
+        days = _count(transition.get(days_name))
+        if "Date" in transition or field == "Transitions":
+            if (days is None) == (transition.get("Date") is None):
+                raise malformed_xml()  # exactly one of Days and Date
+        if transition.get("Date") is not None:
+            transition["Date"] = _date(transition["Date"])
+        if days is not None and days < 0:
+            raise invalid_argument(f"'{days_name}' in {action} action must be nonnegative",
+                                   days_name, days)  # fmt: skip
+        minimum = _MIN_TRANSITION_DAYS.get(storage_class)
+        if days is not None and minimum and days < minimum:
+            raise invalid_argument(
+                f"'{days_name}' in {action} action must be greater than or equal to {minimum} "
+                f"for storageClass '{storage_class}'",
+                days_name,
+                days,
+            )
+        checked.append(transition)
+    return checked
+
+
+def _check_rule(rule: dict) -> dict:
+    """Validate one rule as S3 does; return it as it is stored (dates as text)."""
+    rule = dict(rule)
     if rule.get("Status") not in ("Enabled", "Disabled"):
         raise malformed_xml()
     if len(rule.get("ID") or "") > 255:
@@ -50,27 +123,33 @@ def _check_rule(rule: dict) -> None:
                "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload")  # fmt: skip
     if not any(rule.get(a) for a in actions):
         raise malformed_xml()
+    if rule.get("Expiration"):
+        expiration = rule["Expiration"] = dict(rule["Expiration"])
+        chosen = [k for k in ("Days", "Date", "ExpiredObjectDeleteMarker") if k in expiration]
+        if len(chosen) > 1:
+            raise malformed_xml()  # Days, Date and ExpiredObjectDeleteMarker exclude each other
+        _positive(expiration.get("Days"), "Days",
+                  "'Days' for Expiration action must be a positive integer")  # fmt: skip
+        if "Date" in expiration:
+            expiration["Date"] = _date(expiration["Date"])
     expiration = rule.get("Expiration") or {}
-    if expiration.get("Days") is not None and expiration["Days"] <= 0:
-        raise invalid_argument("'Days' for Expiration action must be a positive integer",
-                               "Days", expiration["Days"])  # fmt: skip
-    for transition in rule.get("Transitions") or []:
-        storage_class = transition.get("StorageClass")
-        if storage_class not in TRANSITION_CLASSES:
-            raise malformed_xml()
-        days = transition.get("Days")
-        if days is not None and days < 0:
-            raise invalid_argument("'Days' in Transition action must be nonnegative", "Days", days)
-        minimum = _MIN_TRANSITION_DAYS.get(storage_class)
-        if days is not None and minimum and days < minimum:
-            raise invalid_argument(
-                f"'Days' in Transition action must be greater than or equal to {minimum} for "
-                f"storageClass '{storage_class}'",
-                "Days",
-                days,
-            )
+    rule["Transitions"] = _check_transitions(rule, "Transitions", "Days", "Transition")
+    rule["NoncurrentVersionTransitions"] = _check_transitions(
+        rule, "NoncurrentVersionTransitions", "NoncurrentDays", "NoncurrentVersionTransition"
+    )
+    if rule.get("NoncurrentVersionExpiration"):
+        noncurrent = rule["NoncurrentVersionExpiration"]
+        message = "'{}' for NoncurrentVersionExpiration action must be a positive integer"
+        days = noncurrent.get("NoncurrentDays")
+        _positive(0 if days is None else days, "NoncurrentDays", message.format("NoncurrentDays"))
+        _positive(noncurrent.get("NewerNoncurrentVersions"), "NewerNoncurrentVersions",
+                  message.format("NewerNoncurrentVersions"))  # fmt: skip
+    if rule.get("AbortIncompleteMultipartUpload"):
+        _positive(rule["AbortIncompleteMultipartUpload"].get("DaysAfterInitiation"),
+                  "DaysAfterInitiation", "'DaysAfterInitiation' for "
+                  "AbortIncompleteMultipartUpload action must be a positive integer")  # fmt: skip
     if expiration.get("Days") is not None:
-        for transition in rule.get("Transitions") or []:
+        for transition in rule["Transitions"]:
             if transition.get("Days") is not None and transition["Days"] >= expiration["Days"]:
                 raise invalid_argument(
                     "'Days' in the Expiration action for filter must be greater than 'Days' in "
@@ -78,6 +157,7 @@ def _check_rule(rule: dict) -> None:
                     "Days",
                     expiration["Days"],
                 )
+    return {k: v for k, v in rule.items() if v not in (None, [])}
 
 
 @operation("s3", "PutBucketLifecycleConfiguration", needs_permission=False)
@@ -90,9 +170,7 @@ def put_lifecycle(ctx: CallContext, params: dict) -> dict:
     if len(ids) != len(set(ids)):
         raise invalid_argument("RuleId must be unique. Found same ID for more than one rule",
                                "ID")  # fmt: skip
-    for rule in rules:
-        _check_rule(rule)
-    bucket.lifecycle_rules = rules
+    bucket.lifecycle_rules = [_check_rule(rule) for rule in rules]
     bucket.save(update_fields=["lifecycle_rules"])
     schedule(bucket, timezone.now())
     return {"TransitionDefaultMinimumObjectSize": "all_storage_classes_128K"}
@@ -141,8 +219,9 @@ def object_written(bucket: Bucket) -> None:
     if not bucket.lifecycle_rules:
         return
     days = [d for r in _enabled(bucket) for d in _rule_days(r)]
-    if days:
-        schedule(bucket, timezone.now() + day() * min(days))
+    when = after(timezone.now(), min(days)) if days else None
+    if when is not None:
+        schedule(bucket, when)
 
 
 def _rule_days(rule: dict) -> list[int]:
@@ -185,10 +264,8 @@ def _applies(rule: dict, version: ObjectVersion) -> bool:
 
 def _due(start: dt.datetime, days: int | None, date: object) -> dt.datetime | None:
     if days is not None:
-        return start + day() * days
+        return after(start, days)
     if date is not None:
-        from services.core.gateway.protocols.values import to_datetime
-
         return to_datetime(date)
     return None
 
@@ -227,7 +304,7 @@ def run_rules(bucket: Bucket) -> None:
             days = (rule.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation")
             prefix = _filter_of(rule)[0]
             if days is not None and upload.key.startswith(prefix):
-                if due(upload.initiated + day() * days):
+                if due(after(upload.initiated, days)):
                     storage.unlink_on_commit(*[p.blob for p in upload.parts.all()])
                     upload.delete()
                     break

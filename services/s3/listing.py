@@ -125,7 +125,7 @@ def list_objects_v2(ctx: CallContext, params: dict) -> dict:
     if token is not None:
         try:
             after = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
-            if not after:
+            if not after or "\x00" in after:
                 raise ValueError(token)
         except (ValueError, UnicodeDecodeError):
             raise invalid_argument("The continuation token provided is incorrect",

@@ -28,6 +28,8 @@ from services.s3.models import Bucket, ObjectVersion
 MAX_PUT = 5 * 1024**3  # S3-02: a single PUT up to 5 GB
 MAX_OBJECT = 5 * 1024**4  # S3-02: an object up to 5 TB
 MAX_KEY_BYTES = 1024
+MAX_METADATA_BYTES = 2048  # user metadata: the UTF-8 bytes of its names and values
+MAX_REDIRECT = 2048
 STORAGE_CLASSES = (
     "STANDARD", "INTELLIGENT_TIERING", "STANDARD_IA", "ONEZONE_IA", "GLACIER_IR", "GLACIER",
     "DEEP_ARCHIVE", "REDUCED_REDUNDANCY",
@@ -69,14 +71,27 @@ def parse_tagging(text: str | None) -> dict[str, str]:
     return tags
 
 
+_TAG_PUNCTUATION = frozenset(" +-=._:/@")
+
+
+def _tag_text(text: str) -> bool:
+    """S3's tag alphabet: letters, digits, white space and + - = . _ : / @."""
+    return all(c.isalnum() or c.isspace() or c in _TAG_PUNCTUATION for c in text)
+
+
+def check_tag_text(tags: dict[str, str]) -> None:
+    for key, value in tags.items():
+        if not key or len(key) > 128 or not _tag_text(key):
+            raise error("InvalidTag", "The TagKey you have provided is invalid")
+        if len(value) > 256 or not _tag_text(value):
+            raise error("InvalidTag", "The TagValue you have provided is invalid")
+
+
 def check_tags(tags: dict[str, str]) -> None:
+    """An object's tags: 10 at most."""
     if len(tags) > 10:
         raise error("BadRequest", "Object tags cannot be greater than 10")
-    for key, value in tags.items():
-        if not key or len(key) > 128:
-            raise error("InvalidTag", "The TagKey you have provided is invalid")
-        if len(value) > 256:
-            raise error("InvalidTag", "The TagValue you have provided is invalid")
+    check_tag_text(tags)
 
 
 def grants_from_params(params: dict) -> list[dict]:
@@ -166,8 +181,31 @@ def spool_body(params: dict) -> storage.Spool:
     return storage.as_spool(params.get("Body"), wanted_checksums(params))
 
 
+def check_metadata(metadata: dict[str, str]) -> None:
+    size = sum(len(k.encode("utf-8")) + len(str(v).encode("utf-8")) for k, v in metadata.items())
+    if size > MAX_METADATA_BYTES:
+        raise error("MetadataTooLarge",
+                    "Your metadata headers exceed the maximum allowed metadata size.", 400,
+                    Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)  # fmt: skip
+
+
+def check_redirect(location: str | None) -> None:
+    """x-amz-website-redirect-location: a path in the bucket or an http(s) URL, 2 KB at most."""
+    if location is None:
+        return
+    if not location.startswith(("/", "http://", "https://")):
+        raise error("InvalidRedirectLocation", "The website redirect location must have a "
+                    "prefix of 'http://' or 'https://' or '/'.")  # fmt: skip
+    if len(location) > MAX_REDIRECT:
+        raise error("InvalidRedirectLocation", "The length of website redirect location cannot "
+                    "exceed 2,048 characters.")  # fmt: skip
+
+
 def object_attributes(params: dict) -> dict:
-    """The row fields a PutObject / CreateMultipartUpload sets from its parameters."""
+    """The row fields a PutObject / CreateMultipartUpload / CopyObject (REPLACE) sets from
+    its parameters, checked against S3's limits."""
+    check_metadata(params.get("Metadata") or {})
+    check_redirect(params.get("WebsiteRedirectLocation"))
     fields: dict = {}
     for param, field in _META_FIELDS.items():
         if params.get(param) is not None:
@@ -437,7 +475,7 @@ def parse_copy_source(text: str) -> tuple[str, str, str | None]:
     source, _, query = text.partition("?")
     source = unquote(source).lstrip("/")
     bucket, _, key = source.partition("/")
-    if not bucket or not key:
+    if not bucket or not key or "\x00" in source:
         raise invalid_argument("Invalid copy source object key", "x-amz-copy-source", text)
     version_id = dict(parse_qsl(query)).get("versionId") if query else None
     return bucket, key, version_id

@@ -22,6 +22,10 @@ def _check_policy(bucket: Bucket, text: str) -> None:
         document = parse_policy(text, "resource")
     except AwsError as exc:
         raise error("MalformedPolicy", _s3_policy_message(exc.message)) from None
+    except RecursionError:  # JSON nested past what the parser can follow
+        raise error(
+            "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'"
+        ) from None
     for statement in document.statements:
         for resource in statement.resources or ():
             if resource == "*":

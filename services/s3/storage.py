@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import io
 import logging
@@ -53,10 +54,44 @@ def root() -> Path:
     return Path(settings.HOME) / "s3"
 
 
-def _tmp_dir() -> Path:
-    path = root() / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
+# Object bodies are students' data: readable by the server's user only (issue 11), folders
+# 0700 and files 0600, whatever the umask of whoever started the server.
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+@functools.cache
+def _secured(top: Path) -> None:
+    """Once per process: close the folders an older version made with the umask's mode
+    (what they hold is out of reach once they are 0700)."""
+    for path in (top, top / "tmp", top / "blobs"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, DIR_MODE)
+
+
+def _private_dir(path: Path) -> Path:
+    """Make `path` (a folder under root()) and the folders above it up to root(), 0700."""
+    top = root()
+    top.parent.mkdir(parents=True, exist_ok=True)
+    _secured(top)
+    current = top
+    for part in ("", *path.relative_to(top).parts):
+        current = current / part if part else current
+        with contextlib.suppress(FileExistsError):
+            current.mkdir(mode=DIR_MODE)
+            os.chmod(current, DIR_MODE)  # mkdir's mode goes through the umask
     return path
+
+
+def _private_file(path: Path) -> BinaryIO:
+    """A new file opened for writing, 0600 from its first byte."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.fchmod(descriptor, FILE_MODE)
+    return os.fdopen(descriptor, "wb")
+
+
+def _tmp_dir() -> Path:
+    return _private_dir(root() / "tmp")
 
 
 def path_of(blob: str) -> Path:
@@ -155,7 +190,7 @@ def spool(chunks: Iterator[bytes], extra: set[str] | frozenset[str] = frozenset(
     digests = Digests(extra)
     path = _tmp_dir() / f"{int(time.time())}-{secrets.token_hex(12)}"
     try:
-        with open(path, "wb") as out:
+        with _private_file(path) as out:
             for chunk in chunks:
                 if chunk:
                     digests.update(chunk)
@@ -204,7 +239,7 @@ def placed_blob(source: Spool, account_id: str) -> Iterator[str]:
     file is removed again (the row naming it is rolled back with the transaction)."""
     name = _new_blob_name(account_id)
     target = path_of(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_dir(target.parent)
     source.close()
     os.replace(source.path, target)
     try:
@@ -221,9 +256,9 @@ def new_blob(account_id: str) -> Iterator[tuple[str, BinaryIO]]:
     if the block raises."""
     name = _new_blob_name(account_id)
     target = path_of(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _private_dir(target.parent)
     try:
-        with open(target, "wb") as out:
+        with _private_file(target) as out:
             yield name, out
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -268,20 +303,29 @@ def unlink_on_commit(*blobs: str) -> None:
 class BlobReader(io.RawIOBase):
     """`length` bytes of a blob from `start`: the Body of a GetObject. The file is
     opened at once so that the body survives a delete committed while it is read.
-    It has a real file descriptor, positioned at `start`, so a WSGI server can send
-    it with sendfile."""
+
+    It has a real file descriptor, positioned at `start`, so a WSGI server can send it
+    with sendfile. Its positions are the file's own (what `os.lseek` on the descriptor
+    sees): gunicorn reads the offset from the descriptor, and `socket.sendfile` seeks
+    the reader back to such an offset once the bytes are out. A reader that refused
+    that seek made the worker drop the keep-alive connection after every GET. Reads
+    and seeks never leave the window [start, start + length)."""
 
     def __init__(self, blob: str, start: int = 0, length: int | None = None) -> None:
         super().__init__()
-        self._file = open(path_of(blob), "rb") if blob else None
+        # Unbuffered, so the descriptor's offset is the reader's position.
+        self._file = open(path_of(blob), "rb", buffering=0) if blob else None
         total = os.fstat(self._file.fileno()).st_size if self._file else 0
         self.start = start
         self.length = total - start if length is None else length
-        self._left = self.length
+        self._end = start + self.length
         if self._file is not None:
             self._file.seek(start)
 
     def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
         return True
 
     def fileno(self) -> int:
@@ -289,19 +333,24 @@ class BlobReader(io.RawIOBase):
             raise OSError("empty body")
         return self._file.fileno()
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        if self._file is None or self._left <= 0:
-            return 0
-        view = memoryview(buffer)[: min(len(buffer), self._left)]
-        count = self._file.readinto(view)
-        self._left -= count or 0
-        return count or 0
-
     def tell(self) -> int:
-        return self.length - self._left
+        return self._file.tell() if self._file is not None else self.start
 
-    def seekable(self) -> bool:
-        return False
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.tell(), os.SEEK_END: self._end}[whence]
+        position = min(max(base + offset, self.start), self._end)
+        if self._file is not None:
+            self._file.seek(position)
+        return position
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if self._file is None:
+            return 0
+        left = self._end - self._file.tell()
+        if left <= 0:
+            return 0
+        view = memoryview(buffer)[: min(len(buffer), left)]
+        return self._file.readinto(view) or 0
 
     def close(self) -> None:
         if self._file is not None:

@@ -8,7 +8,7 @@ from services.s3 import access, versions
 from services.s3.common import bucket_for, find_bucket
 from services.s3.errors import error, invalid_argument, not_configured
 from services.s3.models import ObjectVersion
-from services.s3.objects import check_tags
+from services.s3.objects import check_tag_text
 
 
 def _tag_dict(tag_set: list[dict], limit: int) -> dict[str, str]:
@@ -27,7 +27,7 @@ def _tag_dict(tag_set: list[dict], limit: int) -> dict[str, str]:
             if limit == 10
             else "Bucket tag count cannot be greater than 50",
         )
-    check_tags(tags) if limit == 10 else None
+    check_tag_text(tags)
     return tags
 
 
