@@ -18,6 +18,7 @@ from services.core import registry
 from services.core.context import CallContext
 from services.core.regions import REGIONS
 from services.core.registry import Action, ResourceType
+from services.core.views.access import detail_denied, list_denied, render_denied
 from services.core.views.base import (
     Crumb,
     breadcrumbs,
@@ -66,8 +67,10 @@ def service_home(request: HttpRequest, region: str, service: str) -> HttpRespons
 @console_view
 def resource_list(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
     rt = _resource_type(service, slug)
+    refused = list_denied(request, region, rt)
     queryset = rt.model.objects.visible_to(console_ctx(request, region))
-    table = build_table(request, rt, queryset, region=region)
+    table = build_table(request, rt, queryset.none() if refused else queryset, region=region)
+    table.denied = refused
     context = {"table": table, "breadcrumbs": breadcrumbs(request, rt.label_plural)}
     if request.htmx and request.htmx.target == "rt-results":
         return render(request, "console/table_results.html", context)
@@ -150,6 +153,9 @@ def resource_detail(
     request: HttpRequest, region: str, service: str, slug: str, resource_id: str
 ) -> HttpResponse:
     rt = _resource_type(service, slug)
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        return render_denied(request, refused, title=resource_id, crumbs=(_list_crumb(rt, region),))
     obj = (
         rt.model.objects.visible_to(console_ctx(request, region))
         .filter(resource_id=resource_id)

@@ -10,7 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from services.core.views.access import detail_denied, render_denied
 from services.core.views.base import (
+    Crumb,
     call,
     console_ctx,
     console_view,
@@ -83,6 +85,10 @@ def _volumes(instance: Instance, region: str) -> list[dict]:
 @console_view
 def detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     rt = resources.INSTANCES
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        crumb = Crumb(rt.label_plural, list_url(region, "instances"))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
     instance = _instance(request, region, resource_id)
     if instance is None:
         return render_not_found(
