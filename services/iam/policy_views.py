@@ -57,7 +57,9 @@ def policy_detail(request: HttpRequest, region: str, resource_id: str) -> HttpRe
     refused = denied(request, region, "iam", "GetPolicy", {"PolicyArn": arn})
     if refused:
         crumb = Crumb(POLICIES.label_plural, resource_url("resource-list", region, POLICIES))
-        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
+        return render_denied(
+            request, refused.without_resource(), title=resource_id, crumbs=(crumb,)
+        )
     tab = request.GET.get("tab", "permissions")
     if tab not in dict(TABS):
         tab = "permissions"

@@ -34,6 +34,7 @@ from services.core.views.tables import value_of
 EC2_TITLE = "You are not authorized to perform this operation."
 # The error codes of a denied call, by protocol (query/ec2/rest-xml, json).
 DENIAL_CODES = frozenset({"UnauthorizedOperation", "AccessDenied", "AccessDeniedException"})
+_ON_RESOURCE = re.compile(r" on resource: \S+")
 _ACTION = re.compile(r"perform: ([\w-]+:[\w*]+)")
 
 
@@ -50,6 +51,11 @@ class Denied:
         if self.code == "UnauthorizedOperation":
             return EC2_TITLE
         return f"You don't have permission to {self.action}."
+
+    def without_resource(self) -> Denied:
+        """The same denial without the resource it names: a page found by id (an IAM
+        user's AIDA...) must not tell its name to whom may not read it."""
+        return Denied(self.action, self.code, _ON_RESOURCE.sub("", self.message))
 
     @property
     def detail(self) -> str:
@@ -119,7 +125,9 @@ def list_denied(
     return denied(request, region, op.service, op.action, {}, record=record)
 
 
-def detail_denied(request: HttpRequest, region: str, rt: ResourceType, resource_id: str):
+def detail_denied(
+    request: HttpRequest, region: str, rt: ResourceType, resource_id: str
+) -> Denied | None:
     """The details page of one `rt` stands for its Get call (`extra["detail_operation"]`)
     or its Describe call for that id."""
     named = rt.extra.get("detail_operation")
@@ -134,9 +142,10 @@ def detail_denied(request: HttpRequest, region: str, rt: ResourceType, resource_
             .first()
         )
         params = {member: value_of(obj, attr) if obj is not None else resource_id}
-    else:
-        member = id_parameter(op)
-        params = {member: [resource_id]} if member else {}
+        refused = denied(request, region, op.service, op.action, params)
+        return refused.without_resource() if refused else None
+    member = id_parameter(op)
+    params = {member: [resource_id]} if member else {}
     return denied(request, region, op.service, op.action, params)
 
 
