@@ -16,7 +16,7 @@ from services.core.models import Event
 from services.ec2 import ami_catalog
 from services.ec2.models import Instance
 from services.iam.models import User
-from services.vpc.models import SecurityGroup, Vpc
+from services.vpc.models import RouteTable, SecurityGroup, Vpc
 from tests.iam.conftest import allow, deny, policy
 from tests.pages import html
 
@@ -48,6 +48,7 @@ def world(ctx, console) -> dict:
               TagSpecifications=_tags("vpc", "hidden-vpc-4711"))["Vpc"]["VpcId"]  # fmt: skip
     subnet = run("ec2", "CreateSubnet", VpcId=vpc, CidrBlock="10.47.1.0/24")["Subnet"]["SubnetId"]
     group = SecurityGroup.objects.get(vpc__resource_id=vpc, group_name="default").resource_id
+    table = RouteTable.objects.filter(vpc__resource_id=vpc).first().resource_id
     run("iam", "CreateUser", UserName="hidden-user-4711")
     user_id = User.objects.get(name="hidden-user-4711").resource_id
     assert console.post(f"{R}/s3/buckets/create/", {
@@ -67,6 +68,7 @@ def world(ctx, console) -> dict:
         "vpc": vpc,
         "subnet": subnet,
         "group": group,
+        "route_table": table,
         "default_vpc": default_vpc.resource_id,
         "user": "hidden-user-4711",
         "user_id": user_id,
@@ -117,7 +119,10 @@ def _ec2_pages(w: dict) -> list[tuple[str, str]]:
         (f"{R}/vpc/subnets/{w['subnet']}/", "ec2:DescribeSubnets"),
         (f"{R}/vpc/security-groups/", "ec2:DescribeSecurityGroups"),
         (f"{R}/vpc/security-groups/{w['group']}/", "ec2:DescribeSecurityGroups"),
+        (f"{R}/vpc/security-groups/{w['group']}/edit-inbound-rules/", "ec2:DescribeSecurityGroups"),
         (f"{R}/vpc/route-tables/", "ec2:DescribeRouteTables"),
+        (f"{R}/vpc/route-tables/{w['route_table']}/", "ec2:DescribeRouteTables"),
+        (f"{R}/vpc/route-tables/{w['route_table']}/edit-routes/", "ec2:DescribeRouteTables"),
         (f"{R}/vpc/internet-gateways/", "ec2:DescribeInternetGateways"),
         (f"{R}/vpc/network-acls/", "ec2:DescribeNetworkAcls"),
         (f"{R}/vpc/elastic-ips/", "ec2:DescribeAddresses"),
@@ -145,6 +150,7 @@ def _other_pages(w: dict) -> list[tuple[str, str]]:
 def _secrets(w: dict) -> list[str]:
     return [
         w["instance"], w["volume"], w["vpc"], w["subnet"], w["group"], w["default_vpc"],
+        w["route_table"],
         w["user"], w["user_id"], w["bucket"], w["key"], *w["names"],
     ]  # fmt: skip
 
@@ -189,6 +195,16 @@ def test_an_explicit_deny_of_ec2_wins_over_allow_all(iam, account, world):
     assert world["user_id"] in html(client.get(f"/search/?q={world['user_id']}"))
     found = html(client.get("/search/?q=hidden"))
     assert "hidden-instance-4711" not in found and "hidden-vpc-4711" not in found
+
+
+def test_the_launch_page_offers_no_network_or_key_the_user_may_not_describe(iam, account, world):
+    client = _sign_in(iam, account, "newcomer", inline=policy(allow("ec2:RunInstances")))
+    page = html(client.get(f"{R}/ec2/launch/"))
+    for secret in (world["default_vpc"], world["vpc"], world["subnet"], world["group"]):
+        assert secret not in page
+    # Nor an instance to make an image of.
+    page = html(client.get(f"{R}/ec2/instances/actions/CreateImage/"))
+    assert world["instance"] not in page
 
 
 def test_a_read_only_user_sees_the_data(iam, account, world):

@@ -20,12 +20,15 @@ import re
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_htmx.http import HttpResponseClientRefresh
 
-from services.core import authz, operations
+from services.core import authz, operations, registry
 from services.core.api.calls import describe_operation, find_operation, id_parameter
+from services.core.context import CallContext
 from services.core.errors import AwsError
+from services.core.models import Resource
 from services.core.registry import ResourceType
 from services.core.views.base import Crumb, breadcrumbs, console_ctx, render_console
 from services.core.views.tables import value_of
@@ -121,8 +124,27 @@ def list_denied(
     op = describe_operation(rt)
     if op is None:
         # No listing operation: only the account's root user reads such rows.
-        return _unlisted(request, region, rt)
+        return _unlisted(console_ctx(request, region), rt)
     return denied(request, region, op.service, op.action, {}, record=record)
+
+
+def readable(ctx: CallContext, model: type[Resource]) -> QuerySet:
+    """`model.objects.visible_to(ctx)`, or none of its rows when the caller may not call
+    the Describe/List operation of its resource type: what a form offers as choices
+    (the Launch instance page's VPCs, subnets, security groups and key pairs). Such
+    checks write no audit event: a form asks several at once, every time it shows."""
+    rows = model.objects.visible_to(ctx)
+    rt = next((t for t in registry.resource_types() if t.model is model), None)
+    if rt is None:
+        return rows if ctx.principal.is_root else rows.none()
+    op = describe_operation(rt)
+    if op is None:
+        return rows.none() if _unlisted(ctx, rt) else rows
+    try:
+        operations.authorize(ctx, op.service, op.action, {}, record=False)
+    except AwsError:
+        return rows.none()
+    return rows
 
 
 def detail_denied(
@@ -133,7 +155,7 @@ def detail_denied(
     named = rt.extra.get("detail_operation")
     op = find_operation(rt, named) if named else describe_operation(rt)
     if op is None:
-        return _unlisted(request, region, rt)
+        return _unlisted(console_ctx(request, region), rt)
     if named:
         member, attr = rt.extra["detail_param"]
         obj = (
@@ -149,9 +171,8 @@ def detail_denied(
     return denied(request, region, op.service, op.action, params)
 
 
-def _unlisted(request: HttpRequest, region: str, rt: ResourceType) -> Denied | None:
+def _unlisted(ctx: CallContext, rt: ResourceType) -> Denied | None:
     iam_action = f"{rt.service}:Describe{rt.model.__name__}s"
-    ctx = console_ctx(request, region)
     try:
         authz.authorize(ctx, iam_action, ["*"], {})
     except AwsError as error:

@@ -258,6 +258,9 @@ def resource_action(
         messages.error(request, f"Select at least one {rt.label.lower()} first.")
         return _redirect(request, back)
 
+    # The modal names the selected rows; a principal who may not list them sees
+    # only the ids they sent.
+    names_hidden = list_denied(request, region, rt, record=False) is not None
     typed = data.get("confirmation", "").strip()
     mistyped = bool(action.typed_confirmation) and typed != action.typed_confirmation
     if request.method == "GET" or mistyped:
@@ -268,6 +271,7 @@ def resource_action(
             "action_url": request.path,
             "back": back,
             "typed_error": request.method == "POST",
+            "names_hidden": names_hidden,
             "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), action.label),
         }
         if request.htmx:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from services.core import operations, regions, registry
 from services.core.errors import AwsError
-from services.core.views.access import counted
+from services.core.views.access import counted, detail_denied, readable, render_denied
 from services.core.views.base import breadcrumbs, call, console_ctx, console_view, render_console
 from services.vpc import wizard
 from services.vpc.models import InternetGateway, NatGateway, Vpc
@@ -164,6 +164,11 @@ def _run(request: HttpRequest, region: str, plan: wizard.Plan) -> HttpResponse:
 def attach_internet_gateway(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     """Attach to VPC: the gateway's page with a choice of VPCs that have no gateway."""
     ctx = console_ctx(request, region)
+    rt = registry.resource_type("vpc", "internet-gateways")
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        crumb = (rt.label_plural, _list_url(region, rt.slug))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
     igw = InternetGateway.objects.visible_to(ctx).filter(resource_id=resource_id).first()
     if igw is None:
         raise Http404(resource_id)
@@ -176,7 +181,7 @@ def attach_internet_gateway(request: HttpRequest, region: str, resource_id: str)
                 request, f"Internet gateway {resource_id} successfully attached to {vpc_id}."
             )
             return HttpResponseRedirect(detail_url)
-    free = Vpc.objects.visible_to(ctx).exclude(internet_gateways__isnull=False).order_by("id")
+    free = readable(ctx, Vpc).exclude(internet_gateways__isnull=False).order_by("id")
     context = {
         "igw": igw,
         "vpcs": free,
