@@ -289,11 +289,15 @@ def _objects(request: HttpRequest, region: str, bucket: Bucket, prefix: str) -> 
             "delete_objects_url": _url("delete-objects", region, bucket.name)}  # fmt: skip
 
 
-def _get(ctx, action: str, bucket: str, **params: str) -> dict | None:
-    """A read of a settings panel: None when it fails (denied, or nothing is set)."""
+def _get(ctx, action: str, bucket: str, denials: dict | None = None, **params: str):
+    """A read of a settings panel: None when it fails (nothing is set, or denied: then
+    the denial goes into `denials`, by IAM action, for the tab's alerts)."""
     try:
         return operations.call(ctx, "s3", action, {"Bucket": bucket, **params})
-    except AwsError:
+    except AwsError as error:
+        refused = denial(error)
+        if refused is not None and denials is not None:
+            denials.setdefault(refused.action, refused)
         return None
 
 
@@ -304,26 +308,29 @@ def _object_get(ctx, action: str, bucket: str, key: str) -> dict | None:
 def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
     ctx = console_ctx(request, region)
     name = bucket.name
-    tags = (_get(ctx, "GetBucketTagging", name) or {}).get("TagSet", [])
-    policy = (_get(ctx, "GetBucketPolicy", name) or {}).get("Policy", "")
+    denials: dict = {}
+
+    def get(action: str) -> dict | None:
+        return _get(ctx, action, name, denials)
+
+    tags = (get("GetBucketTagging") or {}).get("TagSet", [])
+    policy = (get("GetBucketPolicy") or {}).get("Policy", "")
     if policy:
         try:
             policy = json.dumps(json.loads(policy), indent=2)
         except ValueError:
             pass
-    cors = (_get(ctx, "GetBucketCors", name) or {}).get("CORSRules")
-    lifecycle = (_get(ctx, "GetBucketLifecycleConfiguration", name) or {}).get("Rules", [])
-    notification = _get(ctx, "GetBucketNotificationConfiguration", name) or {}
+    cors = (get("GetBucketCors") or {}).get("CORSRules")
+    lifecycle = (get("GetBucketLifecycleConfiguration") or {}).get("Rules", [])
+    notification = get("GetBucketNotificationConfiguration") or {}
     return {
-        "versioning": (_get(ctx, "GetBucketVersioning", name) or {}).get("Status", "Disabled"),
-        "encryption": (_get(ctx, "GetBucketEncryption", name) or {})
+        "versioning": (get("GetBucketVersioning") or {}).get("Status", "Disabled"),
+        "encryption": (get("GetBucketEncryption") or {})
         .get("ServerSideEncryptionConfiguration", {})
         .get("Rules", [{}])[0],
         "tags": tags,
-        "website": _get(ctx, "GetBucketWebsite", name),
-        "bpa": (_get(ctx, "GetPublicAccessBlock", name) or {}).get(
-            "PublicAccessBlockConfiguration", {}
-        ),
+        "website": get("GetBucketWebsite"),
+        "bpa": (get("GetPublicAccessBlock") or {}).get("PublicAccessBlockConfiguration", {}),
         "ownership": bucket.object_ownership,
         "policy": policy,
         "cors": json.dumps(cors, indent=2) if cors else "",
@@ -334,6 +341,7 @@ def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
         "arn": f"arn:aws:s3:::{name}",
         "settings_url": _url("bucket-settings", region, name),
         "access": _access_label(bucket),
+        "denials": list(denials.values()),
     }
 
 

@@ -339,3 +339,13 @@ def test_every_registered_table_names_the_call_it_stands_for():
         assert describe_operation(rt) is not None, rt.key
         if "detail_operation" in rt.extra:
             assert find_operation(rt, rt.extra["detail_operation"]) is not None, rt.key
+
+
+def test_a_bucket_tab_names_each_read_it_may_not_make(iam, account, world):
+    document = policy(allow(["s3:ListAllMyBuckets", "s3:ListBucket"]))
+    client = _sign_in(iam, account, "lister", inline=document)
+    objects = html(client.get(f"{R}/s3/buckets/{world['bucket']}/?prefix=private/"))
+    assert "hidden-object-4711.txt" in objects and "data-denied" not in objects
+    page = html(client.get(f"{R}/s3/buckets/{world['bucket']}/?tab=properties"))
+    assert 'data-denied="s3:GetBucketVersioning"' in page
+    assert 'data-denied="s3:GetBucketTagging"' in page
