@@ -81,7 +81,7 @@ class ConsoleSessionMiddleware:
         if request.principal.kind == "IAMUser":
             from services.iam.console_session import user_ended
 
-            ended = user_ended(account.id, request.principal.name)
+            ended = user_ended(request.session, account.id, request.principal.name)
         if not ended and request.session.get(SESSION_ROLE):
             from services.iam.console_role import enter_role
 

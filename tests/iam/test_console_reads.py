@@ -349,3 +349,14 @@ def test_a_bucket_tab_names_each_read_it_may_not_make(iam, account, world):
     page = html(client.get(f"{R}/s3/buckets/{world['bucket']}/?tab=properties"))
     assert 'data-denied="s3:GetBucketVersioning"' in page
     assert 'data-denied="s3:GetBucketTagging"' in page
+
+
+def test_a_user_created_again_under_the_same_name_is_not_the_old_session(iam, account):
+    client = _sign_in(iam, account, "twin", managed=(READ_ONLY,))
+    assert client.get(f"{R}/ec2/volumes/").status_code == 200
+    iam("DeleteLoginProfile", UserName="twin")
+    iam("DetachUserPolicy", UserName="twin", PolicyArn=READ_ONLY)
+    iam("DeleteUser", UserName="twin")
+    iam("CreateUser", UserName="twin")
+    iam("CreateLoginProfile", UserName="twin", Password=PASSWORD)
+    _signed_out(client)
