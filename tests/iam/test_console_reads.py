@@ -162,6 +162,8 @@ def _assert_denied(client: Client, url: str, action: str, secrets: list[str]) ->
     assert f'data-denied="{action}"' in page, url
     if action.startswith("ec2:"):
         assert EC2_TITLE in page, url
+    else:
+        assert "Access denied" in page and f"You don't have permission to {action}." in page
     assert f"is not authorized to perform: {action}" in page, url
     # Nothing of the account shows, but what the address itself names.
     for secret in secrets:

@@ -33,7 +33,7 @@ from services.core.registry import ResourceType
 from services.core.views.base import Crumb, breadcrumbs, console_ctx, render_console
 from services.core.views.tables import value_of
 
-# EC2's console heads its denial with the sentence its API error starts with.
+# The sentence EC2's denials start with.
 EC2_TITLE = "You are not authorized to perform this operation."
 # The error codes of a denied call, by protocol (query/ec2/rest-xml, json).
 DENIAL_CODES = frozenset({"UnauthorizedOperation", "AccessDenied", "AccessDeniedException"})
@@ -51,9 +51,9 @@ class Denied:
 
     @property
     def title(self) -> str:
-        if self.code == "UnauthorizedOperation":
-            return EC2_TITLE
-        return f"You don't have permission to {self.action}."
+        # EC2's console heads the alert with its API error's first sentence; IAM's,
+        # S3's and CloudTrail's with "Access denied".
+        return EC2_TITLE if self.code == "UnauthorizedOperation" else "Access denied"
 
     def without_resource(self) -> Denied:
         """The same denial without the resource it names: a page found by id (an IAM
@@ -62,8 +62,11 @@ class Denied:
 
     @property
     def detail(self) -> str:
-        """The message under the title (EC2's repeats the title: left out)."""
-        return self.message.removeprefix(EC2_TITLE).strip()
+        """The text under the title: the API error's message (without EC2's first
+        sentence, which is the title), after the action for the others."""
+        if self.code == "UnauthorizedOperation":
+            return self.message.removeprefix(EC2_TITLE).strip()
+        return f"You don't have permission to {self.action}. {self.message}"
 
 
 def denied(
