@@ -362,3 +362,17 @@ def test_a_user_created_again_under_the_same_name_is_not_the_old_session(iam, ac
     iam("CreateUser", UserName="twin")
     iam("CreateLoginProfile", UserName="twin", Password=PASSWORD)
     _signed_out(client)
+
+
+def test_an_instance_page_hides_the_rules_and_volumes_the_user_may_not_describe(
+    iam, account, world
+):
+    document = policy(allow("ec2:DescribeInstances"))
+    client = _sign_in(iam, account, "instances-only", inline=document)
+    instance = Instance.objects.get(resource_id=world["instance"])
+    volume = instance.volume_attachments.first().volume.resource_id
+    page = html(client.get(f"{R}/ec2/instances/{world['instance']}/?tab=storage"))
+    assert 'data-denied="ec2:DescribeVolumes"' in page and volume not in page
+    page = html(client.get(f"{R}/ec2/instances/{world['instance']}/?tab=security"))
+    assert 'data-denied="ec2:DescribeSecurityGroups"' in page and "data-rules" not in page
+    assert "hidden-instance-4711" in html(client.get(f"{R}/ec2/instances/{world['instance']}/"))
