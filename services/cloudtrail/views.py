@@ -15,6 +15,7 @@ from django.utils import timezone
 from services.cloudtrail.operations import events_for
 from services.core.errors import AwsError
 from services.core.models import Event
+from services.core.views.access import denied, render_denied
 from services.core.views.base import (
     breadcrumbs,
     console_ctx,
@@ -99,8 +100,13 @@ def _resource_cells(event: Event) -> tuple[str, str]:
 @console_view
 def event_history(request: HttpRequest, region: str) -> HttpResponse:
     query = request.GET
+    refused = None
     try:
-        events = events_for(console_ctx(request, region), lookup_params(query))
+        params = lookup_params(query)
+        refused = denied(request, region, "cloudtrail", "LookupEvents", params)
+        events = (
+            Event.objects.none() if refused else events_for(console_ctx(request, region), params)
+        )
         count = events.count()
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
@@ -130,6 +136,7 @@ def event_history(request: HttpRequest, region: str) -> HttpResponse:
 
     context = {
         "rows": rows,
+        "denied": refused,
         "count": count,
         "page": page,
         "pages": pages,
@@ -148,8 +155,17 @@ def event_history(request: HttpRequest, region: str) -> HttpResponse:
     return render_console(request, "cloudtrail/events.html", context)
 
 
+def _by_id(event_id: uuid.UUID) -> dict:
+    """The LookupEvents call of one event's page."""
+    return {"LookupAttributes": [{"AttributeKey": "EventId", "AttributeValue": str(event_id)}]}
+
+
 @console_view
 def event_detail(request: HttpRequest, region: str, event_id: uuid.UUID) -> HttpResponse:
+    refused = denied(request, region, "cloudtrail", "LookupEvents", _by_id(event_id))
+    if refused:
+        crumb = ("Event history", reverse("cloudtrail:events", kwargs={"region": region}))
+        return render_denied(request, refused, title=str(event_id), crumbs=(crumb,))
     event = Event.objects.filter(
         account_id=request.account.id, region=region, event_id=event_id
     ).first()

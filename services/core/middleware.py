@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from services.core import ids
@@ -55,15 +56,7 @@ class ConsoleSessionMiddleware:
         if account_id:
             account = Account.objects.filter(id=account_id, status="active").first()
             if account is not None:
-                who = request.session.get(SESSION_PRINCIPAL) or {}
-                request.account = account
-                request.principal = Principal(
-                    account_id=account.id, kind=who.get("kind", "Root"), name=who.get("name", "")
-                )
-                if request.session.get(SESSION_ROLE):
-                    from services.iam.console_role import enter_role
-
-                    enter_role(request)
+                self._enter(request, account)
             else:
                 request.session.flush()
         response = self.get_response(request)
@@ -75,6 +68,30 @@ class ConsoleSessionMiddleware:
         ):
             return self._not_found(request)
         return response
+
+    def _enter(self, request: HttpRequest, account: Account) -> None:
+        """The session's principal, unless its IAM identity is gone: then the session
+        ends here, and the sign-in page says why (services/iam/console_session.py)."""
+        who = request.session.get(SESSION_PRINCIPAL) or {}
+        request.account = account
+        request.principal = Principal(
+            account_id=account.id, kind=who.get("kind", "Root"), name=who.get("name", "")
+        )
+        ended = ""
+        if request.principal.kind == "IAMUser":
+            from services.iam.console_session import user_ended
+
+            ended = user_ended(request.session, account.id, request.principal.name)
+        if not ended and request.session.get(SESSION_ROLE):
+            from services.iam.console_role import enter_role
+
+            ended = enter_role(request)
+        if ended:
+            request.session.flush()
+            request.account = request.principal = None
+            request.console_access_key_id = ""
+            request.console_role = None
+            messages.warning(request, ended)
 
     def process_view(
         self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict

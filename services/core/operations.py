@@ -98,6 +98,38 @@ def registered(service: str | None = None) -> list[Operation]:
     return [op for op in _registry.values() if service is None or op.service == service]
 
 
+def _permit(ctx: CallContext, op: Operation, params: dict) -> None:
+    """The guards and IAM authorization every call passes before it runs."""
+    if ctx.door != "system":
+        for guard in _guards:
+            guard(ctx, op, params)
+    if op.needs_permission:
+        authz.authorize(ctx, op.iam_action, [], params)
+
+
+def authorize(
+    ctx: CallContext, service: str, action: str, params: dict | None = None, *, record: bool = True
+) -> None:
+    """Raise the AwsError `call(ctx, service, action, params)` would raise before it
+    runs (a classroom limit, AccessDenied, UnauthorizedOperation), else return.
+
+    For a door that shows the result of a read without running it: the console's tables
+    and details pages read their rows from the database, and pass here first so that
+    they show what the Describe/List/Get call they stand for would. A denial is an
+    audit event, as the denied call would be (`record=False`: a check of many actions
+    at once, the console's search, writes none)."""
+    op = get(service, action)
+    if op is None:
+        raise AwsError("InvalidAction", f"Stratolab does not simulate {service}:{action} yet.", 501)
+    params = dict(params or {})
+    try:
+        _permit(ctx, op, params)
+    except AwsError as error:
+        if record:
+            audit.record(ctx, op, params, error=error)
+        raise
+
+
 def call(ctx: CallContext, service: str, action: str, params: dict | None = None) -> dict:
     """Run one AWS action for `ctx`. Returns the response shape; raises AwsError."""
     params = dict(params or {})
@@ -112,11 +144,7 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
         if not op.global_service and not is_region(ctx.region):
             raise AwsError("InvalidRegion", f"The region '{ctx.region}' does not exist.")
         params = shapes.prepare(service, action, params)
-        if ctx.door != "system":
-            for guard in _guards:
-                guard(ctx, op, params)
-        if op.needs_permission:
-            authz.authorize(ctx, op.iam_action, [], params)
+        _permit(ctx, op, params)
         if params.pop("DryRun", False):
             raise AwsError(
                 "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412

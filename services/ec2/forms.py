@@ -10,6 +10,7 @@ import uuid
 from django import forms
 
 from services.core.context import CallContext
+from services.core.views.access import readable
 from services.ec2 import ami_catalog, instance_types
 from services.ec2.models import Image, Instance, KeyPair
 from services.vpc.models import SecurityGroup, Subnet, Vpc
@@ -80,7 +81,7 @@ def image_choices(ctx: CallContext) -> tuple[list, dict]:
                 "data-description": image.description,
             }
         groups.append((os_name, options))
-    own = Image.objects.visible_to(ctx).filter(state="available").order_by("image_name")
+    own = readable(ctx, Image).filter(state="available").order_by("image_name")
     mine = []
     for image in own:
         root = next(
@@ -202,11 +203,11 @@ class LaunchForm(forms.Form):
         types, type_attrs = instance_type_choices()
         self.fields["InstanceType"].widget = OptionAttrsSelect(option_attrs=type_attrs)
         self.fields["InstanceType"].choices = types
-        keys = KeyPair.objects.visible_to(ctx).order_by("key_name")
+        keys = readable(ctx, KeyPair).order_by("key_name")
         self.fields["KeyName"].choices = [("", "Proceed without a key pair (Not recommended)")] + [
             (k.key_name, f"{k.key_name} ({k.key_type})") for k in keys
         ]
-        vpcs = list(Vpc.objects.visible_to(ctx).order_by("-is_default", "created_at"))
+        vpcs = list(readable(ctx, Vpc).order_by("-is_default", "created_at"))
         self.vpcs = {v.resource_id: v for v in vpcs}
         self.fields["VpcId"].choices = [
             (v.resource_id, f"{v.resource_id} ({v.name or v.cidr_block})"
@@ -216,9 +217,7 @@ class LaunchForm(forms.Form):
         if vpcs:
             self.fields["VpcId"].initial = vpcs[0].resource_id
         subnets = (
-            Subnet.objects.visible_to(ctx)
-            .select_related("vpc")
-            .order_by("availability_zone", "created_at")
+            readable(ctx, Subnet).select_related("vpc").order_by("availability_zone", "created_at")
         )
         self.fields["SubnetId"].widget = OptionAttrsSelect(
             option_attrs={
@@ -237,7 +236,7 @@ class LaunchForm(forms.Form):
             )
             for s in subnets
         ]
-        groups = SecurityGroup.objects.visible_to(ctx).select_related("vpc").order_by("group_name")
+        groups = readable(ctx, SecurityGroup).select_related("vpc").order_by("group_name")
         self.fields["SecurityGroupIds"].widget = OptionAttrsSelectMultiple(
             option_attrs={g.resource_id: {"data-vpc": g.vpc.resource_id} for g in groups}
         )
@@ -245,10 +244,7 @@ class LaunchForm(forms.Form):
             (g.resource_id, f"{g.group_name} ({g.resource_id})") for g in groups
         ]
         number = (
-            SecurityGroup.objects.visible_to(ctx)
-            .filter(group_name__startswith="launch-wizard-")
-            .count()
-            + 1
+            readable(ctx, SecurityGroup).filter(group_name__startswith="launch-wizard-").count() + 1
         )
         self.fields["group_name"].initial = f"launch-wizard-{number}"
         self.fields["group_description"].initial = f"launch-wizard-{number} created by Stratolab"
@@ -497,7 +493,7 @@ class CreateImageForm(forms.Form):
 
     def __init__(self, *args, ctx: CallContext, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        instances = Instance.objects.visible_to(ctx).filter(state__in=("running", "stopped"))
+        instances = readable(ctx, Instance).filter(state__in=("running", "stopped"))
         self.fields["InstanceId"].choices = [
             (i.resource_id, f"{i.resource_id} ({i.name})" if i.name else i.resource_id)
             for i in instances.order_by("-launch_time")
@@ -520,7 +516,7 @@ class AttachVolumeForm(forms.Form):
     def __init__(self, *args, ctx: CallContext, zone: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # EBS-01: only instances in the volume's Availability Zone are offered.
-        instances = Instance.objects.visible_to(ctx).filter(
+        instances = readable(ctx, Instance).filter(
             availability_zone=zone, state__in=("running", "stopped")
         )
         self.fields["InstanceId"].choices = [

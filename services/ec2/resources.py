@@ -7,6 +7,7 @@ from django import forms
 from services.core import registry
 from services.core.context import CallContext
 from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.core.views.access import readable
 from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
 
 registry.register_service(
@@ -381,7 +382,7 @@ class SnapshotForm(forms.Form):
     def __init__(self, *args, ctx: CallContext | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         volumes = (
-            Volume.objects.visible_to(ctx).filter(state__in=("available", "in-use"))
+            readable(ctx, Volume).filter(state__in=("available", "in-use"))
             if ctx is not None
             else Volume.objects.none()
         )

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 
 from services.core.context import Principal
 from services.core.middleware import SESSION_ROLE
+from services.iam.console_session import role_ended
 from services.iam.models import TemporaryCredential
 
 SESSION_ROLE_HISTORY = "stratolab_role_history"
@@ -31,9 +32,10 @@ COLOURS = {
 CONSOLE_SESSION_SECONDS = 3600
 
 
-def enter_role(request: HttpRequest) -> None:
+def enter_role(request: HttpRequest) -> str:
     """Run this request as the role session of the console session, if it is still
-    valid; else drop it and tell the user they are themselves again."""
+    valid; else drop it and tell the user they are themselves again. Returns why the
+    whole console session is over instead ("" while it is not): the role was deleted."""
     role = request.session.get(SESSION_ROLE) or {}
     credential = (
         TemporaryCredential.objects.select_related("account")
@@ -47,7 +49,10 @@ def enter_role(request: HttpRequest) -> None:
             f"Your session as {role.get('display') or 'the role'} has expired. You are back "
             f"to {request.principal.display_name}.",
         )
-        return
+        return ""
+    ended = role_ended(credential)
+    if ended:
+        return ended
     request.original_account = request.account
     request.original_principal = request.principal
     request.account = credential.account
@@ -56,6 +61,7 @@ def enter_role(request: HttpRequest) -> None:
     )
     request.console_access_key_id = credential.access_key_id
     request.console_role = {**role, "expires_at": credential.expires_at}
+    return ""
 
 
 def start(request: HttpRequest, credential: dict, entry: dict) -> None:

@@ -9,7 +9,9 @@ from urllib.parse import unquote
 
 from django.http import HttpRequest, HttpResponse
 
+from services.core.views.access import denied, render_denied
 from services.core.views.base import (
+    Crumb,
     breadcrumbs,
     call,
     console_ctx,
@@ -51,6 +53,12 @@ def policy_detail(request: HttpRequest, region: str, resource_id: str) -> HttpRe
             "Policy not found",
             f"The policy {resource_id} doesn't exist. It may have been deleted, or it is in "
             "another account.",
+        )
+    refused = denied(request, region, "iam", "GetPolicy", {"PolicyArn": arn})
+    if refused:
+        crumb = Crumb(POLICIES.label_plural, resource_url("resource-list", region, POLICIES))
+        return render_denied(
+            request, refused.without_resource(), title=resource_id, crumbs=(crumb,)
         )
     tab = request.GET.get("tab", "permissions")
     if tab not in dict(TABS):

@@ -162,6 +162,7 @@ USERS = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id"),
         default_ordering="name",
+        extra={"detail_operation": "GetUser", "detail_param": ("UserName", "name")},
     )
 )
 
@@ -192,7 +193,12 @@ GROUPS = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id"),
         default_ordering="name",
-        extra={"describe_operation": "ListGroups"},
+        extra={
+            "describe_operation": "ListGroups",
+            # What a details page stands for (services/core/views/access.py).
+            "detail_operation": "GetGroup",
+            "detail_param": ("GroupName", "name"),
+        },
     )
 )
 
@@ -227,6 +233,7 @@ ROLES = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id", "description"),
         default_ordering="name",
+        extra={"detail_operation": "GetRole", "detail_param": ("RoleName", "name")},
     )
 )
 
@@ -260,6 +267,10 @@ POLICIES = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id", "description"),
         default_ordering="name",
-        extra={"describe_operation": "ListPolicies"},
+        extra={
+            "describe_operation": "ListPolicies",
+            "detail_operation": "GetPolicy",
+            "detail_param": ("PolicyArn", "arn"),
+        },
     )
 )

@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from services.core.views.access import detail_denied, render_denied
 from services.core.views.base import (
+    Crumb,
     breadcrumbs,
     call,
     console_ctx,
@@ -79,6 +81,10 @@ def _security_credentials(request: HttpRequest, region: str, user: User) -> dict
 @console_view
 def user_detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     """The generic details and tags of a user, plus its Security credentials tab."""
+    refused = detail_denied(request, region, USERS, resource_id)
+    if refused:
+        crumb = Crumb(USERS.label_plural, resource_url("resource-list", region, USERS))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
     user = _user(request, region, resource_id)
     if user is None:
         return _missing(request, resource_id)

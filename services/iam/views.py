@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from services.core.accounts import sign_in_url
-from services.core.context import CallContext
+from services.core.views.access import denied, list_denied
 from services.core.views.base import breadcrumbs, call, console_ctx, console_view, render_console
-from services.iam.models import Group, PasswordPolicy, Role, User
+from services.iam.models import PasswordPolicy, User
+from services.iam.resources import GROUPS, ROLES, USERS
 
 
 def _list_url(region: str, slug: str) -> str:
@@ -61,20 +62,24 @@ def recommendations(summary: dict, users_without_mfa: list[str], has_policy: boo
 @console_view
 def dashboard(request: HttpRequest, region: str) -> HttpResponse:
     ctx = console_ctx(request, region)
-    summary = call(request, region, "iam", "GetAccountSummary", ctx=ctx)
+    refused = denied(request, region, "iam", "GetAccountSummary")
+    summary = None if refused else call(request, region, "iam", "GetAccountSummary", ctx=ctx)
     context: dict = {
         "summary": summary,
+        "denied": refused,
         "breadcrumbs": breadcrumbs(request, "Dashboard"),
         "sign_in_url": sign_in_url(ctx.account),
         "account": ctx.account,
     }
     if summary is not None:
         summary = summary["SummaryMap"]
-        no_mfa = [
-            u.name
-            for u in User.objects.visible_to(ctx).filter(login_profile__isnull=False)
-            if not u.mfa_devices.exists()
-        ]
+        no_mfa = []
+        if not list_denied(request, region, USERS):
+            no_mfa = [
+                u.name
+                for u in User.objects.visible_to(ctx).filter(login_profile__isnull=False)
+                if not u.mfa_devices.exists()
+            ]
         has_policy = PasswordPolicy.objects.filter(account=ctx.account).exists()
         context["recommendations"] = recommendations(summary, no_mfa, has_policy)
         context["cards"] = [
@@ -89,10 +94,16 @@ def dashboard(request: HttpRequest, region: str) -> HttpResponse:
     return render_console(request, "iam/dashboard.html", context)
 
 
-def _principals(ctx: CallContext) -> list[tuple[str, str]]:
-    choices = [(u.arn, f"User: {u.name}") for u in User.objects.visible_to(ctx).order_by("name")]
-    choices += [(g.arn, f"Group: {g.name}") for g in Group.objects.visible_to(ctx).order_by("name")]
-    choices += [(r.arn, f"Role: {r.name}") for r in Role.objects.visible_to(ctx).order_by("name")]
+def _principals(request: HttpRequest, region: str) -> list[tuple[str, str]]:
+    """The simulator's principals: the users, groups and roles the caller may list."""
+    ctx = console_ctx(request, region)
+    choices = []
+    for rt, kind in ((USERS, "User"), (GROUPS, "Group"), (ROLES, "Role")):
+        if list_denied(request, region, rt):
+            continue
+        choices += [
+            (e.arn, f"{kind}: {e.name}") for e in rt.model.objects.visible_to(ctx).order_by("name")
+        ]
     return choices
 
 
@@ -159,7 +170,7 @@ def simulator(request: HttpRequest, region: str) -> HttpResponse:
             ]
     context = {
         "form": form,
-        "principals": _principals(ctx),
+        "principals": _principals(request, region),
         "results": results,
         "breadcrumbs": breadcrumbs(request, "Policy simulator"),
     }

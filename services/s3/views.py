@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from services.core import operations, tenant_content
 from services.core.errors import AwsError
 from services.core.regions import REGIONS
+from services.core.views.access import denial, read, render_denied
 from services.core.views.base import (
     Crumb,
     breadcrumbs,
@@ -83,7 +84,8 @@ def _access_label(bucket: Bucket) -> str:
 
 @console_view
 def buckets(request: HttpRequest, region: str) -> HttpResponse:
-    result = call(request, region, "s3", "ListBuckets", {}) or {"Buckets": []}
+    result, refused = read(request, region, "s3", "ListBuckets")
+    result = result or {"Buckets": []}
     query = request.GET.get("q", "").strip()
     rows = [b for b in result["Buckets"] if query.lower() in b["Name"].lower()]
     found = {b.name: b for b in Bucket.objects.filter(resource_id__in=[r["Name"] for r in rows])}
@@ -91,7 +93,7 @@ def buckets(request: HttpRequest, region: str) -> HttpResponse:
         row["access"] = _access_label(found[row["Name"]]) if row["Name"] in found else ""
         row["url"] = _url("bucket", region, row["Name"])
     return render_console(request, "s3/buckets.html", {
-        "rows": rows, "count": len(result["Buckets"]), "q": query,
+        "rows": rows, "count": len(result["Buckets"]), "q": query, "denied": refused,
         "create_url": _url("create-bucket", region),
         "breadcrumbs": _crumbs(request, region),
     })  # fmt: skip
@@ -257,7 +259,8 @@ def _objects(request: HttpRequest, region: str, bucket: Bucket, prefix: str) -> 
     params = {"Bucket": bucket.name, "Prefix": prefix, "Delimiter": "/", "MaxKeys": PAGE}
     if request.GET.get("token"):
         params["ContinuationToken"] = request.GET["token"]
-    result = call(request, region, "s3", "ListObjectsV2", params) or {}
+    result, refused = read(request, region, "s3", "ListObjectsV2", params)
+    result = result or {}
     search = request.GET.get("q", "").strip().lower()
     folders = [
         {"name": p["Prefix"][len(prefix):], "prefix": p["Prefix"],
@@ -278,42 +281,55 @@ def _objects(request: HttpRequest, region: str, bucket: Bucket, prefix: str) -> 
         next_url = _url("bucket", region, bucket.name, prefix=prefix,
                         token=result["NextContinuationToken"])  # fmt: skip
     return {"folders": folders, "files": files, "next_url": next_url, "q": search,
+            "denied": refused,
             "count": len(folders) + len(files),
             "upload_url": _url("upload", region, bucket.name),
             "folder_url": _url("create-folder", region, bucket.name),
             "delete_objects_url": _url("delete-objects", region, bucket.name)}  # fmt: skip
 
 
-def _get(ctx, action: str, bucket: str) -> dict | None:
+def _get(ctx, action: str, bucket: str, denials: dict | None = None, **params: str):
+    """A read of a settings panel: None when it fails (nothing is set, or denied: then
+    the denial goes into `denials`, by IAM action, for the tab's alerts)."""
     try:
-        return operations.call(ctx, "s3", action, {"Bucket": bucket})
-    except AwsError:
+        return operations.call(ctx, "s3", action, {"Bucket": bucket, **params})
+    except AwsError as error:
+        refused = denial(error)
+        if refused is not None and denials is not None:
+            denials.setdefault(refused.action, refused)
         return None
+
+
+def _object_get(ctx, action: str, bucket: str, key: str) -> dict | None:
+    return _get(ctx, action, bucket, Key=key)
 
 
 def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
     ctx = console_ctx(request, region)
     name = bucket.name
-    tags = (_get(ctx, "GetBucketTagging", name) or {}).get("TagSet", [])
-    policy = (_get(ctx, "GetBucketPolicy", name) or {}).get("Policy", "")
+    denials: dict = {}
+
+    def get(action: str) -> dict | None:
+        return _get(ctx, action, name, denials)
+
+    tags = (get("GetBucketTagging") or {}).get("TagSet", [])
+    policy = (get("GetBucketPolicy") or {}).get("Policy", "")
     if policy:
         try:
             policy = json.dumps(json.loads(policy), indent=2)
         except ValueError:
             pass
-    cors = (_get(ctx, "GetBucketCors", name) or {}).get("CORSRules")
-    lifecycle = (_get(ctx, "GetBucketLifecycleConfiguration", name) or {}).get("Rules", [])
-    notification = _get(ctx, "GetBucketNotificationConfiguration", name) or {}
+    cors = (get("GetBucketCors") or {}).get("CORSRules")
+    lifecycle = (get("GetBucketLifecycleConfiguration") or {}).get("Rules", [])
+    notification = get("GetBucketNotificationConfiguration") or {}
     return {
-        "versioning": (_get(ctx, "GetBucketVersioning", name) or {}).get("Status", "Disabled"),
-        "encryption": (_get(ctx, "GetBucketEncryption", name) or {})
+        "versioning": (get("GetBucketVersioning") or {}).get("Status", "Disabled"),
+        "encryption": (get("GetBucketEncryption") or {})
         .get("ServerSideEncryptionConfiguration", {})
         .get("Rules", [{}])[0],
         "tags": tags,
-        "website": _get(ctx, "GetBucketWebsite", name),
-        "bpa": (_get(ctx, "GetPublicAccessBlock", name) or {}).get(
-            "PublicAccessBlockConfiguration", {}
-        ),
+        "website": get("GetBucketWebsite"),
+        "bpa": (get("GetPublicAccessBlock") or {}).get("PublicAccessBlockConfiguration", {}),
         "ownership": bucket.object_ownership,
         "policy": policy,
         "cors": json.dumps(cors, indent=2) if cors else "",
@@ -324,6 +340,7 @@ def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
         "arn": f"arn:aws:s3:::{name}",
         "settings_url": _url("bucket-settings", region, name),
         "access": _access_label(bucket),
+        "denials": list(denials.values()),
     }
 
 
@@ -517,20 +534,25 @@ def object_page(request: HttpRequest, region: str, bucket: str) -> HttpResponse:
         return found
     tab = request.GET.get("tab", "properties")
     ctx = console_ctx(request, region)
+    prefix = key.rsplit("/", 1)[0] + "/" if "/" in key else ""
+    name = key[len(prefix) :]
     try:
         head = operations.call(ctx, "s3", "HeadObject", {"Bucket": bucket, "Key": key})
     except AwsError as error:
+        # HeadObject is authorized as s3:GetObject.
+        refused = denial(error, "s3:GetObject")
+        if refused:
+            crumbs = tuple(_crumbs(request, region, bucket, prefix)[1:])
+            return render_denied(request, refused, title=name or key, crumbs=crumbs)
         return render_not_found(request, "Object not found", f"{error.code}: {error.message}")
-    tags = operations.call(ctx, "s3", "GetObjectTagging", {"Bucket": bucket, "Key": key})
+    tags = _object_get(ctx, "GetObjectTagging", bucket, key) or {"TagSet": []}
     versions = []
     if found.versioning:
-        listed = operations.call(ctx, "s3", "ListObjectVersions", {"Bucket": bucket, "Prefix": key})
+        listed = _get(ctx, "ListObjectVersions", bucket, Prefix=key) or {}
         versions = [v for v in listed.get("Versions", []) if v["Key"] == key]
     acl = None
     if tab == "permissions":
-        acl = operations.call(ctx, "s3", "GetObjectAcl", {"Bucket": bucket, "Key": key})
-    prefix = key.rsplit("/", 1)[0] + "/" if "/" in key else ""
-    name = key[len(prefix) :]
+        acl = _object_get(ctx, "GetObjectAcl", bucket, key)
     return render_console(request, "s3/object.html", {
         "bucket": found, "key": key, "name": name, "head": head, "tags": tags["TagSet"],
         "tab": tab, "tabs": OBJECT_TABS, "versions": versions, "acl": acl,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from services.core.context import CallContext
+from services.core.views.access import readable
 from services.vpc.models import Address, Subnet, Vpc
 
 
@@ -21,7 +22,7 @@ def _vpc_choices(ctx: CallContext | None) -> list[tuple[str, str]]:
         return []
     return [
         (v.resource_id, f"{v.resource_id} ({v.name})" if v.name else v.resource_id)
-        for v in Vpc.objects.visible_to(ctx).order_by("-is_default", "created_at")
+        for v in readable(ctx, Vpc).order_by("-is_default", "created_at")
     ]
 
 
@@ -163,11 +164,11 @@ class NatGatewayForm(forms.Form):
 
     def __init__(self, *args, ctx: CallContext | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        subnets = Subnet.objects.visible_to(ctx).order_by("vpc_id", "cidr_block") if ctx else []
+        subnets = readable(ctx, Subnet).order_by("vpc_id", "cidr_block") if ctx else []
         self.fields["SubnetId"].choices = [
             (s.resource_id, f"{s.resource_id} ({s.name or s.cidr_block})") for s in subnets
         ]
-        free = Address.objects.visible_to(ctx).filter(network_interface__isnull=True) if ctx else []
+        free = readable(ctx, Address).filter(network_interface__isnull=True) if ctx else []
         self.fields["AllocationId"].choices = [("", "Choose an Elastic IP")] + [
             (a.resource_id, f"{a.resource_id} ({a.public_ip})") for a in free
         ]

@@ -18,6 +18,7 @@ from services.core import registry
 from services.core.context import CallContext
 from services.core.regions import REGIONS
 from services.core.registry import Action, ResourceType
+from services.core.views.access import detail_denied, list_denied, render_denied
 from services.core.views.base import (
     Crumb,
     breadcrumbs,
@@ -66,8 +67,10 @@ def service_home(request: HttpRequest, region: str, service: str) -> HttpRespons
 @console_view
 def resource_list(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
     rt = _resource_type(service, slug)
+    refused = list_denied(request, region, rt)
     queryset = rt.model.objects.visible_to(console_ctx(request, region))
-    table = build_table(request, rt, queryset, region=region)
+    table = build_table(request, rt, queryset.none() if refused else queryset, region=region)
+    table.denied = refused
     context = {"table": table, "breadcrumbs": breadcrumbs(request, rt.label_plural)}
     if request.htmx and request.htmx.target == "rt-results":
         return render(request, "console/table_results.html", context)
@@ -150,6 +153,9 @@ def resource_detail(
     request: HttpRequest, region: str, service: str, slug: str, resource_id: str
 ) -> HttpResponse:
     rt = _resource_type(service, slug)
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        return render_denied(request, refused, title=resource_id, crumbs=(_list_crumb(rt, region),))
     obj = (
         rt.model.objects.visible_to(console_ctx(request, region))
         .filter(resource_id=resource_id)
@@ -252,6 +258,9 @@ def resource_action(
         messages.error(request, f"Select at least one {rt.label.lower()} first.")
         return _redirect(request, back)
 
+    # The modal names the selected rows; a principal who may not list them sees
+    # only the ids they sent.
+    names_hidden = list_denied(request, region, rt, record=False) is not None
     typed = data.get("confirmation", "").strip()
     mistyped = bool(action.typed_confirmation) and typed != action.typed_confirmation
     if request.method == "GET" or mistyped:
@@ -262,6 +271,7 @@ def resource_action(
             "action_url": request.path,
             "back": back,
             "typed_error": request.method == "POST",
+            "names_hidden": names_hidden,
             "breadcrumbs": breadcrumbs(request, _list_crumb(rt, region), action.label),
         }
         if request.htmx:

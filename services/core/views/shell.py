@@ -15,6 +15,7 @@ from services.core.context import CallContext, Principal, source_ip
 from services.core.middleware import SESSION_ACCOUNT, SESSION_PRINCIPAL, SESSION_REGION
 from services.core.models import Account
 from services.core.regions import DEFAULT_REGION, REGIONS
+from services.core.views.access import list_denied
 from services.core.views.base import (
     console_ctx,
     console_view,
@@ -156,7 +157,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def search_results(request: HttpRequest, text: str) -> dict:
     """Services whose name, code or title contain `text`, and resources of the current
-    region whose id or Name tag do."""
+    region whose id or Name tag do, of the types the principal may list (no name or
+    id of a type they may not Describe/List shows here)."""
     region = current_region(request)
     needle = text.lower()
     services = [
@@ -168,7 +170,7 @@ def search_results(request: HttpRequest, text: str) -> dict:
     ctx = console_ctx(request, region)
     for rt in registry.resource_types():
         svc = registry.service(rt.service)
-        if svc is None:
+        if svc is None or list_denied(request, region, rt, record=False):
             continue
         rows = (
             rt.model.objects.visible_to(ctx)

@@ -125,6 +125,9 @@ class Table:
     create_url: str = ""
     headers: list[dict] = field(default_factory=list)
     page_sizes: tuple[int, ...] = PAGE_SIZES
+    # The read the table stands for was denied (services/core/views/access.py): no
+    # rows, and the alert in their place.
+    denied: Any = None
 
     @property
     def polling(self) -> bool:

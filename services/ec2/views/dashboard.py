@@ -6,8 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from services.core import regions, registry
+from services.core.views.access import counted, list_denied
 from services.core.views.base import console_ctx, console_view, render_console
 from services.core.views.tables import resource_url
+from services.ec2 import resources
 from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
 from services.ec2.views.common import list_url
 from services.vpc.models import Address, SecurityGroup, Vpc
@@ -22,23 +24,35 @@ def _vpc_url(region: str, slug: str) -> str:
 def home(request: HttpRequest, region: str) -> HttpResponse:
     ctx = console_ctx(request, region)
     instances = Instance.objects.visible_to(ctx).exclude(state="gone")
-    counts = [
-        ("Instances (running)", instances.filter(state="running").count(),
+    tiles = [
+        ("Instances (running)", resources.INSTANCES, instances.filter(state="running"),
          list_url(region, "instances") + "?filter=running"),
-        ("Instances (all states)", instances.count(), list_url(region, "instances")),
-        ("Key pairs", KeyPair.objects.visible_to(ctx).count(), list_url(region, "key-pairs")),
-        ("Volumes", Volume.objects.visible_to(ctx).count(), list_url(region, "volumes")),
-        ("Snapshots", Snapshot.objects.visible_to(ctx).count(), list_url(region, "snapshots")),
-        ("AMIs", Image.objects.visible_to(ctx).count(), list_url(region, "amis")),
-        ("Security groups", SecurityGroup.objects.visible_to(ctx).count(),
-         _vpc_url(region, "security-groups")),
-        ("Elastic IPs", Address.objects.visible_to(ctx).count(), _vpc_url(region, "elastic-ips")),
-        ("Placement groups", 0, ""),
-        ("Load balancers", 0, ""),
+        ("Instances (all states)", resources.INSTANCES, instances, list_url(region, "instances")),
+        ("Key pairs", resources.KEY_PAIRS, KeyPair.objects.visible_to(ctx),
+         list_url(region, "key-pairs")),
+        ("Volumes", resources.VOLUMES, Volume.objects.visible_to(ctx), list_url(region, "volumes")),
+        ("Snapshots", resources.SNAPSHOTS, Snapshot.objects.visible_to(ctx),
+         list_url(region, "snapshots")),
+        ("AMIs", resources.IMAGES, Image.objects.visible_to(ctx), list_url(region, "amis")),
+        ("Security groups", registry.resource_type("vpc", "security-groups"),
+         SecurityGroup.objects.visible_to(ctx), _vpc_url(region, "security-groups")),
+        ("Elastic IPs", registry.resource_type("vpc", "elastic-ips"),
+         Address.objects.visible_to(ctx), _vpc_url(region, "elastic-ips")),
     ]  # fmt: skip
-    default_vpc = Vpc.objects.visible_to(ctx).filter(is_default=True).first()
+    counts, denials = [], {}
+    for label, rt, queryset, url in tiles:
+        number, refused = counted(request, region, rt, queryset)
+        if refused is not None:
+            denials.setdefault(refused.action, refused)
+        counts.append((label, "API Error" if refused else number, url))
+    counts += [("Placement groups", 0, ""), ("Load balancers", 0, "")]
+    vpcs = registry.resource_type("vpc", "vpcs")
+    default_vpc = None
+    if not list_denied(request, region, vpcs):
+        default_vpc = Vpc.objects.visible_to(ctx).filter(is_default=True).first()
     context = {
         "counts": counts,
+        "denials": list(denials.values()),
         "launch_url": reverse("ec2:launch", kwargs={"region": region}),
         "region": regions.get_region(region),
         "default_vpc": default_vpc,

@@ -10,7 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from services.core import registry
+from services.core.views.access import detail_denied, list_denied, render_denied
 from services.core.views.base import (
+    Crumb,
     call,
     console_ctx,
     console_view,
@@ -83,6 +86,10 @@ def _volumes(instance: Instance, region: str) -> list[dict]:
 @console_view
 def detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     rt = resources.INSTANCES
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        crumb = Crumb(rt.label_plural, list_url(region, "instances"))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
     instance = _instance(request, region, resource_id)
     if instance is None:
         return render_not_found(
@@ -94,12 +101,18 @@ def detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     inst_status, system_status, label = status_summary(instance)
     context = detail_context(request, region, rt, instance, TABS)
     tab = context["tab"]
+    # The Security tab's rules and the Storage tab's volumes come from
+    # DescribeSecurityGroups and DescribeVolumes, as on AWS's page.
+    related = {"security": registry.resource_type("vpc", "security-groups"),
+               "storage": resources.VOLUMES}.get(tab)  # fmt: skip
+    tab_denied = list_denied(request, region, related) if related else None
     context.update(
         {
             "transitional": context["transitional"] or inst_status == "initializing",
             "status": {"instance": inst_status, "system": system_status, "label": label},
-            "security": _security(instance) if tab == "security" else [],
-            "volumes": _volumes(instance, region) if tab == "storage" else [],
+            "security": _security(instance) if tab == "security" and not tab_denied else [],
+            "volumes": _volumes(instance, region) if tab == "storage" and not tab_denied else [],
+            "tab_denied": tab_denied,
             "eni": instance.eni,
         }
     )

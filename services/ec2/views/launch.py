@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from services.core.views.access import list_denied, render_denied
 from services.core.views.base import (
     Crumb,
     breadcrumbs,
@@ -20,6 +21,7 @@ from services.core.views.base import (
 from services.ec2 import ami_catalog
 from services.ec2.forms import EXTRA_TAGS, EXTRA_VOLUMES, LaunchForm
 from services.ec2.models import Instance
+from services.ec2.resources import INSTANCES
 from services.ec2.views.common import list_url
 
 _LOGOS = {
@@ -127,6 +129,10 @@ def launch(request: HttpRequest, region: str) -> HttpResponse:
 @console_view
 def launch_success(request: HttpRequest, region: str) -> HttpResponse:
     wanted = [i for i in request.GET.get("ids", "").split(",") if i]
+    refused = list_denied(request, region, INSTANCES)
+    if refused:
+        crumb = Crumb("Instances", list_url(region, "instances"))
+        return render_denied(request, refused, title="Launch an instance", crumbs=(crumb,))
     instances = list(
         Instance.objects.visible_to(console_ctx(request, region))
         .filter(resource_id__in=wanted)

@@ -12,13 +12,16 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from services.core import registry
+from services.core.views.access import detail_denied, render_denied
 from services.core.views.base import (
+    Crumb,
     console_ctx,
     console_view,
     render_console,
     render_not_found,
 )
 from services.core.views.resources import detail_context
+from services.core.views.tables import resource_url
 from services.vpc.models import NetworkAcl, RouteTable, SecurityGroup
 from services.vpc.models.routing import route_states
 
@@ -38,6 +41,10 @@ def _page(
     build,
 ) -> HttpResponse:
     rt = registry.resource_type("vpc", slug)
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        list_crumb = Crumb(rt.label_plural, resource_url("resource-list", region, rt))
+        return render_denied(request, refused, title=resource_id, crumbs=(list_crumb,))
     obj = (
         rt.model.objects.visible_to(console_ctx(request, region))
         .filter(resource_id=resource_id)

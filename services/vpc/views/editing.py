@@ -11,7 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from services.core.views.base import breadcrumbs, call, console_ctx, console_view, render_console
+from services.core import registry
+from services.core.views.access import detail_denied, render_denied
+from services.core.views.base import (
+    Crumb,
+    breadcrumbs,
+    call,
+    console_ctx,
+    console_view,
+    render_console,
+)
 from services.vpc import rule_types
 from services.vpc.models import (
     InternetGateway,
@@ -35,6 +44,17 @@ def _list_url(region: str, slug: str) -> str:
     return reverse(
         "console:resource-list", kwargs={"region": region, "service": "vpc", "slug": slug}
     )
+
+
+def _refused(request: HttpRequest, region: str, model: type, resource_id: str):
+    """The denied page of an edit page whose resource the principal may not describe
+    (an edit page shows the resource's routes or rules), else None."""
+    rt = next(t for t in registry.resource_types("vpc") if t.model is model)
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused is None:
+        return None
+    crumb = Crumb(rt.label_plural, _list_url(region, rt.slug))
+    return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
 
 
 def _get(request: HttpRequest, region: str, model: type, resource_id: str):
@@ -82,6 +102,8 @@ def _target_param(target: str) -> dict:
 @console_view
 @require_http_methods(["GET", "POST"])
 def edit_routes(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
+    if (refused := _refused(request, region, RouteTable, resource_id)) is not None:
+        return refused
     table = _get(request, region, RouteTable, resource_id)
     routes = list(table.routes.all())
     current = {r.destination_cidr_block: r.target for r in routes if not r.is_local}
@@ -128,6 +150,8 @@ def edit_routes(request: HttpRequest, region: str, resource_id: str) -> HttpResp
 @console_view
 @require_http_methods(["GET", "POST"])
 def edit_subnet_associations(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
+    if (refused := _refused(request, region, RouteTable, resource_id)) is not None:
+        return refused
     table = _get(request, region, RouteTable, resource_id)
     subnets = list(table.vpc.subnets.order_by("cidr_block"))
     associations = {
@@ -239,6 +263,8 @@ def _same(perm: dict, rule) -> bool:
 
 
 def _edit_rules(request: HttpRequest, region: str, resource_id: str, egress: bool) -> HttpResponse:
+    if (refused := _refused(request, region, SecurityGroup, resource_id)) is not None:
+        return refused
     group = _get(request, region, SecurityGroup, resource_id)
     rules = list(group.rules.filter(is_egress=egress).select_related("referenced_group"))
     direction = "outbound" if egress else "inbound"

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from services.core import operations, regions, registry
 from services.core.errors import AwsError
+from services.core.views.access import counted, detail_denied, readable, render_denied
 from services.core.views.base import breadcrumbs, call, console_ctx, console_view, render_console
 from services.vpc import wizard
 from services.vpc.models import InternetGateway, NatGateway, Vpc
@@ -35,14 +36,22 @@ def _detail_url(region: str, slug: str, resource_id: str) -> str:
 def home(request: HttpRequest, region: str) -> HttpResponse:
     """The VPC dashboard: how many of each resource the account has in this region."""
     ctx = console_ctx(request, region)
-    cards = []
+    cards, denials = [], {}
     for rt in registry.resource_types("vpc"):
         qs = rt.model.objects.visible_to(ctx)
         if rt.model is NatGateway:
             qs = qs.exclude(state="deleted")
+        count, refused = counted(request, region, rt, qs)
+        if refused is not None:
+            denials.setdefault(refused.action, refused)
         cards.append(
-            {"label": rt.label_plural, "count": qs.count(), "url": _list_url(region, rt.slug)}
+            {
+                "label": rt.label_plural,
+                "count": "API Error" if refused else count,
+                "url": _list_url(region, rt.slug),
+            }
         )
+    vpcs_denied = "ec2:DescribeVpcs" in denials
     per_region = dict(
         Vpc.objects.filter(account_id=ctx.account.id)
         .values_list("region")
@@ -51,8 +60,13 @@ def home(request: HttpRequest, region: str) -> HttpResponse:
     )
     context = {
         "cards": cards,
+        "denials": list(denials.values()),
         "regions": [
-            {"code": r.code, "name": r.name, "vpcs": per_region.get(r.code, 0)}
+            {
+                "code": r.code,
+                "name": r.name,
+                "vpcs": "API Error" if vpcs_denied else per_region.get(r.code, 0),
+            }
             for r in regions.REGIONS.values()
         ],
         "create_url": reverse("vpc:create-vpc", kwargs={"region": region}),
@@ -150,6 +164,11 @@ def _run(request: HttpRequest, region: str, plan: wizard.Plan) -> HttpResponse:
 def attach_internet_gateway(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
     """Attach to VPC: the gateway's page with a choice of VPCs that have no gateway."""
     ctx = console_ctx(request, region)
+    rt = registry.resource_type("vpc", "internet-gateways")
+    refused = detail_denied(request, region, rt, resource_id)
+    if refused:
+        crumb = (rt.label_plural, _list_url(region, rt.slug))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
     igw = InternetGateway.objects.visible_to(ctx).filter(resource_id=resource_id).first()
     if igw is None:
         raise Http404(resource_id)
@@ -162,7 +181,7 @@ def attach_internet_gateway(request: HttpRequest, region: str, resource_id: str)
                 request, f"Internet gateway {resource_id} successfully attached to {vpc_id}."
             )
             return HttpResponseRedirect(detail_url)
-    free = Vpc.objects.visible_to(ctx).exclude(internet_gateways__isnull=False).order_by("id")
+    free = readable(ctx, Vpc).exclude(internet_gateways__isnull=False).order_by("id")
     context = {
         "igw": igw,
         "vpcs": free,
