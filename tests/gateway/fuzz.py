@@ -60,15 +60,11 @@ _BAD_JSON = [b"{", b"{'a': 1}", b"\xff\xfe", b'{"a": 1e999}', b'{"a": NaN}', b"\
 _BAD_XML = [b"<", b"not xml", b"<a></b>", b"\xff\xfe<a/>", b"<a>\x00</a>",
             b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>']  # fmt: skip
 
-# Member names bound to the resources the fuzz run creates first, so that cases reach
-# past "not found" into the operations' own checks.
-ID_MEMBERS = ("VpcId", "SubnetId", "GroupId", "VolumeId", "Bucket", "UserName", "RoleName",
-              "GroupName", "PolicyArn", "InstanceProfileName", "AllocationId",
-              "NetworkInterfaceId", "RouteTableId", "InternetGatewayId", "KeyName")  # fmt: skip
-
 
 class Generator:
     def __init__(self, seed: int, ids: dict[str, str] | None = None) -> None:
+        # `ids`: member name -> a resource the run created first (VpcId -> vpc-...), so
+        # that cases reach past "not found" into the operations' own checks.
         self.rng = random.Random(seed)
         self.ids = ids or {}
 
@@ -371,6 +367,16 @@ class Generator:
             elif protocol == "rest-xml":
                 kind, detail = self.bend_rest_xml(wire, op)
         return Case(service, operation, kind, detail, wire, m.signing_name, protocol)
+
+    def signature_bending(self) -> str | None:
+        """How to break the signature of the next request, or None (most requests)."""
+        roll = self.rng.random()
+        if roll < 0.04:
+            return "unsigned"
+        if roll < 0.08:
+            return self.rng.choice(["no-signature", "no-credential", "bad-date", "unknown-key",
+                                    "short-scope", "garbage"])  # fmt: skip
+        return None
 
     def cases(self, operations: list[tuple[str, str]], count: int) -> Iterator[Case]:
         """Every operation once (in a shuffled order), then random ones, `count` in all."""

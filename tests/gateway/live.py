@@ -94,6 +94,30 @@ class Door:
         headers = {k: v for k, v in prepared.headers.items()}
         return Wire(wire.method, wire.path, headers, wire.body)
 
+    def signed_badly(self, wire: Wire, signing_name: str, how: str) -> Wire:
+        """`wire` signed, then its signature broken `how` (see Generator.signature_bending)."""
+        if how == "unsigned":
+            return Wire(wire.method, wire.path, dict(wire.headers), wire.body)
+        if how == "unknown-key":
+            real, self.credentials = self.credentials, Credentials("AKIAUNKNOWNUNKNOWN00", "x")
+            try:
+                return self.signed(wire, signing_name)
+            finally:
+                self.credentials = real
+        out = self.signed(wire, signing_name)
+        auth = out.headers["Authorization"]
+        if how == "no-signature":
+            out.headers["Authorization"] = auth.split(", Signature=")[0]
+        elif how == "no-credential":
+            out.headers["Authorization"] = "AWS4-HMAC-SHA256 " + auth.split(", ", 1)[1]
+        elif how == "bad-date":
+            out.headers["X-Amz-Date"] = "yesterday"
+        elif how == "short-scope":
+            out.headers["Authorization"] = auth.replace("/aws4_request", "", 1)
+        else:
+            out.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=,,,=="
+        return out
+
     def send(self, wire: Wire, timeout: float = 60) -> tuple[int, dict[str, str], bytes, bool]:
         """(status, headers, body, whether the server kept the connection open). Raises
         ConnectionError when the server dropped the connection without an answer."""

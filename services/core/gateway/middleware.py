@@ -35,20 +35,17 @@ def is_aws_request(request: HttpRequest) -> bool:
 
 def is_unsigned_aws_request(request: HttpRequest) -> bool:
     """Whether an unsigned request is unmistakably an AWS API call (an X-Amz-Target or
-    smithy-protocol header, a query Action, a query form posted to /), so that it gets
-    the AWS error for a missing signature rather than a console page."""
+    smithy-protocol header, a query Action, a POST to / where the console has only a
+    redirect), so that it gets the AWS error for a missing signature rather than a
+    console page. Path-style S3 requests stay the console's: anonymous S3 is addressed
+    by the bucket's host name (services/s3/door.py)."""
     meta = request.META
     if meta.get("HTTP_X_AMZ_TARGET") or meta.get("HTTP_SMITHY_PROTOCOL"):
         return True
     query = meta.get("QUERY_STRING", "")
     if query.startswith("Action=") or "&Action=" in query:
         return True
-    content_type = (meta.get("CONTENT_TYPE") or "").lower()
-    return (
-        request.method == "POST"
-        and request.path == "/"
-        and content_type.startswith("application/x-www-form-urlencoded")
-    )
+    return request.method == "POST" and request.path == "/"
 
 
 def _uses_sigv2(request: HttpRequest) -> bool:
