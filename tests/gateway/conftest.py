@@ -121,3 +121,8 @@ def clock(monkeypatch):
         monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: when)
 
     return shift
+
+
+# The live gunicorn server and a student account with an access key (tests/aws), for the
+# tests that must go over a real socket (framing, dropped connections, the fuzz run).
+from tests.aws.conftest import Student, live_gateway, student  # noqa: E402, F401

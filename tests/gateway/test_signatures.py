@@ -129,10 +129,21 @@ def test_ct_01_the_call_is_audited_with_door_aws(aws, root_key):
     assert root_key.last_used_at is not None and root_key.last_used_service == "ec2"
 
 
-def test_unsigned_requests_are_not_the_gateways(client):
+def test_an_unsigned_aws_call_gets_missing_authentication_token_and_runs_nothing(client, db):
+    # An AWS call without any signature is refused as AWS refuses it, in the service's
+    # own format, rather than falling through to the console.
     response = client.post(
         "/",
-        "Action=DescribeVolumes&Version=2016-11-15",
+        "Action=CreateVolume&Version=2016-11-15&AvailabilityZone=us-east-1a&Size=8",
         content_type="application/x-www-form-urlencoded",
     )
-    assert b"<Response><Errors>" not in response.content
+    assert response.status_code == 401
+    assert _xml_error(response)[0] == "MissingAuthenticationToken"
+    assert not Volume.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_console_forms_are_not_taken_for_unsigned_aws_calls(client, db):
+    response = client.post("/signin", "email=a%40example.com&password=x",
+                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    assert b"MissingAuthenticationToken" not in response.content

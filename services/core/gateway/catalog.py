@@ -1,8 +1,9 @@
-"""Which botocore services answer to a SigV4 signing name.
+"""Which botocore services answer to a SigV4 signing name, or to a target prefix.
 
 The credential scope names the service by its signing name (`ec2`, `monitoring`,
 `elasticloadbalancing`), and several services may share one (elb and elbv2; rds, docdb
-and neptune). Building the index reads every bundled model once, which takes seconds,
+and neptune). An unsigned request has no scope: its X-Amz-Target prefix names the
+service instead. Building the index reads every bundled model once, which takes seconds,
 so it is kept in a file under the home folder, per botocore version.
 """
 
@@ -26,21 +27,24 @@ def _cache_file() -> Path | None:
     home = getattr(settings, "HOME", None)
     if not home:
         return None
-    return Path(home) / "cache" / f"aws-signing-names-{botocore.__version__}.json"
+    return Path(home) / "cache" / f"aws-catalog-{botocore.__version__}.json"
 
 
-def _build() -> dict[str, list[str]]:
+def _build() -> dict[str, dict[str, list[str]]]:
     loader = Loader()
-    index: dict[str, list[str]] = {}
+    signing: dict[str, list[str]] = {}
+    targets: dict[str, list[str]] = {}
     for name in loader.list_available_services("service-2"):
         meta = loader.load_service_model(name, "service-2").get("metadata", {})
-        signing = meta.get("signingName") or meta.get("endpointPrefix") or name
-        index.setdefault(signing, []).append(name)
-    return index
+        name_signed = meta.get("signingName") or meta.get("endpointPrefix") or name
+        signing.setdefault(name_signed, []).append(name)
+        if meta.get("targetPrefix"):
+            targets.setdefault(meta["targetPrefix"], []).append(name)
+    return {"signing": signing, "targets": targets}
 
 
 @functools.cache
-def signing_index() -> dict[str, list[str]]:
+def _index() -> dict[str, dict[str, list[str]]]:
     path = _cache_file()
     if path is not None and path.exists():
         try:
@@ -57,8 +61,18 @@ def signing_index() -> dict[str, list[str]]:
                 json.dump(index, out)
             os.replace(tmp, path)
         except OSError:
-            log.warning("could not cache the AWS signing-name index at %s", path)
+            log.warning("could not cache the AWS service catalog at %s", path)
     return index
+
+
+def signing_index() -> dict[str, list[str]]:
+    return _index()["signing"]
+
+
+def services_for_target(prefix: str) -> list[str]:
+    """The botocore services whose JSON/CBOR target prefix is `prefix` (the part of
+    `X-Amz-Target` before the action): how an unsigned request names its service."""
+    return list(_index()["targets"].get(prefix, []))
 
 
 def services_for(signing_name: str) -> list[str]:

@@ -159,3 +159,36 @@ def too_large(service: str, protocol: str, limit: int) -> AwsError:
     return GatewayError(
         "RequestEntityTooLarge", f"Request size exceeds the limit of {limit} bytes.", 413
     )
+
+
+S3_INCOMPLETE_BODY_MESSAGE = (
+    "You did not provide the number of bytes specified by the Content-Length HTTP header"
+)
+
+
+def incomplete_body(service: str, protocol: str, detail: str = "") -> AwsError:
+    """A body that ended early or whose chunked framing is broken: S3's IncompleteBody;
+    the JSON protocols say they cannot read the body, the query ones IncompleteBody too."""
+    dialect = _dialect(service, protocol)
+    if dialect == "s3":
+        return GatewayError("IncompleteBody", S3_INCOMPLETE_BODY_MESSAGE, 400)
+    message = "The request body is incomplete or its chunked framing is malformed."
+    if detail:
+        message = f"{message} {detail}"
+    if dialect == "json":
+        return GatewayError("SerializationException", message, 400)
+    return GatewayError("IncompleteBody", message, 400)
+
+
+def missing_token(service: str, protocol: str) -> AwsError:
+    """A request without any signature: no Authorization header, no presigned query."""
+    dialect = _dialect(service, protocol)
+    if dialect == "json":
+        return GatewayError(
+            "MissingAuthenticationTokenException", "Missing Authentication Token", 403
+        )
+    message = (
+        "The request must contain either a valid (registered) AWS access key ID or X.509 "
+        "certificate."
+    )
+    return GatewayError("MissingAuthenticationToken", message, 401 if dialect == "ec2" else 403)

@@ -15,10 +15,10 @@ from botocore.model import ServiceModel
 from django.apps import apps
 from django.utils import timezone
 
-from services.core import operations
+from services.core import operations, shapes
 from services.core.context import CallContext, Principal
 from services.core.errors import INTERNAL_FAILURE, AwsError
-from services.core.gateway import chunked, errors, routing, sigv4
+from services.core.gateway import catalog, chunked, errors, routing, sigv4
 from services.core.gateway.protocols.query import QueryProtocol
 from services.core.gateway.protocols.rest import RestXmlProtocol
 from services.core.gateway.routing import Route
@@ -92,7 +92,7 @@ def _decode_body(req: WireRequest, signed: sigv4.Signed, caller: _Caller, route:
                 raise errors.signature_error(
                     sigv4.SignatureProblem("mismatch"), route.service, route.protocol.name
                 ) from exc
-            raise AwsError("IncompleteBody", str(exc), 400) from exc
+            raise errors.incomplete_body(route.service, route.protocol.name, str(exc)) from exc
         req.body = decoded.data
         req.headers["content-length"] = str(len(decoded.data))
         for name, value in decoded.trailers.items():
@@ -131,7 +131,12 @@ def handle(
 ) -> WireResponse:
     """Answer one AWS-signed request."""
     region, scope_service = _scope_service(req)
-    route = routing.route(req, scope_service) if scope_service else None
+    if scope_service:
+        route = routing.route(req, scope_service)
+    else:
+        # No credential scope (an Authorization header without Credential=): the
+        # request's own marks may still name the service whose format the error takes.
+        return _scopeless(req, request_id)
     if route is None:
         error = AwsError(
             "InvalidAction" if scope_service else "IncompleteSignature",
@@ -145,6 +150,10 @@ def handle(
     try:
         if body_too_large:
             raise errors.too_large(route.service, protocol.name, max_body_bytes())
+        if req.body_error is not None:
+            # Nothing can be checked on a body that did not arrive whole, not even the
+            # signature over it: answered at once, in the service's format.
+            raise errors.incomplete_body(route.service, protocol.name, req.body_error)
         result = _authenticated_call(req, route, request_id, user_agent)
         return protocol.serialize_result(route.operation, result, request_id)  # type: ignore[arg-type]
     except AwsError as error:
@@ -184,6 +193,55 @@ def _authenticated_call(req: WireRequest, route: Route, request_id: str, user_ag
         access_key_id=caller.key_id,
     )
     return operations.call(ctx, service, op.name, params)
+
+
+def _unsigned_service(req: WireRequest) -> str | None:
+    """The service an unsigned request is addressed to, from its own marks: the
+    X-Amz-Target prefix, the rpc-v2-cbor path, or a query Version of a simulated
+    service."""
+    target = req.headers.get("x-amz-target") or ""
+    if target:
+        found = catalog.services_for_target(target.rpartition(".")[0])
+        return found[0] if found else None
+    path = re.match(r"^/service/([^/]+)/operation/", req.path)
+    if path:
+        found = catalog.services_for_target(path.group(1))
+        return found[0] if found else None
+    version = req.param("Version")
+    for name in sorted({op.service for op in operations.registered()}):
+        model = shapes.service_model(name)
+        if version and model.api_version == version and model.protocol in ("query", "ec2"):
+            return name
+    return None
+
+
+def handle_unsigned(req: WireRequest, request_id: str) -> WireResponse:
+    """Answer an AWS call that carries no signature at all: MissingAuthenticationToken,
+    in the format of the service it names when it names one."""
+    service = _unsigned_service(req)
+    route = routing.route(req, shapes.service_model(service).signing_name) if service else None
+    if route is None:
+        return plain_error(errors.missing_token("", "query"), request_id)
+    error = errors.missing_token(route.service, route.protocol.name)
+    return route.protocol.serialize_error(route.model, error, request_id, route.operation)
+
+
+def _scopeless(req: WireRequest, request_id: str) -> WireResponse:
+    problem = sigv4.SignatureProblem(
+        "malformed",
+        "Authorization header requires 'Credential' parameter. Authorization="
+        + (req.headers.get("authorization") or ""),
+    )
+    if req.headers.get("x-amz-content-sha256"):
+        # Only S3 clients send x-amz-content-sha256.
+        return plain_error(errors.signature_error(problem, "s3", "rest-xml"), request_id, s3=True)
+    service = _unsigned_service(req)
+    route = routing.route(req, shapes.service_model(service).signing_name) if service else None
+    if route is None:
+        error = AwsError("IncompleteSignature", problem.message, 400)
+        return plain_error(error, request_id)
+    error = errors.signature_error(problem, route.service, route.protocol.name)
+    return route.protocol.serialize_error(route.model, error, request_id, route.operation)
 
 
 def plain_error(error: AwsError, request_id: str, *, s3: bool = False) -> WireResponse:

@@ -33,6 +33,21 @@ def is_aws_request(request: HttpRequest) -> bool:
     return "AWSAccessKeyId=" in query and "Signature=" in query
 
 
+def is_unsigned_aws_request(request: HttpRequest) -> bool:
+    """Whether an unsigned request is unmistakably an AWS API call (an X-Amz-Target or
+    smithy-protocol header, a query Action, a POST to / where the console has only a
+    redirect), so that it gets the AWS error for a missing signature rather than a
+    console page. Path-style S3 requests stay the console's: anonymous S3 is addressed
+    by the bucket's host name (services/s3/door.py)."""
+    meta = request.META
+    if meta.get("HTTP_X_AMZ_TARGET") or meta.get("HTTP_SMITHY_PROTOCOL"):
+        return True
+    query = meta.get("QUERY_STRING", "")
+    if query.startswith("Action=") or "&Action=" in query:
+        return True
+    return request.method == "POST" and request.path == "/"
+
+
 def _uses_sigv2(request: HttpRequest) -> bool:
     return request.META.get("HTTP_AUTHORIZATION", "").startswith("AWS ") or (
         "AWSAccessKeyId=" in request.META.get("QUERY_STRING", "")
@@ -73,9 +88,13 @@ class GatewayMiddleware:
         for claims, handle in _doors:
             if claims(request):
                 return handle(request)
-        if not is_aws_request(request):
+        signed = is_aws_request(request)
+        if not signed and not is_unsigned_aws_request(request):
             return self.get_response(request)
         request_id = getattr(request, "request_id", "") or ids.request_id()
+        if not signed:
+            req, _ = wire.from_django(request)
+            return to_django(handler.handle_unsigned(req, request_id), req.method)
         if _uses_sigv2(request):
             error = AwsError("InvalidRequest", _SIGV2_MESSAGE, 400)
             return to_django(handler.plain_error(error, request_id, s3=True), request.method)

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from services.core.gateway import sigv4
 from services.core.gateway.chunked import SIGNED, SIGNED_TRAILER, ChunkError
+from services.core.gateway.wire import BodyIncomplete, read_stream
 
 BLOCK = 1024 * 1024
 
@@ -24,7 +25,11 @@ def socket_blocks(stream: BinaryIO, length: int | None) -> Iterator[bytes]:
     body the server has de-chunked (Transfer-Encoding: chunked)."""
     remaining = length
     while remaining is None or remaining > 0:
-        block = stream.read(BLOCK if remaining is None else min(BLOCK, remaining))
+        try:
+            block = read_stream(stream, BLOCK if remaining is None else min(BLOCK, remaining))
+        except BodyIncomplete as exc:
+            # Broken HTTP chunked framing, or the client went away mid-body.
+            raise ChunkError(str(exc)) from exc
         if not block:
             if remaining:
                 raise ChunkError("The request body ended before its Content-Length.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import BinaryIO
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from django.conf import settings
@@ -49,6 +50,9 @@ class WireRequest:
     headers: Headers
     body: bytes = b""
     remote_addr: str = ""
+    # Why the body could not be read whole (bad chunked framing, a body shorter than its
+    # Content-Length), or None. The handler answers it in the service's error format.
+    body_error: str | None = None
 
     @property
     def host(self) -> str:
@@ -122,6 +126,20 @@ def max_body_bytes() -> int:
     return int(getattr(settings, "STRATOLAB_GATEWAY_MAX_BODY", DEFAULT_MAX_BODY))
 
 
+class BodyIncomplete(Exception):
+    """The body ended early or its chunked framing is broken."""
+
+
+def read_stream(stream: BinaryIO | HttpRequest, size: int) -> bytes:
+    """`stream.read(size)`, with whatever the server raises for a broken body (gunicorn's
+    InvalidChunkSize, ChunkMissingTerminator, NoMoreData; a reset socket) as
+    BodyIncomplete: the request is the client's fault, not a server error."""
+    try:
+        return stream.read(size)
+    except Exception as exc:
+        raise BodyIncomplete(str(exc) or type(exc).__name__) from exc
+
+
 def _read_body(request: HttpRequest, headers: Headers, limit: int) -> bytes:
     meta = request.META
     if "chunked" in (headers.get("transfer-encoding") or "").lower():
@@ -129,7 +147,7 @@ def _read_body(request: HttpRequest, headers: Headers, limit: int) -> bytes:
         stream = meta["wsgi.input"]
         parts, size = [], 0
         while True:
-            chunk = stream.read(min(65536, limit + 1 - size))
+            chunk = read_stream(stream, min(65536, limit + 1 - size))
             if not chunk:
                 break
             parts.append(chunk)
@@ -143,7 +161,12 @@ def _read_body(request: HttpRequest, headers: Headers, limit: int) -> bytes:
         length = 0
     if length > limit:
         raise BodyTooLarge
-    return request.read(length) if length > 0 else b""
+    if length <= 0:
+        return b""
+    body = read_stream(request, length)
+    if len(body) < length:
+        raise BodyIncomplete("The request body ended before its Content-Length.")
+    return body
 
 
 def from_django(request: HttpRequest) -> tuple[WireRequest, bool]:
@@ -162,4 +185,6 @@ def from_django(request: HttpRequest) -> tuple[WireRequest, bool]:
         wire.body = _read_body(request, headers, max_body_bytes())
     except BodyTooLarge:
         return wire, True
+    except BodyIncomplete as exc:
+        wire.body_error = str(exc)
     return wire, False

@@ -243,7 +243,13 @@ class RpcV2CborProtocol(Protocol):
             return {}
         try:
             body = loads(req.body)
-        except (CborError, UnicodeDecodeError) as exc:
+        except RecursionError:
+            raise AwsError(
+                "SerializationException", "The CBOR body is nested too deeply to be read."
+            ) from None
+        # TypeError: a map key that cannot be one (an array); ValueError, ArithmeticError:
+        # a timestamp tag no date can hold.
+        except (CborError, UnicodeDecodeError, TypeError, ValueError, ArithmeticError) as exc:
             raise AwsError(
                 "SerializationException", f"Unable to read the CBOR body: {exc}"
             ) from exc
@@ -251,7 +257,12 @@ class RpcV2CborProtocol(Protocol):
             raise AwsError("SerializationException", "The request body must be a CBOR map.")
         if op.input_shape is None:
             return {}
-        return from_wire(op.input_shape, body)  # type: ignore[return-value]
+        try:
+            return from_wire(op.input_shape, body)  # type: ignore[return-value]
+        except (ValueError, ArithmeticError) as exc:
+            raise AwsError(
+                "SerializationException", f"A timestamp in the CBOR body is out of range: {exc}"
+            ) from exc
 
     def _response(self, status: int, body: object, headers: dict[str, str]) -> WireResponse:
         headers = {"smithy-protocol": "rpc-v2-cbor", **headers}

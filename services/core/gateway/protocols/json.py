@@ -5,6 +5,7 @@ a JSON object; responses and errors are JSON too (`{"__type": ..., "message": ..
 from __future__ import annotations
 
 import json
+import re
 
 from botocore.model import OperationModel, ServiceModel
 
@@ -13,20 +14,41 @@ from services.core.gateway.protocols import jsonshape
 from services.core.gateway.protocols.base import Protocol, error_details
 from services.core.gateway.wire import WireRequest, WireResponse
 
+# A \uD800-\uDFFF escape: JSON can spell a lone surrogate, which no text can hold.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
 
 def load_json_body(body: bytes) -> object:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        value = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise AwsError(
             "SerializationException", f"Unable to parse the request body as JSON: {exc}"
         ) from exc
+    except RecursionError:
+        raise AwsError(
+            "SerializationException", "The request body is nested too deeply to be read."
+        ) from None
+    if _SURROGATE_ESCAPE.search(body):
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise AwsError(
+                "SerializationException",
+                "The request body contains an invalid Unicode escape (a lone surrogate).",
+            ) from None
+    return value
 
 
 def dump_json(value: object) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Text that is not Unicode (a lone surrogate) can still be written as an escape.
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 def error_body(model: ServiceModel, error: AwsError, skip: frozenset[str] = frozenset()) -> dict:

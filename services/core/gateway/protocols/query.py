@@ -68,8 +68,8 @@ class QueryProtocol(Protocol):
     # --- requests ----------------------------------------------------------------------
 
     def accepts(self, model: ServiceModel, req: WireRequest) -> bool:
-        if req.headers.get("x-amz-target"):
-            return False
+        # An X-Amz-Target header does not make a form request JSON: query services
+        # ignore it (and a service speaking both is told apart by which names an action).
         content_type = (req.headers.get("content-type") or "").lower()
         if req.method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
             return True

@@ -112,17 +112,27 @@ _ATTR_ESCAPES = str.maketrans(
 )  # fmt: skip
 
 
+# Characters XML 1.0 cannot carry at all, not even as references (control characters,
+# lone surrogates): an echoed input holding one would make the whole answer unreadable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with the characters XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _serialize(node: ET.Element, out: list[str]) -> None:
     out.append("<" + node.tag)
     for key, value in node.attrib.items():
-        out.append(f' {key}="{str(value).translate(_ATTR_ESCAPES)}"')
+        out.append(f' {key}="{xml_text(str(value)).translate(_ATTR_ESCAPES)}"')
     if node.text is None and not len(node):
         out.append("/>")
         return
     out.append(">")
     if node.text:
         # ElementTree would leave a carriage return bare, and XML parsers drop those.
-        out.append(node.text.translate(_TEXT_ESCAPES))
+        out.append(xml_text(node.text).translate(_TEXT_ESCAPES))
     for child in node:
         _serialize(child, out)
     out.append(f"</{node.tag}>")
