@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable, Iterable
 
+from services.core import describe
 from services.core.errors import AwsError
 
 # A filter name maps to a function giving the item's values for that filter.
 ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
-
-
-def _pattern(value: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
-    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
 
 
 def text(value: object) -> str:
@@ -38,7 +33,7 @@ def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilter
     may use * and ? wildcards, as EC2 documents."""
     for f in filters or []:
         name = f.get("Name", "")
-        patterns = [_pattern(str(v)) for v in f.get("Values") or []]
+        patterns = [describe.Wildcard(str(v)) for v in f.get("Values") or []]
         if name.startswith("tag:"):
             key = name[4:]
 

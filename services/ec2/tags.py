@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Resource
@@ -29,10 +29,7 @@ def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
         prefix = resource_id.rsplit("-", 1)[0]
         model = models.get(prefix)
         obj = (
-            model.objects.visible_to(ctx)
-            .select_for_update()
-            .filter(resource_id=resource_id)
-            .first()
+            locks.rows(model.objects.visible_to(ctx)).filter(resource_id=resource_id).first()
             if model
             else None
         )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -188,7 +189,7 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
             403,
         )
     if for_update:
-        policy = ManagedPolicy.objects.select_for_update().get(pk=policy.pk)
+        policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).get()
     return policy
 
 

@@ -63,8 +63,9 @@ def delete_internet_gateway(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "AttachInternetGateway")
 def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
-    igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
+    # The VPC before the gateway (services.core.locks).
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
+    igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
         raise AwsError(
             "Resource.AlreadyAssociated",

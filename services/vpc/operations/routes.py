@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import describe, ids
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -257,7 +257,7 @@ def replace_route(ctx: CallContext, params: dict) -> dict:
 
 def _association(ctx: CallContext, association_id: str) -> RouteTableAssociation:
     assoc = (
-        RouteTableAssociation.objects.select_for_update()
+        locks.rows(RouteTableAssociation.objects)
         .filter(
             association_id=association_id,
             vpc__account_id=ctx.account.id,
