@@ -240,7 +240,7 @@ def paginate(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
             f"Expecting a value less than {maximum}.",
         )
-    after = _token_position(next_token) if next_token else 0
+    after = read_token(next_token, "after", _INVALID_TOKEN) if next_token else 0
     qs = qs.order_by("pk").filter(pk__gt=after)
     if max_results is None:
         return list(qs), None
@@ -248,20 +248,37 @@ def paginate(
     if len(rows) <= max_results:
         return rows, None
     rows = rows[:max_results]
-    token = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].pk}).encode()).decode()
-    return rows, token
+    return rows, make_token("after", rows[-1].pk)
 
 
-def _token_position(token: str) -> int:
+_INVALID_TOKEN = AwsError(
+    "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
+)
+# Our tokens are a few dozen characters; anything much longer was not made by us.
+_TOKEN_LENGTH = 1024
+_POSITION_MAX = 2**63 - 1  # a bigint: larger positions would fail the query
+
+
+def make_token(key: str, position: int) -> str:
+    """An opaque paging token (NextToken, Marker) holding one position."""
+    return base64.urlsafe_b64encode(json.dumps({key: position}).encode()).decode()
+
+
+def read_token(token: object, key: str, error: AwsError) -> int:
+    """The position `key` of a token `make_token` made, or `error` (the invalid-token
+    error of the calling service) for anything else: text that is not base64 or not
+    JSON, JSON nested deep or holding 1e999 or a huge number, a wrong key or type."""
     try:
-        after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
-        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
-            return after
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise AwsError(
-        "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
-    )
+        if not isinstance(token, str) or len(token) > _TOKEN_LENGTH:
+            raise ValueError(token)
+        data = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+    except (ValueError, TypeError, RecursionError):
+        raise error from None
+    position = data.get(key) if isinstance(data, dict) else None
+    if isinstance(position, int) and not isinstance(position, bool):
+        if 0 <= position <= _POSITION_MAX:
+            return position
+    raise error
 
 
 def tags_from_specifications(params: dict, resource_type: str) -> dict[str, str]:

@@ -60,6 +60,7 @@ RANKS: tuple[str, ...] = (
     "vpc.RouteTableAssociation",
     "vpc.NetworkAcl",
     "vpc.SecurityGroup",
+    "vpc.SecurityGroupRule",
     "vpc.NatGateway",
     # What runs in a subnet, and what hangs off it.
     "ec2.Instance",
@@ -117,6 +118,11 @@ def reset() -> None:
         held.clear()
 
 
+def rank(model: type[Model]) -> int:
+    """Where rows of `model` come in the lock order (unranked models last)."""
+    return _RANK.get(model._meta.label, len(RANKS))
+
+
 def _note(model: type[Model]) -> None:
     label = model._meta.label
     rank = _RANK.get(label)
@@ -127,6 +133,8 @@ def _note(model: type[Model]) -> None:
     held = _held.get()
     if held is None:
         return
+    if any(r == rank for r, _ in held):
+        return  # this type is locked already (a helper locking the same row again)
     later = [name for r, name in held if r > rank]
     if later:
         raise LockOrderError(f"{label} locked after {', '.join(sorted(set(later)))}")

@@ -4,8 +4,6 @@ Describe* calls in services.core.describe."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable, Iterable
 
 from services.core import describe
@@ -68,10 +66,8 @@ def page(
     """A page of `items` and the token for the next one."""
     offset = 0
     if next_token:
-        try:
-            offset = int(json.loads(base64.urlsafe_b64decode(next_token.encode()))["offset"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise AwsError("InvalidNextToken", "The provided next token is not valid.") from exc
+        invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
+        offset = describe.read_token(next_token, "offset", invalid)
     if max_results is not None and not minimum <= max_results <= maximum:
         raise AwsError(
             "InvalidParameterValue",
@@ -83,5 +79,4 @@ def page(
     rows = items[offset : offset + max_results]
     if offset + max_results >= len(items):
         return rows, None
-    token = base64.urlsafe_b64encode(json.dumps({"offset": offset + max_results}).encode())
-    return rows, token.decode()
+    return rows, describe.make_token("offset", offset + max_results)

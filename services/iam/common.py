@@ -3,15 +3,13 @@ Marker/MaxItems paging, tags, and finding entities by name or ARN."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
 from django.db.models import Model, QuerySet
 
-from services.core import locks
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
@@ -99,17 +97,12 @@ def page(items: Sequence, params: dict, key: str) -> dict:
         )
     start = 0
     if params.get("Marker"):
-        try:
-            start = int(json.loads(base64.urlsafe_b64decode(params["Marker"].encode()))["o"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise invalid_input("Invalid Marker.") from exc
+        start = describe.read_token(params["Marker"], "o", invalid_input("Invalid Marker."))
     items = list(items)
     chunk = items[start : start + max_items]
     result: dict = {key: chunk, "IsTruncated": start + max_items < len(items)}
     if result["IsTruncated"]:
-        result["Marker"] = base64.urlsafe_b64encode(
-            json.dumps({"o": start + max_items}).encode()
-        ).decode()
+        result["Marker"] = describe.make_token("o", start + max_items)
     return result
 
 

@@ -137,6 +137,10 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
             f"Value ({connectivity}) for parameter connectivityType is invalid.",
         )
     tags = describe.tags_from_specifications(params, "natgateway")
+    # The quota's account, the subnet the interface goes into, then the Elastic IP
+    # (services.core.locks).
+    quotas.lock_account(ctx)
+    subnet = lookups.get(ctx, Subnet, params["SubnetId"], for_update=True)
     address = None
     if connectivity == "public":
         # VPC-09: a public NAT gateway needs an Elastic IP that nothing else uses.
@@ -159,7 +163,6 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
             "InvalidParameterCombination",
             "AllocationId cannot be specified for a private NAT gateway.",
         )
-    quotas.lock_account(ctx)
     in_zone = (
         NatGateway.objects.visible_to(ctx)
         .filter(subnet__availability_zone=subnet.availability_zone)
