@@ -94,10 +94,19 @@ def has_wildcards(value: str) -> bool:
 
 class Wildcard:
     """An AWS filter value matched in Python (for data that is not in PostgreSQL), in
-    time proportional to the value's length times the text's, whatever the value."""
+    time proportional to the value's length times the text's, whatever the value (a
+    regular expression of `.*`s backtracks for ever on a long value that fails)."""
 
-    def __init__(self, value: str) -> None:
-        self.tokens = _collapsed(_tokens(value))
+    def __init__(self, value: str, *, escapes: bool = True) -> None:
+        tokens = _tokens(value) if escapes else [(c in "*?", c) for c in value]
+        self.tokens = _collapsed(tokens)
+
+    @classmethod
+    def of(cls, tokens: list[tuple[bool, str]]) -> Wildcard:
+        """A matcher of (is_wildcard, character) pairs the caller has split itself."""
+        matcher = cls("")
+        matcher.tokens = _collapsed(tokens)
+        return matcher
 
     def match(self, text: str) -> bool:
         tokens, p, t, star, mark = self.tokens, 0, 0, -1, 0

@@ -53,12 +53,17 @@ _registry: dict[tuple[str, str], Operation] = {}
 # "system"): classroom limits register one. A guard raises AwsError to refuse the call.
 Guard = Callable[[CallContext, Operation, dict], None]
 _guards: list[Guard] = []
+_transaction_guards: list[Guard] = []
 
 
-def add_guard(guard: Guard) -> None:
-    """Register `guard(ctx, op, params)` to run before every non-system call."""
-    if guard not in _guards:
-        _guards.append(guard)
+def add_guard(guard: Guard, *, in_transaction: bool = False) -> None:
+    """Register `guard(ctx, op, params)` to run before every non-system call. With
+    `in_transaction` it runs inside the call's transaction, just before the operation:
+    a limit it counts under a row lock (services.core.locks) then holds against
+    concurrent calls, as the operations' own quotas do."""
+    guards = _transaction_guards if in_transaction else _guards
+    if guard not in guards:
+        guards.append(guard)
 
 
 _READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "Head")
@@ -150,6 +155,9 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
         touched = len(ctx.resources)
         try:
             with locks.scope(), transaction.atomic():
+                if ctx.door != "system":
+                    for guard in _transaction_guards:
+                        guard(ctx, op, params)
                 result = op.func(ctx, params) or {}
                 audit.record(ctx, op, params, result=result)
             return result

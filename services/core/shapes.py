@@ -211,7 +211,7 @@ def check_constraints(service: str, params: dict, shape: Shape) -> None:
     if level == "max-length":
         first = found[0]
         maximum = first.constraint.split(":")[1]
-        name = first.path.split(".")[-1] if "." in first.path else first.path
+        name = first.path.rsplit(".", 1)[-1]  # EC2 names the member in lowerCamel case
         raise AwsError(
             "InvalidParameterValue",
             f"Value ({first.value}) for parameter {name} is invalid. "
