@@ -118,7 +118,8 @@ def test_attach_detach_terminate_and_the_worker_race_on_one_instance(ctx):
     results = _race(ctx, calls)
     assert [r for r in results if r in ("InternalFailure", "RequestLimitExceeded")] == []
     lifecycle.settle()
-    assert Instance.objects.get(resource_id=instance).state == "terminated"
+    # Terminated, and with the time scale of the tests at once gone (EC2-05).
+    assert not Instance.objects.filter(resource_id=instance).exclude(state="terminated").exists()
     assert not VolumeAttachment.objects.filter(instance__resource_id=instance).exists()
     states = set(
         Volume.objects.filter(resource_id__in=attached + free).values_list("state", flat=True)

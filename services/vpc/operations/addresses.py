@@ -154,17 +154,23 @@ def associate_address(ctx: CallContext, params: dict) -> dict:
         )
     # Lock order (services.core.locks): the interfaces first (this one and the one the
     # address leaves), then the addresses (this one and the one the interface drops).
+    # Whatever changed between the look-up and the lock (a release, another association)
+    # makes the call run again, and its look-ups then answer for the new state.
     enis = {e.pk: e for e in locks.rows(_interfaces(eni.pk, address.network_interface_id))}
+    if eni.pk not in enis:
+        raise locks.Moved()
     eni = enis[eni.pk]
     current = Address.objects.filter(network_interface=eni).exclude(pk=address.pk).first()
     wanted = Q(pk=address.pk) | Q(pk=current.pk if current else None)
     addresses = {a.pk: a for a in locks.rows(Address.objects.filter(wanted))}
+    if address.pk not in addresses or (current is not None and current.pk not in addresses):
+        raise locks.Moved()
     address = addresses[address.pk]
     current = addresses.get(current.pk) if current else None
     if address.network_interface_id not in (None, *enis) or (
         current is not None and current.network_interface_id != eni.pk
     ):
-        raise locks.Moved()  # changed between the look-up and the lock: run again
+        raise locks.Moved()
     private_ip = params.get("PrivateIpAddress") or eni.private_ip_address
     if private_ip != eni.private_ip_address:
         raise AwsError(
