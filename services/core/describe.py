@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import ipaddress
 import json
 from collections.abc import Callable
 
@@ -154,10 +156,21 @@ def _field_value_q(qs: QuerySet, lookup: str, value: str) -> Q:
     if has_wildcards(value):
         return Q(**{f"{lookup}__aws_like": like_pattern(value)})
     value = _unescape(value)
-    try:
-        field = qs.model._meta.get_field(lookup)
-    except FieldDoesNotExist:  # a path through a relation: compared as text
+    field = _field(qs.model, lookup)
+    if field is None:  # not a column (an annotation): compared as text
         return Q(**{lookup: value})
+    if isinstance(field, models.GenericIPAddressField):
+        # The column is inet: text that is no address must not reach the query.
+        try:
+            return Q(**{lookup: str(ipaddress.ip_address(value.strip()))})
+        except ValueError:
+            return _NOTHING
+    if isinstance(field, models.DateTimeField | models.DateField):
+        try:
+            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return _NOTHING
+        return Q(**{lookup: when if when.tzinfo else when.replace(tzinfo=dt.UTC)})
     if isinstance(field, models.BooleanField):
         flag = _TRUE.get(value.lower())
         return _NOTHING if flag is None else Q(**{lookup: flag})
@@ -167,6 +180,21 @@ def _field_value_q(qs: QuerySet, lookup: str, value: str) -> Q:
         except ValidationError:
             return _NOTHING
     return Q(**{lookup: value})
+
+
+def _field(model: type[models.Model], lookup: str) -> models.Field | None:
+    """The model field at the end of `lookup` (`subnet__vpc__resource_id`), if any."""
+    field = None
+    for part in lookup.split("__"):
+        if field is not None:
+            if field.related_model is None:
+                return None
+            model = field.related_model
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+    return field
 
 
 def _tags_sql(qs: QuerySet, column: str, patterns: list[str]) -> RawSQL:

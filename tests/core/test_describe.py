@@ -237,3 +237,22 @@ def test_bad_tags_are_refused(key, value):
 def test_tags_at_the_limits_are_fine():
     describe.validate_tag("k" * 128, "v" * 256)
     describe.validate_tag("k", "")
+
+
+@pytest.mark.parametrize(
+    ("action", "name"),
+    [
+        ("DescribeNetworkInterfaces", "private-ip-address"),
+        ("DescribeNetworkInterfaces", "association.public-ip"),
+        ("DescribeAddresses", "public-ip"),
+        ("DescribeInstances", "private-ip-address"),  # through a relation
+        ("DescribeInstances", "launch-time"),
+        ("DescribeSnapshots", "start-time"),
+    ],
+)
+def test_a_value_that_is_no_address_or_time_matches_nothing(ctx, action, name):
+    """Sibling of issue 12's PublicIp=x: such text reached an inet or timestamp column
+    and failed the query (a 500); like a number filter's "abc" it matches nothing."""
+    for value in ("x", "10.0.0.300", "2024-13-45"):
+        out = operations.call(ctx, "ec2", action, {"Filters": [{"Name": name, "Values": [value]}]})
+        assert not any(isinstance(v, list) and v for v in out.values())
