@@ -106,15 +106,21 @@ class _Violation:
     value: object
     path: str
     constraint: str
+    sensitive: bool = False
 
     def text(self) -> str:
-        shown = "null" if self.value is None else f"'{_show(self.value)}'"
-        return f"Value {shown} at '{self.path}' failed to satisfy constraint: {self.constraint}"
+        if self.sensitive:  # a password or secret is never echoed back
+            shown = ""
+        else:
+            shown = " null" if self.value is None else f" '{_show(self.value)}'"
+        return f"Value{shown} at '{self.path}' failed to satisfy constraint: {self.constraint}"
 
 
 def _show(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -164,16 +170,15 @@ def _check(value: object, shape: Shape, path: str, level: str, out: list[_Violat
             if "max" in meta and len(value) > meta["max"]:
                 out.append(_Violation(value, path, f"max:{meta['max']}"))
             return
+        start = len(out)
         _length(value, len(value), meta, path, out)
         compiled = _pattern(meta["pattern"]) if "pattern" in meta else None
         if compiled is not None and not compiled.fullmatch(value):
-            out.append(
-                _Violation(
-                    value,
-                    path,
-                    f"Member must satisfy regular expression pattern: {meta['pattern']}",
-                )
-            )
+            constraint = f"Member must satisfy regular expression pattern: {meta['pattern']}"
+            out.append(_Violation(value, path, constraint))
+        if meta.get("sensitive"):
+            for violation in out[start:]:
+                violation.sensitive = True
         if level == "all" and shape.enum and value not in shape.enum:
             allowed = ", ".join(shape.enum)
             out.append(_Violation(value, path, f"Member must satisfy enum value set: [{allowed}]"))

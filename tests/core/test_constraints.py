@@ -138,3 +138,14 @@ def test_the_rest_door_goes_through_the_same_check(account):
     assert response.json()["code"] == "ValidationError"
     assert "Member must have length less than or equal to 1000" in response.json()["detail"]
     assert not Role.objects.exists()
+
+
+def test_a_password_is_never_echoed_in_the_message(ctx):
+    operations.call(ctx, "iam", "CreateUser", {"UserName": "u"})
+    secret = "p" * 129
+    err = error(ctx, "iam", "CreateLoginProfile", {"UserName": "u", "Password": secret})
+    assert secret not in err.message
+    assert err.message == (
+        "1 validation error detected: Value at 'password' failed to satisfy constraint: "
+        "Member must have length less than or equal to 128"
+    )
