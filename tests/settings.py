@@ -24,3 +24,4 @@ if os.environ.get("STRATOLAB_TEST_WORKER"):
     # Django empties every table with one TRUNCATE, and a sweep locking rows of two of
     # them at that moment would deadlock it. The sweep just retries on its next beat.
     DATABASES["default"]["OPTIONS"] = {"options": "-c lock_timeout=300"}  # noqa: F405
+STRATOLAB_CHECK_LOCK_ORDER = True  # services.core.locks: a lock out of order fails its test

@@ -14,7 +14,7 @@ import datetime as dt
 from django.utils import timezone
 
 from services.classrooms.models import Student
-from services.core import authz, operations
+from services.core import authz, locks, operations
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -25,6 +25,7 @@ _LIVE_STATES = ("pending", "running", "stopping", "stopped")
 
 def install() -> None:
     operations.add_guard(check)
+    operations.add_guard(check_counts, in_transaction=True)
 
 
 def _deny(ctx: CallContext, op: operations.Operation, why: str) -> AwsError:
@@ -48,11 +49,41 @@ def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
         allowed = ", ".join(room.allowed_regions)
         raise _deny(ctx, op, f"this classroom works in {allowed} only")
     if op.iam_action == "ec2:RunInstances":
-        _check_launch(ctx, op, params, room)
+        wanted = params.get("InstanceType") or "m1.small"
+        if room.allowed_instance_types and wanted not in room.allowed_instance_types:
+            raise _deny(ctx, op, _types_message(wanted, room.allowed_instance_types))
     elif op.iam_action == "ec2:ModifyInstanceAttribute":
         wanted = (params.get("InstanceType") or {}).get("Value")
         if wanted and room.allowed_instance_types and wanted not in room.allowed_instance_types:
             raise _deny(ctx, op, _types_message(wanted, room.allowed_instance_types))
+    _check_counts(ctx, op, params, room)
+
+
+# The limits that count what the account has, by the action that adds to them.
+_COUNTED = {
+    "ec2:RunInstances": ("max_instances", "max_vcpus"),
+    "ec2:CreateVolume": ("max_volumes",),
+    "ec2:AllocateAddress": ("max_elastic_ips",),
+}
+
+
+def check_counts(ctx: CallContext, op: operations.Operation, params: dict) -> None:
+    """The count limits once more, inside the call's transaction and under the account
+    lock (the first lock of services.core.locks), so that racing calls cannot pass a
+    limit together; `check` gave the early answer."""
+    limits = _COUNTED.get(op.iam_action)
+    if limits is None:
+        return
+    student = Student.objects.filter(account_id=ctx.account.id).select_related("classroom").first()
+    if student is None or all(getattr(student.classroom, name) is None for name in limits):
+        return
+    locks.lock_account(ctx)
+    _check_counts(ctx, op, params, student.classroom)
+
+
+def _check_counts(ctx: CallContext, op: operations.Operation, params: dict, room) -> None:
+    if op.iam_action == "ec2:RunInstances":
+        _check_launch(ctx, op, params, room)
     elif op.iam_action == "ec2:CreateVolume" and room.max_volumes is not None:
         from services.ec2.models import Volume
 
@@ -107,8 +138,6 @@ def _check_launch(ctx: CallContext, op: operations.Operation, params: dict, room
     from services.ec2.models import Instance
 
     wanted = params.get("InstanceType") or "m1.small"
-    if room.allowed_instance_types and wanted not in room.allowed_instance_types:
-        raise _deny(ctx, op, _types_message(wanted, room.allowed_instance_types))
     count = int(params.get("MinCount") or 1)
     live = Instance.objects.filter(account=ctx.account, state__in=_LIVE_STATES)
     if room.max_instances is not None and live.count() + count > room.max_instances:

@@ -7,6 +7,7 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
+from services.core import describe
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Event
@@ -90,12 +91,10 @@ def lookup_events(ctx: CallContext, params: dict) -> dict:
     qs = events_for(ctx, params)
     offset = 0
     if params.get("NextToken"):
-        try:
-            offset = int(params["NextToken"])
-        except ValueError as exc:
-            raise AwsError("InvalidNextTokenException", "Invalid NextToken.") from exc
+        invalid = AwsError("InvalidNextTokenException", "Invalid NextToken.")
+        offset = describe.read_token(params["NextToken"], "offset", invalid)
     rows = list(qs[offset : offset + max_results + 1])
     result: dict = {"Events": [lookup_item(e) for e in rows[:max_results]]}
     if len(rows) > max_results:
-        result["NextToken"] = str(offset + max_results)
+        result["NextToken"] = describe.make_token("offset", offset + max_results)
     return result

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import ipaddress
 import json
 from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 
@@ -63,48 +65,112 @@ def _tokens(value: str) -> list[tuple[bool, str]]:
     return out
 
 
-def _literal(c: str) -> str:
-    # In PostgreSQL's regular expressions a backslash before a non-alphanumeric
-    # character always means that character itself.
-    return c if c.isalnum() else "\\" + c
+def _collapsed(tokens: list[tuple[bool, str]]) -> list[tuple[bool, str]]:
+    """A run of `*` matches what one `*` matches: keep one, so that a value of thousands
+    of stars costs what one costs."""
+    out: list[tuple[bool, str]] = []
+    for token in tokens:
+        if token == (True, "*") and out and out[-1] == token:
+            continue
+        out.append(token)
+    return out
 
 
-def wildcard_regex(value: str) -> str | None:
-    """The anchored PostgreSQL regular expression for a filter value with wildcards, or
-    None when it has none and is matched exactly."""
-    tokens = _tokens(value)
-    if not any(wild for wild, _ in tokens):
-        return None
-    return "^" + "".join(_text_regex_part(w, c) for w, c in tokens) + "$"
-
-
-def _text_regex_part(wild: bool, c: str) -> str:
+def _like_part(wild: bool, c: str) -> str:
     if wild:
-        return ".*" if c == "*" else "."
-    return _literal(c)
+        return "%" if c == "*" else "_"
+    # LIKE's own wildcards and its escape character (a backslash) are escaped.
+    return "\\" + c if c in "%_\\" else c
+
+
+def like_pattern(value: str) -> str:
+    """The SQL LIKE pattern matching what the AWS filter value matches: `*` any run of
+    characters, `?` exactly one, a backslash makes the next `*`, `?` or backslash
+    literal. LIKE has no backtracking blow-up, unlike a regular expression of `.*`s."""
+    return "".join(_like_part(w, c) for w, c in _collapsed(_tokens(value)))
+
+
+def has_wildcards(value: str) -> bool:
+    return any(wild for wild, _ in _tokens(value))
+
+
+class Wildcard:
+    """An AWS filter value matched in Python (for data that is not in PostgreSQL), in
+    time proportional to the value's length times the text's, whatever the value (a
+    regular expression of `.*`s backtracks for ever on a long value that fails)."""
+
+    def __init__(self, value: str, *, escapes: bool = True) -> None:
+        tokens = _tokens(value) if escapes else [(c in "*?", c) for c in value]
+        self.tokens = _collapsed(tokens)
+
+    @classmethod
+    def of(cls, tokens: list[tuple[bool, str]]) -> Wildcard:
+        """A matcher of (is_wildcard, character) pairs the caller has split itself."""
+        matcher = cls("")
+        matcher.tokens = _collapsed(tokens)
+        return matcher
+
+    def match(self, text: str) -> bool:
+        tokens, p, t, star, mark = self.tokens, 0, 0, -1, 0
+        while t < len(text):
+            if p < len(tokens) and tokens[p] == (True, "*"):
+                star, mark, p = p, t, p + 1
+            elif p < len(tokens) and (tokens[p] == (True, "?") or tokens[p] == (False, text[t])):
+                p, t = p + 1, t + 1
+            elif star >= 0:
+                # Let the last star swallow one more character and try again from there.
+                mark += 1
+                p, t = star + 1, mark
+            else:
+                return False
+        while p < len(tokens) and tokens[p] == (True, "*"):
+            p += 1
+        return p == len(tokens)
+
+
+class _AwsLike(Lookup):
+    """`field__aws_like=pattern`: the column, read as text the way Django's regex lookup
+    reads it (HOST() for addresses), LIKE the pattern."""
+
+    lookup_name = "aws_like"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        cast = connection.ops.lookup_cast("regex", self.lhs.output_field.get_internal_type())
+        return f"{cast % lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+models.Field.register_lookup(_AwsLike)
 
 
 def _unescape(value: str) -> str:
     return "".join(c for _, c in _tokens(value))
 
 
-def _text_regex(value: str) -> str:
-    """A regex for `value` whether or not it has wildcards (for SQL over jsonb text)."""
-    return "^" + "".join(_text_regex_part(w, c) for w, c in _tokens(value)) + "$"
-
-
 def _field_value_q(qs: QuerySet, lookup: str, value: str) -> Q:
     """Match `lookup` against one filter value, read the way AWS reads it for the
     field's type: `true`/`false` for booleans, numbers for numbers. A value of the
     wrong type matches nothing, as in AWS, rather than failing the query."""
-    pattern = wildcard_regex(value)
-    if pattern is not None:
-        return Q(**{f"{lookup}__regex": pattern})
+    if has_wildcards(value):
+        return Q(**{f"{lookup}__aws_like": like_pattern(value)})
     value = _unescape(value)
-    try:
-        field = qs.model._meta.get_field(lookup)
-    except FieldDoesNotExist:  # a path through a relation: compared as text
+    field = _field(qs.model, lookup)
+    if field is None:  # not a column (an annotation): compared as text
         return Q(**{lookup: value})
+    if isinstance(field, models.GenericIPAddressField):
+        # The column is inet: text that is no address must not reach the query.
+        try:
+            return Q(**{lookup: str(ipaddress.ip_address(value.strip()))})
+        except ValueError:
+            return _NOTHING
+    if isinstance(field, models.DateTimeField | models.DateField):
+        try:
+            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return _NOTHING
+        return Q(**{lookup: when if when.tzinfo else when.replace(tzinfo=dt.UTC)})
     if isinstance(field, models.BooleanField):
         flag = _TRUE.get(value.lower())
         return _NOTHING if flag is None else Q(**{lookup: flag})
@@ -116,12 +182,27 @@ def _field_value_q(qs: QuerySet, lookup: str, value: str) -> Q:
     return Q(**{lookup: value})
 
 
+def _field(model: type[models.Model], lookup: str) -> models.Field | None:
+    """The model field at the end of `lookup` (`subnet__vpc__resource_id`), if any."""
+    field = None
+    for part in lookup.split("__"):
+        if field is not None:
+            if field.related_model is None:
+                return None
+            model = field.related_model
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+    return field
+
+
 def _tags_sql(qs: QuerySet, column: str, patterns: list[str]) -> RawSQL:
-    """True when any tag's `column` (key or value) matches one of `patterns`."""
+    """True when any tag's `column` (key or value) is LIKE one of `patterns`."""
     table = qs.model._meta.db_table
     return RawSQL(
         f'EXISTS (SELECT 1 FROM jsonb_each_text("{table}"."tags") AS tag(key, value) '
-        f"WHERE tag.{column} ~ ANY(%s))",
+        f"WHERE tag.{column} LIKE ANY(%s))",
         (patterns,),
         output_field=models.BooleanField(),
     )
@@ -129,8 +210,8 @@ def _tags_sql(qs: QuerySet, column: str, patterns: list[str]) -> RawSQL:
 
 def _tag_filter(qs: QuerySet, index: int, key: str, values: list[str]) -> QuerySet:
     """`tag:<key>`: the resource has tag `key` with one of `values` (wildcards allowed)."""
-    exact = [_unescape(v) for v in values if wildcard_regex(v) is None]
-    patterns = [p for v in values if (p := wildcard_regex(v)) is not None]
+    exact = [_unescape(v) for v in values if not has_wildcards(v)]
+    patterns = [like_pattern(v) for v in values if has_wildcards(v)]
     q = Q()
     for v in exact:
         q |= Q(tags__contains={key: v})
@@ -138,7 +219,7 @@ def _tag_filter(qs: QuerySet, index: int, key: str, values: list[str]) -> QueryS
         alias = f"_tag_{index}"
         qs = qs.alias(**{alias: KeyTextTransform(key, "tags")})
         for p in patterns:
-            q |= Q(**{f"{alias}__regex": p})
+            q |= Q(**{f"{alias}__aws_like": p})
     return qs.filter(q if values else Q(tags__has_key=key))
 
 
@@ -156,7 +237,7 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
             if values:
                 alias = f"_tag_{index}"
                 column = "key" if name == "tag-key" else "value"
-                sql = _tags_sql(qs, column, [_text_regex(v) for v in values])
+                sql = _tags_sql(qs, column, [like_pattern(v) for v in values])
                 qs = qs.alias(**{alias: sql}).filter(**{alias: True})
             continue
         lookup = spec.get(name)
@@ -196,7 +277,7 @@ def paginate(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
             f"Expecting a value less than {maximum}.",
         )
-    after = _token_position(next_token) if next_token else 0
+    after = read_token(next_token, "after", _INVALID_TOKEN) if next_token else 0
     qs = qs.order_by("pk").filter(pk__gt=after)
     if max_results is None:
         return list(qs), None
@@ -204,20 +285,37 @@ def paginate(
     if len(rows) <= max_results:
         return rows, None
     rows = rows[:max_results]
-    token = base64.urlsafe_b64encode(json.dumps({"after": rows[-1].pk}).encode()).decode()
-    return rows, token
+    return rows, make_token("after", rows[-1].pk)
 
 
-def _token_position(token: str) -> int:
+_INVALID_TOKEN = AwsError(
+    "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
+)
+# Our tokens are a few dozen characters; anything much longer was not made by us.
+_TOKEN_LENGTH = 1024
+_POSITION_MAX = 2**63 - 1  # a bigint: larger positions would fail the query
+
+
+def make_token(key: str, position: int) -> str:
+    """An opaque paging token (NextToken, Marker) holding one position."""
+    return base64.urlsafe_b64encode(json.dumps({key: position}).encode()).decode()
+
+
+def read_token(token: object, key: str, error: AwsError) -> int:
+    """The position `key` of a token `make_token` made, or `error` (the invalid-token
+    error of the calling service) for anything else: text that is not base64 or not
+    JSON, JSON nested deep or holding 1e999 or a huge number, a wrong key or type."""
     try:
-        after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
-        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
-            return after
-    except (ValueError, KeyError, TypeError):
-        pass
-    raise AwsError(
-        "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
-    )
+        if not isinstance(token, str) or len(token) > _TOKEN_LENGTH:
+            raise ValueError(token)
+        data = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+    except (ValueError, TypeError, RecursionError):
+        raise error from None
+    position = data.get(key) if isinstance(data, dict) else None
+    if isinstance(position, int) and not isinstance(position, bool):
+        if 0 <= position <= _POSITION_MAX:
+            return position
+    raise error
 
 
 def tags_from_specifications(params: dict, resource_type: str) -> dict[str, str]:

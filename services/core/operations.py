@@ -8,13 +8,16 @@ the AWS API and raise `AwsError` for bad input.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from services.core import audit, authz, shapes
+from services.core import audit, authz, locks, shapes
 from services.core.context import CallContext
 from services.core.errors import INTERNAL_FAILURE, AwsError
 from services.core.regions import is_region
@@ -50,12 +53,17 @@ _registry: dict[tuple[str, str], Operation] = {}
 # "system"): classroom limits register one. A guard raises AwsError to refuse the call.
 Guard = Callable[[CallContext, Operation, dict], None]
 _guards: list[Guard] = []
+_transaction_guards: list[Guard] = []
 
 
-def add_guard(guard: Guard) -> None:
-    """Register `guard(ctx, op, params)` to run before every non-system call."""
-    if guard not in _guards:
-        _guards.append(guard)
+def add_guard(guard: Guard, *, in_transaction: bool = False) -> None:
+    """Register `guard(ctx, op, params)` to run before every non-system call. With
+    `in_transaction` it runs inside the call's transaction, just before the operation:
+    a limit it counts under a row lock (services.core.locks) then holds against
+    concurrent calls, as the operations' own quotas do."""
+    guards = _transaction_guards if in_transaction else _guards
+    if guard not in guards:
+        guards.append(guard)
 
 
 _READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "Head")
@@ -149,10 +157,7 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
             raise AwsError(
                 "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412
             )
-        with transaction.atomic():
-            result = op.func(ctx, params) or {}
-            audit.record(ctx, op, params, result=result)
-        return result
+        return _run(ctx, op, params)
     except AwsError as error:
         audit.record(ctx, op, params, error=error)
         raise
@@ -162,3 +167,52 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
         error = AwsError(*INTERNAL_FAILURE, 500)
         audit.record(ctx, op, params, error=error)
         raise error from exc
+
+
+# A call PostgreSQL aborted for a deadlock or a serialization failure runs again, up to
+# this many times in all, after a short random pause so the colliding calls spread out.
+ATTEMPTS = 4
+
+
+def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
+    """Run `op` and write its audit event in one transaction (see services.core.locks for
+    the order its row locks are taken in)."""
+    # Inside a caller's transaction a retry cannot help: the caller's locks stay held.
+    retry = not transaction.get_connection().in_atomic_block and _replayable(params)
+    for attempt in range(1, ATTEMPTS + 1):
+        touched = len(ctx.resources)
+        try:
+            with locks.scope(), transaction.atomic():
+                if ctx.door != "system":
+                    for guard in _transaction_guards:
+                        guard(ctx, op, params)
+                result = op.func(ctx, params) or {}
+                audit.record(ctx, op, params, result=result)
+            return result
+        except Exception as exc:
+            if not locks.is_conflict(exc):
+                raise
+            del ctx.resources[touched:]
+            if not retry or attempt == ATTEMPTS:
+                log.warning("%s:%s gave up after a lock conflict: %s", op.service, op.action, exc)
+                raise locks.conflict_error(op.service) from exc
+            time.sleep(random.uniform(0.01, 0.05) * attempt)
+    raise AssertionError("unreachable")
+
+
+_PLAIN = (str, int, float, bool, bytes, type(None), dt.datetime, dt.date)
+
+
+def _replayable(value: object) -> bool:
+    """Whether `params` can be handed to a second attempt unchanged: plain data only, no
+    request body stream that the first attempt consumed."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+        elif not isinstance(item, _PLAIN):
+            return False
+    return True

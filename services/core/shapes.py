@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from dataclasses import dataclass
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel, Shape
@@ -82,9 +84,154 @@ def _has_nul(value: object) -> bool:
     return False
 
 
+# --- the constraints botocore's validator leaves to the server ------------------------
+#
+# botocore checks types, required members and minimums; the service itself checks
+# maximum lengths, value ranges and patterns. Which of them a service checks this way,
+# and how it words the error, depends on its protocol:
+# - query (IAM, STS): every constraint of the model, in one ValidationError that lists
+#   them all ("1 validation error detected: Value '...' at 'description' failed to
+#   satisfy constraint: Member must have length less than or equal to 1000");
+# - json (CloudTrail): lengths and patterns the same way (ValidationException); numeric
+#   ranges are the operation's, which answers its own error (InvalidMaxResultsException);
+# - ec2: the few maximum string lengths of its model, as InvalidParameterValue; its
+#   ranges (MaxResults) are checked by the Describe* helpers with EC2's own message;
+# - rest-xml (S3) checks its limits where it reads its headers.
+
+_STRICT = {"query": "all", "json": "lengths", "ec2": "max-length"}
+
+
+@dataclass
+class _Violation:
+    value: object
+    path: str
+    constraint: str
+    sensitive: bool = False
+
+    def text(self) -> str:
+        if self.sensitive:  # a password or secret is never echoed back
+            shown = ""
+        else:
+            shown = " null" if self.value is None else f" '{_show(self.value)}'"
+        return f"Value{shown} at '{self.path}' failed to satisfy constraint: {self.constraint}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    try:
+        return re.compile(pattern)
+    except re.error:  # a Java-only construct (\p{...}): left unchecked
+        return None
+
+
+def _member_path(path: str, name: str) -> str:
+    name = name[:1].lower() + name[1:]
+    return f"{path}.{name}" if path else name
+
+
+def _check(value: object, shape: Shape, path: str, level: str, out: list[_Violation]) -> None:
+    """Collect the constraints of `shape` that `value` breaks (values of the wrong type
+    are left to botocore's validator)."""
+    meta = shape.metadata
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        if level == "all":
+            for name in shape.required_members:
+                if value.get(name) is None:
+                    out.append(
+                        _Violation(None, _member_path(path, name), "Member must not be null")
+                    )
+        for name, member in shape.members.items():
+            if value.get(name) is not None:
+                _check(value[name], member, _member_path(path, name), level, out)
+        return
+    if kind == "list" and isinstance(value, list | tuple):
+        if level != "max-length":
+            _length(value, len(value), meta, path, out)
+        for i, item in enumerate(value, 1):
+            _check(item, shape.member, f"{path}.{i}.member", level, out)
+        return
+    if kind == "map" and isinstance(value, dict):
+        if level != "max-length":
+            _length(value, len(value), meta, path, out)
+        return
+    if kind == "string" and isinstance(value, str):
+        if level == "max-length":
+            if "max" in meta and len(value) > meta["max"]:
+                out.append(_Violation(value, path, f"max:{meta['max']}"))
+            return
+        start = len(out)
+        _length(value, len(value), meta, path, out)
+        compiled = _pattern(meta["pattern"]) if "pattern" in meta else None
+        if compiled is not None and not compiled.fullmatch(value):
+            constraint = f"Member must satisfy regular expression pattern: {meta['pattern']}"
+            out.append(_Violation(value, path, constraint))
+        if meta.get("sensitive"):
+            for violation in out[start:]:
+                violation.sensitive = True
+        if level == "all" and shape.enum and value not in shape.enum:
+            allowed = ", ".join(shape.enum)
+            out.append(_Violation(value, path, f"Member must satisfy enum value set: [{allowed}]"))
+        return
+    if kind in ("integer", "long", "float", "double") and level == "all":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if "min" in meta and value < meta["min"]:
+                constraint = f"Member must have value greater than or equal to {meta['min']}"
+                out.append(_Violation(value, path, constraint))
+            if "max" in meta and value > meta["max"]:
+                constraint = f"Member must have value less than or equal to {meta['max']}"
+                out.append(_Violation(value, path, constraint))
+
+
+def _length(value: object, length: int, meta: dict, path: str, out: list[_Violation]) -> None:
+    if "min" in meta and length < meta["min"]:
+        constraint = f"Member must have length greater than or equal to {meta['min']}"
+        out.append(_Violation(value, path, constraint))
+    if "max" in meta and length > meta["max"]:
+        constraint = f"Member must have length less than or equal to {meta['max']}"
+        out.append(_Violation(value, path, constraint))
+
+
+def check_constraints(service: str, params: dict, shape: Shape) -> None:
+    """Raise the error `service` answers when `params` break a length, range or pattern
+    constraint of its model (see the table above); nothing when they keep them."""
+    protocol = service_model(service).protocol
+    level = _STRICT.get(protocol)
+    if level is None:
+        return
+    found: list[_Violation] = []
+    _check(params, shape, "", level, found)
+    if not found:
+        return
+    if level == "max-length":
+        first = found[0]
+        maximum = first.constraint.split(":")[1]
+        name = first.path.rsplit(".", 1)[-1]  # EC2 names the member in lowerCamel case
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Value ({first.value}) for parameter {name} is invalid. "
+            f"Length must be at most {maximum} characters.",
+        )
+    count = len(found)
+    message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(
+        v.text() for v in found
+    )
+    raise AwsError("ValidationError" if protocol == "query" else "ValidationException", message)
+
+
 def prepare(service: str, action: str, params: dict) -> dict:
     """Coerce and validate `params` against the action's input shape. Raises the AWS
-    error a real endpoint gives for a missing or mistyped parameter."""
+    error a real endpoint gives for a missing, mistyped or out-of-bounds parameter."""
     if _has_nul(params):
         # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
         raise AwsError("InvalidCharacter", "A specified character is invalid.")
@@ -92,10 +239,15 @@ def prepare(service: str, action: str, params: dict) -> dict:
     if op is None or op.input_shape is None:
         return params
     params = coerce(params, op.input_shape)
+    protocol = service_model(service).protocol
+    if protocol == "query":
+        # IAM and STS report missing members and bounds in their own words, first.
+        check_constraints(service, params, op.input_shape)
     report = ParamValidator().validate(params, op.input_shape)
     if not report.has_errors():
+        if protocol != "query":
+            check_constraints(service, params, op.input_shape)
         return params
-    protocol = service_model(service).protocol
     for error_type, name, details in report._errors:
         if protocol != "ec2":
             break

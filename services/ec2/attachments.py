@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -18,8 +19,9 @@ MULTI_ATTACH_LIMIT = 16
 
 @operation("ec2", "AttachVolume")
 def attach_volume(ctx: CallContext, params: dict) -> dict:
-    volume = get_volume(ctx, params["VolumeId"], for_update=True)
+    # The instance before the volume (services.core.locks).
     instance = get_instance(ctx, params["InstanceId"], for_update=True)
+    volume = get_volume(ctx, params["VolumeId"], for_update=True)
     device = params["Device"]
     if not _DEVICE.match(device):
         raise AwsError(
@@ -79,7 +81,7 @@ def attach_volume(ctx: CallContext, params: dict) -> dict:
 @operation("ec2", "DetachVolume")
 def detach_volume(ctx: CallContext, params: dict) -> dict:
     volume = get_volume(ctx, params["VolumeId"], for_update=True)
-    attachments = volume.attachments.select_related("instance").select_for_update(of=("self",))
+    attachments = locks.rows(volume.attachments.select_related("instance"))
     if params.get("InstanceId"):
         instance = get_instance(ctx, params["InstanceId"])
         attachments = attachments.filter(instance=instance)

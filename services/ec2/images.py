@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from services.core import describe, ids
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -86,7 +86,7 @@ def own_image(ctx: CallContext, image_id: str, *, for_update: bool = False) -> I
     check_id(image_id)
     qs = Image.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     row = qs.filter(resource_id=image_id).first()
     if row is not None:
         return row

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from services.core import locks
 from services.ec2.models import Instance, Volume, VolumeAttachment
 from services.ec2.models.instances import GONE
 from services.vpc import network
@@ -31,18 +32,22 @@ def entered(instance: Instance, state: str) -> None:
 
 
 def release_resources(instance: Instance) -> None:
-    """Detach and delete what a terminated instance held."""
-    for attachment in VolumeAttachment.objects.filter(instance=instance).select_related("volume"):
-        volume = attachment.volume
-        delete = attachment.delete_on_termination
-        attachment.delete()
-        if delete:
-            volume.begin("deleting")
-        elif not VolumeAttachment.objects.filter(volume=volume).exists():
-            Volume.objects.filter(pk=volume.pk, state="in-use").update(state="available")
+    """Detach and delete what a terminated instance held, locking in the order of
+    services.core.locks (the instance is locked by the transition): its interface, then
+    its volumes, then their attachments, as DetachVolume locks them."""
     eni = instance.eni
     if eni is not None:
         Instance.objects.filter(pk=instance.pk).update(primary_network_interface=None)
         instance.primary_network_interface = None
         network.detach_network_interface(eni)
         network.delete_network_interface(eni)
+    held = VolumeAttachment.objects.filter(instance=instance)
+    volumes = {v.pk: v for v in locks.rows(Volume.objects.filter(pk__in=held.values("volume_id")))}
+    for attachment in locks.rows(held):
+        volume = volumes[attachment.volume_id]
+        delete = attachment.delete_on_termination
+        attachment.delete()
+        if delete:
+            volume.begin("deleting")
+        elif not VolumeAttachment.objects.filter(volume=volume).exists():
+            Volume.objects.filter(pk=volume.pk, state="in-use").update(state="available")

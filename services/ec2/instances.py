@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -137,7 +137,7 @@ def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
     """The instances named, locked for a state change, in the order given."""
     if not instance_ids:
         raise AwsError("MissingParameter", "The request must contain the parameter InstanceId")
-    qs = only_ids(visible(ctx).select_for_update(of=("self",)), instance_ids)
+    qs = only_ids(locks.rows(visible(ctx)), instance_ids)
     by_id = {i.resource_id: i for i in qs.select_related("primary_network_interface")}
     return [by_id[i] for i in dict.fromkeys(instance_ids)]
 
@@ -146,7 +146,7 @@ def get_instance(ctx: CallContext, instance_id: str, *, for_update: bool = False
     check_ids([instance_id])
     qs = visible(ctx)
     if for_update:
-        qs = qs.select_for_update(of=("self",))
+        qs = locks.rows(qs)
     instance = (
         qs.select_related("primary_network_interface").filter(resource_id=instance_id).first()
     )
@@ -250,6 +250,8 @@ def stop_instances(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "StartInstances")
 def start_instances(ctx: CallContext, params: dict) -> dict:
+    # The quota check below needs the account lock, which comes before the instances'.
+    quotas.lock_account(ctx)
     instances = get_instances(ctx, params.get("InstanceIds") or [])
     for instance in instances:
         if instance.state in ("stopping", "shutting-down", "terminated"):
@@ -260,7 +262,6 @@ def start_instances(ctx: CallContext, params: dict) -> dict:
             )
     to_start = [i for i in instances if i.state == "stopped"]
     if to_start:
-        quotas.lock_account(ctx)
         for instance in to_start:
             itype = instance_types.require(instance.instance_type, instance.availability_zone)
             quotas.capacity(ctx, itype, 1, 1)

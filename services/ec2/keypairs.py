@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -145,7 +145,7 @@ def delete_key_pair(ctx: CallContext, params: dict) -> dict:
     name, key_id = params.get("KeyName"), params.get("KeyPairId")
     if not name and not key_id:
         raise missing_parameter("KeyName")
-    qs = KeyPair.objects.visible_to(ctx).select_for_update()
+    qs = locks.rows(KeyPair.objects.visible_to(ctx))
     qs = qs.filter(resource_id=key_id) if key_id else qs.filter(key_name=name)
     key = qs.first()
     # Deleting a key pair that does not exist succeeds, as on AWS.

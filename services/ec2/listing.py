@@ -4,20 +4,13 @@ Describe* calls in services.core.describe."""
 
 from __future__ import annotations
 
-import base64
-import json
-import re
 from collections.abc import Callable, Iterable
 
+from services.core import describe
 from services.core.errors import AwsError
 
 # A filter name maps to a function giving the item's values for that filter.
 ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
-
-
-def _pattern(value: str) -> re.Pattern[str]:
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in value)
-    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
 
 
 def text(value: object) -> str:
@@ -38,7 +31,7 @@ def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilter
     may use * and ? wildcards, as EC2 documents."""
     for f in filters or []:
         name = f.get("Name", "")
-        patterns = [_pattern(str(v)) for v in f.get("Values") or []]
+        patterns = [describe.Wildcard(str(v)) for v in f.get("Values") or []]
         if name.startswith("tag:"):
             key = name[4:]
 
@@ -73,10 +66,8 @@ def page(
     """A page of `items` and the token for the next one."""
     offset = 0
     if next_token:
-        try:
-            offset = int(json.loads(base64.urlsafe_b64decode(next_token.encode()))["offset"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise AwsError("InvalidNextToken", "The provided next token is not valid.") from exc
+        invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
+        offset = describe.read_token(next_token, "offset", invalid)
     if max_results is not None and not minimum <= max_results <= maximum:
         raise AwsError(
             "InvalidParameterValue",
@@ -88,5 +79,4 @@ def page(
     rows = items[offset : offset + max_results]
     if offset + max_results >= len(items):
         return rows, None
-    token = base64.urlsafe_b64encode(json.dumps({"offset": offset + max_results}).encode())
-    return rows, token.decode()
+    return rows, describe.make_token("offset", offset + max_results)

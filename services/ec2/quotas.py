@@ -7,9 +7,9 @@ from collections import Counter
 
 from django.conf import settings
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.core.models import Account
 from services.ec2 import instance_types
 from services.ec2.instance_types import InstanceType
 from services.ec2.models import Instance
@@ -25,7 +25,8 @@ COUNTED_STATES = ("pending", "running", "stopping", "shutting-down")
 
 
 def lock_account(ctx: CallContext) -> None:
-    list(Account.objects.select_for_update().filter(pk=ctx.account.pk).values_list("pk"))
+    """The account lock quotas are checked under (the first lock: services.core.locks)."""
+    locks.lock_account(ctx)
 
 
 def capacity(ctx: CallContext, itype: InstanceType, min_count: int, max_count: int) -> int:

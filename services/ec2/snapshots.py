@@ -6,7 +6,7 @@ import re
 
 from django.db.models import Q
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -41,7 +41,7 @@ def get_snapshot(ctx: CallContext, snapshot_id: str, *, for_update: bool = False
         )
     qs = Snapshot.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     snapshot = qs.filter(resource_id=snapshot_id).first()
     if snapshot is None:
         raise Snapshot.not_found(snapshot_id)

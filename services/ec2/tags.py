@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.apps import apps
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Resource
@@ -23,30 +23,29 @@ def _ec2_models() -> dict[str, type[Resource]]:
 
 
 def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
+    """The resources named, locked in the order of services.core.locks (by type, then
+    id), whatever order the caller listed them in; returned in the caller's order."""
     models = _ec2_models()
-    found = []
+    by_model: dict[type[Resource], list[str]] = {}
     for resource_id in ids:
-        prefix = resource_id.rsplit("-", 1)[0]
-        model = models.get(prefix)
-        obj = (
-            model.objects.visible_to(ctx)
-            .select_for_update()
-            .filter(resource_id=resource_id)
-            .first()
-            if model
-            else None
-        )
-        if obj is None:
-            if model is None:
-                raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+        model = models.get(resource_id.rsplit("-", 1)[0])
+        if model is None:
+            raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+        by_model.setdefault(model, []).append(resource_id)
+    rows: dict[str, Resource] = {}
+    for model in sorted(by_model, key=locks.rank):
+        qs = model.objects.visible_to(ctx).filter(resource_id__in=by_model[model])
+        rows.update((obj.resource_id, obj) for obj in locks.rows(qs))
+    for resource_id in ids:
+        if resource_id not in rows:
+            model = models[resource_id.rsplit("-", 1)[0]]
             if hasattr(model, "not_found"):
                 raise model.not_found(resource_id)
             raise AwsError(
                 f"Invalid{model.__name__}.NotFound",
                 f"The {model._meta.verbose_name} ID '{resource_id}' does not exist",
             )
-        found.append(obj)
-    return found
+    return [rows[resource_id] for resource_id in dict.fromkeys(ids)]
 
 
 @operation("ec2", "CreateTags")
@@ -68,6 +67,12 @@ def create_tags(ctx: CallContext, params: dict) -> dict:
 @operation("ec2", "DeleteTags")
 def delete_tags(ctx: CallContext, params: dict) -> dict:
     tags = params.get("Tags")
+    for tag in tags or []:
+        if not tag.get("Key"):
+            raise AwsError(
+                "InvalidParameterValue",
+                "Value (  ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
+            )
     for obj in _resources(ctx, params.get("Resources") or []):
         if tags is None:
             obj.tags = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import describe, regions
+from services.core import describe, locks, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -34,7 +34,7 @@ FILTERS: describe.FilterSpec = {
 def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) -> Volume:
     qs = Volume.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     volume = qs.filter(resource_id=volume_id).first()
     if volume is None:
         raise Volume.not_found(volume_id)

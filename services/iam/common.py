@@ -3,14 +3,13 @@ Marker/MaxItems paging, tags, and finding entities by name or ARN."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
 from django.db.models import Model, QuerySet
 
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
@@ -98,17 +97,12 @@ def page(items: Sequence, params: dict, key: str) -> dict:
         )
     start = 0
     if params.get("Marker"):
-        try:
-            start = int(json.loads(base64.urlsafe_b64decode(params["Marker"].encode()))["o"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise invalid_input("Invalid Marker.") from exc
+        start = describe.read_token(params["Marker"], "o", invalid_input("Invalid Marker."))
     items = list(items)
     chunk = items[start : start + max_items]
     result: dict = {key: chunk, "IsTruncated": start + max_items < len(items)}
     if result["IsTruncated"]:
-        result["Marker"] = base64.urlsafe_b64encode(
-            json.dumps({"o": start + max_items}).encode()
-        ).decode()
+        result["Marker"] = describe.make_token("o", start + max_items)
     return result
 
 
@@ -159,7 +153,7 @@ def _by_name(qs: QuerySet, name: str):
 def get_user(ctx: CallContext, name: str, *, for_update: bool = False) -> User:
     qs = User.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     user = _by_name(qs, name)
     if user is None:
         raise no_such_entity(f"The user with name {name} cannot be found.")
@@ -182,7 +176,7 @@ def caller_user(ctx: CallContext, params: dict, *, for_update: bool = False) -> 
 def get_group(ctx: CallContext, name: str, *, for_update: bool = False) -> Group:
     qs = Group.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     group = _by_name(qs, name)
     if group is None:
         raise no_such_entity(f"The group with name {name} cannot be found.")
@@ -192,7 +186,7 @@ def get_group(ctx: CallContext, name: str, *, for_update: bool = False) -> Group
 def get_role(ctx: CallContext, name: str, *, for_update: bool = False) -> Role:
     qs = Role.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     role = _by_name(qs, name)
     if role is None:
         raise no_such_entity(f"The role with name {name} cannot be found.")
@@ -218,7 +212,7 @@ def get_local_policy(ctx: CallContext, arn: str, *, for_update: bool = False) ->
     account, path, name = split_policy_arn(arn)
     qs = ManagedPolicy.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     policy = qs.filter(name__iexact=name, path=path).first() if account == ctx.account.id else None
     if policy is None:
         raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")

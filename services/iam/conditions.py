@@ -18,13 +18,16 @@ import ipaddress
 import re
 from collections.abc import Callable, Sequence
 
+from services.core import describe
+
 Matcher = Callable[[str, str], bool]  # (request value, policy value) -> match
 
 
 @functools.lru_cache(maxsize=4096)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(f"^{regex}$", re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+def _glob(pattern: str) -> describe.Wildcard:
+    # Not a regular expression: a policy value of many `*` would make one backtrack
+    # for ever on a long request value.
+    return describe.Wildcard(pattern, escapes=False)
 
 
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
@@ -33,7 +36,9 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
         return True
     if "*" not in pattern and "?" not in pattern:
         return pattern.lower() == value.lower() if ignore_case else pattern == value
-    return bool(_glob(pattern, ignore_case).match(value))
+    if ignore_case:
+        return _glob(pattern.lower()).match(value.lower())
+    return _glob(pattern).match(value)
 
 
 def arn_match(pattern: str, value: str) -> bool:

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from services.core import describe
 from services.iam import conditions
 from services.iam.policy_doc import PolicyDocument, Statement
 
@@ -163,20 +164,14 @@ def resolve(text: str, request: Request, *, literal: bool) -> str | None:
 def _glob(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     if _STAR not in pattern and _QMARK not in pattern:
         return conditions.glob_match(pattern, value, ignore_case=ignore_case)
-    # Split on the literal characters: wildcards apply only between them.
-    regex = "".join(
-        re.escape("*")
-        if c == _STAR
-        else re.escape("?")
-        if c == _QMARK
-        else ".*"
-        if c == "*"
-        else "."
-        if c == "?"
-        else re.escape(c)
+    # A variable's value brought `*` and `?` in as literal characters (the markers).
+    if ignore_case:
+        pattern, value = pattern.lower(), value.lower()
+    tokens = [
+        (False, "*") if c == _STAR else (False, "?") if c == _QMARK else (c in "*?", c)
         for c in pattern
-    )
-    return bool(re.fullmatch(regex, value, re.DOTALL | (re.IGNORECASE if ignore_case else 0)))
+    ]
+    return describe.Wildcard.of(tokens).match(value)
 
 
 def action_matches(pattern: str, action: str) -> bool:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -84,7 +85,7 @@ def verify(device: MfaDevice, code: str, *, now: float | None = None) -> bool:
 def _device(ctx: CallContext, serial: str, *, for_update: bool = False) -> MfaDevice:
     qs = MfaDevice.objects.filter(account=ctx.account)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     for device in qs:
         if device.serial_number == serial:
             return device

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -54,16 +55,20 @@ MAX_ATTACHED = 10  # managed policies per user, group or role
 
 
 def find_policy(
-    ctx: CallContext, arn: str, *, for_boundary: bool = False
+    ctx: CallContext, arn: str, *, for_boundary: bool = False, for_update: bool = False
 ) -> ManagedPolicy | AwsManagedPolicy:
-    """The AWS managed or customer managed policy `arn` names, as the caller sees it."""
+    """The AWS managed or customer managed policy `arn` names, as the caller sees it;
+    `for_update` locks a customer managed one (so that DeletePolicy waits)."""
     account, path, name = split_policy_arn(arn)
     if account == "aws":
         found = aws_managed.get(arn)
         if found is not None:
             return found
     elif account == ctx.account.id:
-        policy = ManagedPolicy.objects.visible_to(ctx).filter(name__iexact=name, path=path).first()
+        qs = ManagedPolicy.objects.visible_to(ctx)
+        if for_update:
+            qs = locks.rows(qs)
+        policy = qs.filter(name__iexact=name, path=path).first()
         if policy is not None:
             return policy
     raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
@@ -188,7 +193,7 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
             403,
         )
     if for_update:
-        policy = ManagedPolicy.objects.select_for_update().get(pk=policy.pk)
+        policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).get()
     return policy
 
 
@@ -367,7 +372,9 @@ def _attach(holder: Holder):
     def attach(ctx: CallContext, params: dict) -> dict:
         entity = holder.get(ctx, params, for_update=True)
         arn = params["PolicyArn"]
-        find_policy(ctx, arn)
+        # The policy after its holder (services.core.locks): a racing DeletePolicy, which
+        # checks the policy is unused under this lock, cannot leave this attachment behind.
+        find_policy(ctx, arn, for_update=True)
         links = PolicyAttachment.objects.filter(**{holder.kind: entity})
         if links.filter(policy_arn=arn).exists():
             return {}

@@ -11,6 +11,7 @@ Principal, may not name resources and may only allow STS actions.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,12 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _WS = re.compile(r"[ \t\n\r]*")
 
 
+# No policy grammar nests deeper than a few levels (Statement, Condition, operator, key,
+# values); a document nested deeper is malformed, and is refused before Python's own
+# recursion limit is reached.
+MAX_DEPTH = 32
+
+
 class _Json:
     """A small JSON reader that records the (line, column) of every value by its path,
     so a validation error can point at the line of the offending element."""
@@ -63,10 +70,12 @@ class _Json:
         self.text = text
         self.positions: dict[Path, tuple[int, int]] = {}
         self.ends: dict[Path, tuple[int, int]] = {}
+        self.newlines = [i for i, c in enumerate(text) if c == "\n"]
 
     def where(self, offset: int) -> tuple[int, int]:
-        line = self.text.count("\n", 0, offset) + 1
-        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        before = bisect.bisect_left(self.newlines, offset)
+        line_start = self.newlines[before - 1] + 1 if before else 0
+        return before + 1, offset - line_start + 1
 
     def fail(self, offset: int, what: str) -> PolicyError:
         line, col = self.where(min(offset, len(self.text)))
@@ -94,6 +103,8 @@ class _Json:
             raise self.fail(i, "the document ends too early")
         self.positions[path] = self.where(i)
         ch = text[i]
+        if ch in "{[" and len(path) >= MAX_DEPTH:
+            raise self.fail(i, f"the document is nested more than {MAX_DEPTH} levels deep")
         if ch == "{":
             return self.object(i + 1, path)
         if ch == "[":
@@ -106,7 +117,10 @@ class _Json:
         m = _NUMBER.match(text, i)
         if m:
             number = m.group()
-            return (float(number) if any(c in number for c in ".eE") else int(number)), m.end()
+            try:
+                return (float(number) if any(c in number for c in ".eE") else int(number)), m.end()
+            except ValueError:  # more digits than Python converts
+                raise self.fail(i, "the number is too long") from None
         raise self.fail(i, f"unexpected character {ch!r}")
 
     def string(self, i: int) -> tuple[str, int]:
@@ -471,7 +485,10 @@ def load_json(text: str) -> tuple[object, dict[Path, tuple[int, int]]]:
 def parse_policy(text: str | dict, kind: PolicyKind = "identity") -> PolicyDocument:
     """The policy in `text`, validated for its use. Raises PolicyError (IAM-04)."""
     if isinstance(text, dict):
-        text = json.dumps(text, indent=2)
+        try:
+            text = json.dumps(text, indent=2)
+        except (ValueError, TypeError, RecursionError):
+            raise PolicyError(SYNTAX, 0, 0, "The policy document is not JSON.") from None
     if not isinstance(text, str) or not text.strip():
         raise PolicyError(SYNTAX, 0, 0, "The policy document is empty.")
     reader = _Json(text)

@@ -7,6 +7,7 @@ import re
 
 from django.db import IntegrityError, transaction
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.iam.common import (
@@ -252,7 +253,7 @@ def delete_instance_profile(ctx: CallContext, params: dict) -> dict:
 def add_role_to_instance_profile(ctx: CallContext, params: dict) -> dict:
     profile = get_instance_profile(ctx, params["InstanceProfileName"])
     role = get_role(ctx, params["RoleName"])
-    InstanceProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    locks.rows(InstanceProfile.objects.filter(pk=profile.pk)).first()
     if profile.roles.exists():
         # An instance profile holds one role.
         raise limit_exceeded("InstanceSessionsPerInstanceProfile", 1)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.core.models import AccessKey, Account
+from services.core.models import AccessKey
 from services.core.operations import operation
 from services.iam import passwords
 from services.iam.common import (
@@ -161,7 +162,7 @@ def list_user_tags(ctx: CallContext, params: dict) -> dict:
 def _profile(user: User, *, for_update: bool = False) -> LoginProfile:
     qs = LoginProfile.objects.filter(user=user)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     profile = qs.first()
     if profile is None:
         raise no_such_entity(f"Login Profile for User {user.name} cannot be found.")
@@ -262,7 +263,7 @@ def _key_shape(key: AccessKey, *, secret: bool = False) -> dict:
 
 def _get_key(ctx: CallContext, owner: str, key_id: str) -> AccessKey:
     key = (
-        AccessKey.objects.select_for_update()
+        locks.rows(AccessKey.objects)
         .filter(account=ctx.account, user_name=owner, access_key_id=key_id)
         .first()
     )
@@ -278,7 +279,7 @@ def create_access_key(ctx: CallContext, params: dict) -> dict:
     if owner:
         get_user(ctx, owner, for_update=True)
     else:
-        Account.objects.select_for_update().filter(pk=ctx.account.pk).first()
+        locks.lock_account(ctx)
     keys = AccessKey.objects.filter(account=ctx.account, user_name=owner)
     if keys.count() >= MAX_ACCESS_KEYS:
         raise limit_exceeded("AccessKeysPerUser", MAX_ACCESS_KEYS)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.db.models import Model, QuerySet
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -21,7 +21,7 @@ def get(ctx: CallContext, model: type, resource_id: str | None, *, for_update: b
     AWS not-found error (another account's id is simply not found: GLB-03)."""
     qs = model.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     obj = qs.filter(resource_id=resource_id).first() if resource_id else None
     if obj is None:
         raise not_found(model, resource_id or "")

@@ -37,7 +37,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.core import ids
+from services.core import ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.vpc import cidr, lookups, quotas
@@ -204,7 +204,7 @@ def create_network_interface(
             )
     # The lock on the subnet row serialises allocation in this subnet only: concurrent
     # launches into other subnets do not wait.
-    locked = Subnet.objects.select_for_update().get(pk=subnet.pk)
+    locked = locks.rows(Subnet.objects.filter(pk=subnet.pk)).get()
     eni = NetworkInterface(
         account=ctx.account,
         region=ctx.region,

@@ -6,9 +6,9 @@ VPC or group for per-VPC ones), so concurrent creates cannot pass it together.
 
 from __future__ import annotations
 
+from services.core import locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.core.models import Account
 
 VPCS_PER_REGION = 5  # VPC-02
 CIDR_BLOCKS_PER_VPC = 5  # VPC-02
@@ -27,7 +27,7 @@ SECURITY_GROUPS_PER_INTERFACE = 5
 
 def lock_account(ctx: CallContext) -> None:
     """Serialise region-wide quota checks of one account (VPCs, gateways, Elastic IPs)."""
-    list(Account.objects.select_for_update().filter(pk=ctx.account.pk).values_list("pk"))
+    locks.lock_account(ctx)
 
 
 def check(count: int, limit: int, code: str, message: str) -> None:

@@ -277,3 +277,48 @@ def test_console_sessions_end_after_the_classroom_session_length(classroom):
     # Signing in again starts a new session.
     Client().post("/signin", {"email": sheet["sign_in_email"], "password": sheet["password"]})
     assert operations.call(console, "ec2", "DescribeVolumes", {})["Volumes"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_calls_do_not_pass_a_classroom_count_limit_together(classroom):
+    """The count limits are checked again inside the call's transaction, under the
+    account lock (services.core.locks): 8 volumes and 8 addresses at once against limits
+    of 2 give exactly 2 of each."""
+    import threading
+
+    from django.db import connection
+
+    from services.core.errors import AwsError
+    from services.ec2.models import Volume
+    from services.vpc.models import Address
+
+    classroom.max_volumes = 2
+    classroom.max_elastic_ips = 2
+    classroom.save()
+    caller = student_caller(classroom.students.first())
+    calls = [("CreateVolume", {"AvailabilityZone": "us-east-1a", "Size": 1})] * 8
+    calls += [("AllocateAddress", {"Domain": "vpc"})] * 8
+    start = threading.Barrier(len(calls))
+    codes: list[str] = []
+
+    def run(action: str, params: dict) -> None:
+        try:
+            start.wait()
+            caller.ec2(action, **params)
+            codes.append("ok")
+        except AwsError as error:
+            codes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=call) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == sorted(
+        ["ok"] * 4 + ["VolumeLimitExceeded"] * 6 + ["AddressLimitExceeded"] * 6
+    )
+    account = caller.ctx.account
+    assert Volume.objects.filter(account=account).count() == 2
+    assert Address.objects.filter(account=account).count() == 2

@@ -398,3 +398,15 @@ def test_the_deciding_statement_is_named() -> None:
     assert denied.summary == "Denied: Deny in identity-based policy deny-ec2, NoEc2"
     unnamed = evaluate(Request(ALICE, "s3:GetObject", principal_account=ACCT), [deny])
     assert unnamed.summary == "Allowed: Allow in identity-based policy deny-ec2, statement 1"
+
+
+def test_a_policy_value_of_many_stars_is_no_regular_expression() -> None:
+    """Sibling of issue 12's filter blow-up: a Resource or condition value of thousands
+    of `*` made a backtracking regular expression; it is matched by the linear one."""
+    from services.iam import conditions, evaluator
+
+    stars = "a*" * 3000 + "b"
+    assert not conditions.glob_match(stars, "a" * 6000)
+    assert conditions.glob_match(stars, "a" * 6000 + "b")
+    assert conditions.glob_match("S3:Get*", "s3:getobject", ignore_case=True)
+    assert not evaluator.resource_matches(f"arn:aws:s3:::{stars}", "arn:aws:s3:::" + "a" * 6000)

@@ -117,3 +117,22 @@ def test_editor_finding_names_the_line_and_the_problem() -> None:
         "message": 'Line 6: Effect must be "Allow" or "Deny", not \'Permit\'.',
     }
     assert validate(GOOD) == []
+
+
+@pytest.mark.parametrize("kind", ["identity", "resource", "trust"])
+def test_a_document_nested_2000_deep_is_malformed_not_a_crash(kind) -> None:
+    """Issue 12: a policy nested 2,000 deep reached Python's recursion limit (a 500);
+    IAM and S3 (which shares this parser for bucket policies) refuse it as malformed."""
+    deep = '{"Version": "2012-10-17", "Statement": ' + "[" * 2000 + "]" * 2000 + "}"
+    with pytest.raises(PolicyError) as info:
+        parse_policy(deep, kind)  # type: ignore[arg-type]
+    assert info.value.code == "MalformedPolicyDocument"
+    assert info.value.message == "Syntax errors in policy."
+    assert validate(deep, kind)[0]["line"] == 1  # type: ignore[arg-type]
+
+
+def test_a_number_too_long_to_read_is_malformed() -> None:
+    text = '{"Version": "2012-10-17", "Statement": [], "Id": ' + "9" * 5000 + "}"
+    with pytest.raises(PolicyError) as info:
+        parse_policy(text)
+    assert info.value.message == "Syntax errors in policy."

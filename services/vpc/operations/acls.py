@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import describe, ids
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -190,12 +190,7 @@ def delete_network_acl_entry(ctx: CallContext, params: dict) -> dict:
 @operation("ec2", "ReplaceNetworkAclAssociation")
 def replace_network_acl_association(ctx: CallContext, params: dict) -> dict:
     assoc_id = params["AssociationId"]
-    subnet = (
-        Subnet.objects.visible_to(ctx)
-        .select_for_update()
-        .filter(acl_association_id=assoc_id)
-        .first()
-    )
+    subnet = locks.rows(Subnet.objects.visible_to(ctx)).filter(acl_association_id=assoc_id).first()
     if subnet is None:
         raise AwsError(
             "InvalidAssociationID.NotFound", f"The association ID '{assoc_id}' does not exist"

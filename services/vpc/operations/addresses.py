@@ -3,9 +3,12 @@ ReleaseAddress, DescribeAddresses."""
 
 from __future__ import annotations
 
-from django.apps import apps
+import ipaddress
 
-from services.core import describe, ids
+from django.apps import apps
+from django.db.models import Q
+
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -25,17 +28,29 @@ FILTERS: describe.FilterSpec = {
 }
 
 
+def public_ip(value: str) -> str:
+    """`value` as an IPv4 address, or the error EC2 gives for a PublicIp that is none
+    (the column is `inet`: such text must not reach the query)."""
+    try:
+        return str(ipaddress.IPv4Address(value.strip()))
+    except ValueError:
+        raise AwsError(
+            "InvalidParameterValue",
+            f"Invalid value '{value}' for PublicIp. Not a valid IPv4 address.",
+        ) from None
+
+
 def _by_allocation_or_ip(ctx: CallContext, params: dict, *, for_update: bool = True) -> Address:
     qs = Address.objects.visible_to(ctx)
     if for_update:
-        qs = qs.select_for_update()
+        qs = locks.rows(qs)
     if params.get("AllocationId"):
         address = qs.filter(resource_id=params["AllocationId"]).first()
         if address is None:
             raise lookups.not_found(Address, params["AllocationId"])
         return address
     if params.get("PublicIp"):
-        address = qs.filter(public_ip=params["PublicIp"]).first()
+        address = qs.filter(public_ip=public_ip(params["PublicIp"])).first()
         if address is None:
             # AWS answers AuthFailure for an address it cannot show you.
             raise AwsError(
@@ -123,7 +138,7 @@ def _disassociate(address: Address) -> None:
 
 @operation("ec2", "AssociateAddress")
 def associate_address(ctx: CallContext, params: dict) -> dict:
-    address = _by_allocation_or_ip(ctx, params)
+    address = _by_allocation_or_ip(ctx, params, for_update=False)
     if params.get("InstanceId") and params.get("NetworkInterfaceId"):
         raise AwsError(
             "InvalidParameterCombination",
@@ -137,7 +152,25 @@ def associate_address(ctx: CallContext, params: dict) -> dict:
         raise AwsError(
             "MissingParameter", "Either instance ID or network interface ID must be specified"
         )
-    eni = NetworkInterface.objects.select_for_update().get(pk=eni.pk)
+    # Lock order (services.core.locks): the interfaces first (this one and the one the
+    # address leaves), then the addresses (this one and the one the interface drops).
+    # Whatever changed between the look-up and the lock (a release, another association)
+    # makes the call run again, and its look-ups then answer for the new state.
+    enis = {e.pk: e for e in locks.rows(_interfaces(eni.pk, address.network_interface_id))}
+    if eni.pk not in enis:
+        raise locks.Moved()
+    eni = enis[eni.pk]
+    current = Address.objects.filter(network_interface=eni).exclude(pk=address.pk).first()
+    wanted = Q(pk=address.pk) | Q(pk=current.pk if current else None)
+    addresses = {a.pk: a for a in locks.rows(Address.objects.filter(wanted))}
+    if address.pk not in addresses or (current is not None and current.pk not in addresses):
+        raise locks.Moved()
+    address = addresses[address.pk]
+    current = addresses.get(current.pk) if current else None
+    if address.network_interface_id not in (None, *enis) or (
+        current is not None and current.network_interface_id != eni.pk
+    ):
+        raise locks.Moved()
     private_ip = params.get("PrivateIpAddress") or eni.private_ip_address
     if private_ip != eni.private_ip_address:
         raise AwsError(
@@ -164,7 +197,6 @@ def associate_address(ctx: CallContext, params: dict) -> dict:
                 f"{address.association_id}",
             )
         _disassociate(address)
-    current = Address.objects.select_for_update().filter(network_interface=eni).first()
     if current is not None:
         _disassociate(current)
         eni.refresh_from_db()
@@ -183,10 +215,7 @@ def associate_address(ctx: CallContext, params: dict) -> dict:
 def disassociate_address(ctx: CallContext, params: dict) -> dict:
     if params.get("AssociationId"):
         address = (
-            Address.objects.visible_to(ctx)
-            .select_for_update()
-            .filter(association_id=params["AssociationId"])
-            .first()
+            Address.objects.visible_to(ctx).filter(association_id=params["AssociationId"]).first()
         )
         if address is None:
             raise AwsError(
@@ -194,9 +223,19 @@ def disassociate_address(ctx: CallContext, params: dict) -> dict:
                 f"The association ID '{params['AssociationId']}' does not exist",
             )
     else:
-        address = _by_allocation_or_ip(ctx, params)
+        address = _by_allocation_or_ip(ctx, params, for_update=False)
         if not address.network_interface_id:
             return {}
+    # The interface before the address (services.core.locks), then check nothing moved.
+    list(locks.rows(_interfaces(address.network_interface_id)))
+    eni_id = address.network_interface_id
+    address = (
+        locks.rows(Address.objects.filter(pk=address.pk))
+        .select_related("network_interface")
+        .first()
+    )
+    if address is None or address.network_interface_id != eni_id:
+        raise locks.Moved()
     if address.network_interface and address.network_interface.requester_managed:
         raise AwsError(
             "AuthFailure", "You do not have permission to access the specified resource."
@@ -204,6 +243,10 @@ def disassociate_address(ctx: CallContext, params: dict) -> dict:
     _disassociate(address)
     ctx.touch(address)
     return {}
+
+
+def _interfaces(*pks: int | None):
+    return NetworkInterface.objects.filter(pk__in=[pk for pk in pks if pk])
 
 
 @operation("ec2", "ReleaseAddress")
@@ -224,7 +267,7 @@ def describe_addresses(ctx: CallContext, params: dict) -> dict:
     qs = lookups.only_ids(
         Address.objects.visible_to(ctx), Address, params.get("AllocationIds")
     ).select_related("network_interface", "network_interface__subnet")
-    ips = params.get("PublicIps")
+    ips = [public_ip(ip) for ip in params.get("PublicIps") or []]
     if ips:
         qs = qs.filter(public_ip__in=ips)
         found = set(qs.values_list("public_ip", flat=True))

@@ -63,8 +63,9 @@ def delete_internet_gateway(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "AttachInternetGateway")
 def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
-    igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
+    # The VPC before the gateway (services.core.locks).
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
+    igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
         raise AwsError(
             "Resource.AlreadyAssociated",
@@ -136,6 +137,10 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
             f"Value ({connectivity}) for parameter connectivityType is invalid.",
         )
     tags = describe.tags_from_specifications(params, "natgateway")
+    # The quota's account, the subnet the interface goes into, then the Elastic IP
+    # (services.core.locks).
+    quotas.lock_account(ctx)
+    subnet = lookups.get(ctx, Subnet, params["SubnetId"], for_update=True)
     address = None
     if connectivity == "public":
         # VPC-09: a public NAT gateway needs an Elastic IP that nothing else uses.
@@ -158,7 +163,6 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
             "InvalidParameterCombination",
             "AllocationId cannot be specified for a private NAT gateway.",
         )
-    quotas.lock_account(ctx)
     in_zone = (
         NatGateway.objects.visible_to(ctx)
         .filter(subnet__availability_zone=subnet.availability_zone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import describe, ids
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -257,7 +257,7 @@ def replace_route(ctx: CallContext, params: dict) -> dict:
 
 def _association(ctx: CallContext, association_id: str) -> RouteTableAssociation:
     assoc = (
-        RouteTableAssociation.objects.select_for_update()
+        locks.rows(RouteTableAssociation.objects)
         .filter(
             association_id=association_id,
             vpc__account_id=ctx.account.id,
@@ -275,14 +275,16 @@ def _association(ctx: CallContext, association_id: str) -> RouteTableAssociation
 
 @operation("ec2", "AssociateRouteTable")
 def associate_route_table(ctx: CallContext, params: dict) -> dict:
-    table = _table(ctx, params)
+    table = _table(ctx, params, for_update=False)
     if params.get("GatewayId"):
         raise AwsError(
             "InvalidParameterValue", "Gateway route table associations are not simulated."
         )
     if not params.get("SubnetId"):
         raise missing_parameter("subnetId")
+    # The subnet before its table (services.core.locks).
     subnet = lookups.get(ctx, Subnet, params["SubnetId"], for_update=True)
+    table = _table(ctx, params)
     if subnet.vpc_id != table.vpc_id:
         raise AwsError(
             "InvalidParameterValue",
@@ -321,8 +323,9 @@ def disassociate_route_table(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "ReplaceRouteTableAssociation")
 def replace_route_table_association(ctx: CallContext, params: dict) -> dict:
-    assoc = _association(ctx, params["AssociationId"])
+    # The table before the association (services.core.locks).
     table = _table(ctx, params)
+    assoc = _association(ctx, params["AssociationId"])
     if table.vpc_id != assoc.vpc_id:
         raise AwsError(
             "InvalidParameterValue",

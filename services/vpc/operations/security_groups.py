@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe
+from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -211,7 +211,7 @@ def _group(ctx: CallContext, params: dict, *, for_update: bool = True) -> Securi
         vpc = network.default_vpc(ctx)
         qs = SecurityGroup.objects.visible_to(ctx).filter(vpc=vpc, group_name=params["GroupName"])
         if for_update:
-            qs = qs.select_for_update()
+            qs = locks.rows(qs)
         group = qs.first() if vpc else None
         if group is None:
             raise AwsError(
@@ -235,7 +235,7 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
         vpc = network.default_vpc(ctx)
         if vpc is None:
             raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
-        vpc = Vpc.objects.select_for_update().get(pk=vpc.pk)
+        vpc = locks.rows(Vpc.objects.filter(pk=vpc.pk)).get()
     if not name or len(name) > 255:
         raise AwsError(
             "InvalidParameterValue",

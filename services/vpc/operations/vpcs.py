@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from services.core import describe, ids
+from services.core import describe, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -241,7 +241,7 @@ def disassociate_vpc_cidr_block(ctx: CallContext, params: dict) -> dict:
             "InvalidVpcCidrBlockAssociationID.NotFound",
             f"The vpc CIDR block association ID '{assoc_id}' does not exist",
         )
-    vpc = Vpc.objects.select_for_update().get(pk=assoc.vpc_id)
+    vpc = locks.rows(Vpc.objects.filter(pk=assoc.vpc_id)).get()
     if assoc.primary:
         raise AwsError(
             "OperationNotPermitted",

@@ -1,0 +1,190 @@
+"""Row locks of the simulated cloud, and the one order every write takes them in.
+
+Two transactions that lock the same two rows in opposite orders wait on each other
+until PostgreSQL kills one with a deadlock. So an operation takes its row locks in this
+order, and never goes back to an earlier rank once it holds a later one:
+
+1. the account row (`lock_account`): region-wide quotas (VPCs, Elastic IPs, running
+   instances), client tokens, access keys of the root user;
+2. resources by the rank of their type, containers first (`RANKS`: IAM groups before
+   users, a VPC before its subnets, an instance before its volumes and addresses);
+3. rows of one type by primary key, ascending (`rows` orders its query that way).
+
+So an operation that may need the account lock takes it first, even when it turns out
+not to need it (StartInstances of an instance that is already running).
+
+Every lock is FOR NO KEY UPDATE. It keeps other writers of the row out, but not the
+inserts of rows that refer to it: a foreign key makes PostgreSQL take FOR KEY SHARE on
+the referenced row, which FOR UPDATE would block. That is how CreateNetworkInterface
+(holding the subnet, inserting its audit event under the account) and RunInstances
+(holding the account, waiting for the subnet) used to deadlock. We never change a
+primary key, so the weaker lock loses nothing.
+
+With `settings.STRATOLAB_CHECK_LOCK_ORDER` (on in the test suite) a lock taken out of
+order inside an operation raises `LockOrderError`, so a new operation that breaks the
+order fails its own tests instead of deadlocking under load. If a deadlock or a
+serialization failure still happens, the operation layer retries the call
+(`operations.call`), then answers the error of `conflict_error`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Model, QuerySet
+
+from services.core.context import CallContext
+from services.core.errors import AwsError
+
+# Model labels, in the order their rows are locked. A model that is locked must be here.
+RANKS: tuple[str, ...] = (
+    "core.Account",
+    # IAM, global: groups hold users; roles hold instance profiles; policies last.
+    "iam.Group",
+    "iam.User",
+    "iam.LoginProfile",
+    "iam.MfaDevice",
+    "core.AccessKey",
+    "iam.Role",
+    "iam.InstanceProfile",
+    "iam.ManagedPolicy",
+    # VPC containers, outermost first.
+    "vpc.Vpc",
+    "vpc.InternetGateway",
+    "vpc.Subnet",
+    "vpc.RouteTable",
+    "vpc.RouteTableAssociation",
+    "vpc.NetworkAcl",
+    "vpc.SecurityGroup",
+    "vpc.SecurityGroupRule",
+    "vpc.NatGateway",
+    # What runs in a subnet, and what hangs off it.
+    "ec2.Instance",
+    "vpc.NetworkInterface",
+    "vpc.Address",
+    "ec2.Volume",
+    "ec2.VolumeAttachment",
+    "ec2.Snapshot",
+    "ec2.Image",
+    "ec2.KeyPair",
+    # S3 keeps to its own rows; listed so that its locks are ranked too.
+    "s3.Bucket",
+    "s3.MultipartUpload",
+)
+_RANK = {label: n for n, label in enumerate(RANKS)}
+
+# SQLSTATEs PostgreSQL aborts a transaction with when concurrent ones collide.
+DEADLOCK = "40P01"
+SERIALIZATION_FAILURE = "40001"
+
+
+class LockOrderError(RuntimeError):
+    """A row lock taken against the order of this module (a bug of ours)."""
+
+
+class Moved(Exception):
+    """A row changed between reading it (to learn what to lock) and locking it, so the
+    locks taken are not the ones the call needs: the operation layer runs it again."""
+
+
+# The ranks locked so far by the operation running in this thread (None: outside one).
+_held: contextvars.ContextVar[list[tuple[int, str]] | None] = contextvars.ContextVar(
+    "stratolab_locks_held", default=None
+)
+
+
+@contextlib.contextmanager
+def scope() -> Iterator[None]:
+    """Track the locks of one operation's transaction (operations.call opens it); a
+    nested operation shares the scope of the one that called it."""
+    if _held.get() is not None:
+        yield
+        return
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
+def reset() -> None:
+    """Forget the locks noted in this scope (its transaction was rolled back)."""
+    held = _held.get()
+    if held is not None:
+        held.clear()
+
+
+def rank(model: type[Model]) -> int:
+    """Where rows of `model` come in the lock order (unranked models last)."""
+    return _RANK.get(model._meta.label, len(RANKS))
+
+
+def _note(model: type[Model]) -> None:
+    label = model._meta.label
+    rank = _RANK.get(label)
+    if not getattr(settings, "STRATOLAB_CHECK_LOCK_ORDER", False):
+        return
+    if rank is None:
+        raise LockOrderError(f"{label} is locked but has no rank in services.core.locks.RANKS")
+    held = _held.get()
+    if held is None:
+        return
+    if any(r == rank for r, _ in held):
+        return  # this type is locked already (a helper locking the same row again)
+    later = [name for r, name in held if r > rank]
+    if later:
+        raise LockOrderError(f"{label} locked after {', '.join(sorted(set(later)))}")
+    held.append((rank, label))
+
+
+def rows(qs: QuerySet) -> QuerySet:
+    """`qs` locking its rows (FOR NO KEY UPDATE of its own table only) in primary key
+    order. Call it where the query is about to run: the lock is noted at once."""
+    _note(qs.model)
+    return qs.select_for_update(no_key=True, of=("self",)).order_by("pk")
+
+
+def lock_account(ctx: CallContext) -> None:
+    """Lock the caller's account row: serialises the account's quota checks and client
+    tokens. Always the first lock of an operation that takes it."""
+    from services.core.models import Account
+
+    list(rows(Account.objects.filter(pk=ctx.account.pk)).values_list("pk"))
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Whether `exc` is PostgreSQL aborting a transaction for a deadlock or a
+    serialization failure (a retry may succeed), or `Moved`."""
+    if isinstance(exc, Moved):
+        return True
+    if not isinstance(exc, DatabaseError):
+        return False
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in (DEADLOCK, SERIALIZATION_FAILURE)
+
+
+def conflict_error(service: str) -> AwsError:
+    """What AWS answers a request that collided with others, per service: IAM's
+    ConcurrentModification, EC2's RequestLimitExceeded, S3's SlowDown, and the throttling
+    error of JSON and query services (which the SDKs retry)."""
+    from services.core import shapes
+
+    if service == "iam":
+        return AwsError(
+            "ConcurrentModification",
+            "The request was rejected because multiple requests to change this object were "
+            "submitted simultaneously. Wait a few minutes and submit your request again.",
+            409,
+        )
+    protocol = shapes.service_model(service).protocol if service else "ec2"
+    if protocol == "ec2":
+        return AwsError("RequestLimitExceeded", "Request limit exceeded.", 503)
+    if protocol == "rest-xml":
+        return AwsError("SlowDown", "Please reduce your request rate.", 503)
+    if protocol == "json":
+        return AwsError("ThrottlingException", "Rate exceeded", 400)
+    return AwsError("Throttling", "Rate exceeded", 400)
