@@ -217,7 +217,9 @@ def error_problems(
     # HEAD answers have no body: botocore names the error by its status, as for AWS.
     if not code or (str(code) == str(status) and method != "HEAD"):
         problems.append(f"no error code (parsed {error!r})")
-    # HEAD answers have no body, so no message (S3 does the same).
-    if not message and method != "HEAD":
+    # HEAD answers have no body, so no message (S3 does the same). S3's InvalidArgument
+    # for a bad header value (x-amz-acl) has an empty Message and names the argument.
+    names_argument = protocol == "rest-xml" and b"<ArgumentName>" in body
+    if not message and method != "HEAD" and not names_argument:
         problems.append(f"no error message for {code!r}")
     return problems

@@ -32,24 +32,7 @@ def known_gap(case: Case, status: int, body: bytes) -> str | None:
         # header over its limits, a header value it refuses, with its own HTML page
         # before the gateway sees the request.
         return f"rel-server: gunicorn's HTML {status} page"
-    if case.service == "s3" and b"<ArgumentName>x-amz-acl</ArgumentName>" in body:
-        # rel-s3 (issue 12 item 5): S3's InvalidArgument for a bad x-amz-acl has no
-        # <Message>.
-        return "rel-s3: InvalidArgument for x-amz-acl without a Message"
-    if (
-        status == 500
-        and case.service == "ec2"
-        and case.operation in _ADDRESS_ACTIONS
-        and b"PublicIp" in case.wire.body
-    ):
-        # rel-input (issue 12 item 4): PublicIp=x in Describe/Associate/Disassociate/
-        # ReleaseAddress reaches PostgreSQL's inet type and fails there.
-        return "rel-input: PublicIp that is not an address"
     return None
-
-
-_ADDRESS_ACTIONS = {"DescribeAddresses", "AssociateAddress", "DisassociateAddress",
-                    "ReleaseAddress"}  # fmt: skip
 
 
 def _resources(student: Student) -> dict[str, str]:
