@@ -86,7 +86,17 @@ class PrefilledSocket:
 
 
 class Incomplete(Exception):
-    """The bytes so far cannot be the start of a request gunicorn would accept."""
+    """A head only gunicorn's parser can judge (bare LFs): it gets the bytes as they are."""
+
+
+class Refused(Exception):
+    """Framing that cannot be read (bad chunks, conflicting lengths, an unknown transfer
+    coding, an oversized head): answered here, before any application sees it, since
+    after an answer gunicorn would find the same fault again while draining the body."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class RequestBuffer:
@@ -122,7 +132,7 @@ class RequestBuffer:
             end = self.head.find(b"\r\n\r\n")
             if end < 0:
                 if len(self.head) > MAX_HEAD:
-                    raise HeadTooLarge()
+                    raise Refused(431)
                 if b"\n\n" in self.head:
                     raise Incomplete()  # bare LFs: gunicorn judges them
                 return
@@ -156,22 +166,22 @@ class RequestBuffer:
             elif name == b"expect" and value.lower() == b"100-continue":
                 self.expect_continue = request_line.endswith(b"HTTP/1.1")
         if codings:
-            if codings[-1] != b"chunked":
-                raise Incomplete()  # gunicorn refuses it (501 or 400)
+            if codings[-1] != b"chunked" or codings.count(b"chunked") > 1:
+                raise Refused(501 if b"chunked" not in codings else 400)
+            if any(c not in (b"chunked", b"gzip", b"deflate", b"compress") for c in codings):
+                raise Refused(501)
+            if lengths:
+                raise Refused(400)  # both framings: a request smuggling attempt
             self.chunks = ChunkScanner()
         elif lengths:
             if len(set(lengths)) != 1 or not lengths[0].isdigit():
-                raise Incomplete()
+                raise Refused(400)
             self.remaining = int(lengths[0])
         self.complete = self.chunks is None and self.remaining == 0
 
     def rewind(self) -> Any:
         self.spool.seek(0)
         return self.spool
-
-
-class HeadTooLarge(Exception):
-    pass
 
 
 class ChunkScanner:
@@ -195,7 +205,7 @@ class ChunkScanner:
             if end < 0:
                 self.line += data[pos:]
                 if len(self.line) > 8192:
-                    raise Incomplete()
+                    raise Refused(400)
                 return False
             self.line += data[pos:end]
             pos = end + 1
@@ -205,10 +215,9 @@ class ChunkScanner:
                 self.done = not line
                 continue
             size = line.split(b";", 1)[0].strip()
-            try:
-                length = int(size, 16)
-            except ValueError:
-                raise Incomplete() from None
+            if not size or any(c not in b"0123456789abcdefABCDEF" for c in size):
+                raise Refused(400)
+            length = int(size, 16)
             if length == 0:
                 self.in_trailer = True
             else:
@@ -276,9 +285,15 @@ class BufferingThreadWorker(ThreadWorker):
         sock: PrefilledSocket = conn.sock
         try:
             buffer.feed(data)
-        except (Incomplete, HeadTooLarge) as exc:
+        except Refused as refused:
             self._stop_watching(conn)
-            self._hand_over_or_refuse(conn, buffer, exc)
+            self._refuse(conn, refused.status, bytes(buffer.head))
+            return False
+        except Incomplete:
+            # Let gunicorn's parser refuse it, so its checks and log stay the same.
+            self._stop_watching(conn)
+            buffer.complete = True
+            self._hand_over(conn, buffer)
             return False
         if buffer.head_done and buffer.expect_continue and not buffer.complete:
             buffer.expect_continue = False
@@ -301,16 +316,10 @@ class BufferingThreadWorker(ThreadWorker):
         conn.request_ready = True
         self.enqueue_req(conn)
 
-    def _hand_over_or_refuse(self, conn: TConn, buffer: RequestBuffer, exc: Exception) -> None:
-        if isinstance(exc, HeadTooLarge):
-            self._refuse(conn, 431, bytes(buffer.head))
-            return
-        # Framing gunicorn will refuse: let it, so its checks and log stay the same.
-        buffer.complete = True
-        self._hand_over(conn, buffer)
-
     def _refuse(self, conn: TConn, status: int, head: bytes) -> None:
         sock: PrefilledSocket = conn.sock
+        peer = conn.client[0] if isinstance(conn.client, tuple) else conn.client
+        self.log.warning("Invalid request from ip=%s: refused with %s", peer, status)
         try:
             sock.raw.setblocking(True)
             sock.raw.settimeout(5)
