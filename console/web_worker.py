@@ -15,6 +15,7 @@ gets S3's RequestTimeout; gunicorn's own HTML error pages are replaced by AWS er
 from __future__ import annotations
 
 import errno
+import os
 import selectors
 import socket
 import tempfile
@@ -30,13 +31,17 @@ from console import web_errors
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 MEMORY_SPOOL = 1024 * 1024
 READ_SIZE = 256 * 1024
+# A body declared larger than the largest any door accepts (S3's 5 GiB PutObject) goes
+# to a thread at once: the application refuses it (EntityTooLarge) without reading it,
+# rather than after we have spooled it.
+STREAM_LARGER_THAN = 5 * 1024**3
 # A head larger than this is refused whatever gunicorn's own per-line limits say (S3
 # allows 8 KiB of headers).
 MAX_HEAD = 64 * 1024
 # Seconds a connection may stay silent: before its first byte, and in the middle of a
 # request (S3 drops an idle upload after about 20 s).
 FIRST_BYTE_TIMEOUT = 10.0
-IDLE_TIMEOUT = 20.0
+IDLE_TIMEOUT = float(os.environ.get("STRATOLAB_REQUEST_IDLE_SECONDS", "20"))
 
 
 class PrefilledSocket:
@@ -177,7 +182,9 @@ class RequestBuffer:
             if len(set(lengths)) != 1 or not lengths[0].isdigit():
                 raise Refused(400)
             self.remaining = int(lengths[0])
-        self.complete = self.chunks is None and self.remaining == 0
+        self.complete = self.chunks is None and (
+            self.remaining == 0 or self.remaining > STREAM_LARGER_THAN
+        )
 
     def rewind(self) -> Any:
         self.spool.seek(0)
@@ -355,7 +362,7 @@ class BufferingThreadWorker(ThreadWorker):
             elif idle > IDLE_TIMEOUT:
                 self._stop_watching(conn)
                 self._refuse(conn, 408, bytes(buffer.head))
-                self.log.info("Closed a connection idle for %ds mid-request", IDLE_TIMEOUT)
+                self.log.info("Closed a connection idle for %ss mid-request", IDLE_TIMEOUT)
         super().murder_pending()
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
