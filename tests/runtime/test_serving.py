@@ -171,7 +171,7 @@ def test_logs_are_owner_only_and_the_access_log_drops_signatures(running_up: Up)
             assert err.code == 404
     web_log = running_up.home / "logs" / "web.log"
     deadline = time.monotonic() + 10
-    while "/no-such-bkt/v2" not in web_log.read_text():
+    while "GET /no-such-bkt/v2" not in web_log.read_text():
         assert time.monotonic() < deadline, web_log.read_text()[-2000:]
         time.sleep(0.2)
     lines = [x for x in web_log.read_text().splitlines() if "GET /no-such-bkt/" in x]
