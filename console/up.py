@@ -2,12 +2,21 @@
 
 It starts PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL point elsewhere),
 prepares the database, then runs a Celery worker, celery beat and gunicorn as child
-processes. A Ctrl-C or SIGTERM stops them all in order; if one of them dies on its own,
-the rest are stopped too and the command fails, so nothing is left half running.
+processes. A Ctrl-C or SIGTERM stops them all in order. A child that dies on its own is
+started again after a pause that grows while it keeps dying (logged on the terminal and
+in logs/up.log); one that dies five times in a row within seconds of its start ends
+`up` with its log.
+
+Nothing outlives `up`: each child gets a parent-death signal (Linux), and a small
+watchdog process, which holds the home's lock with us, stops whatever is left (the
+children's process groups, PostgreSQL) if `up` itself is killed. The lock (flock on
+<home>/up.lock) also refuses a second `up` on the same home.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import json
 import os
 import secrets
@@ -18,7 +27,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +40,11 @@ DEMO_ALIAS = "demo"
 READY_LINE = "Press Ctrl-C to stop."
 # SIGHUP too: a closed terminal must not leave the servers running without us.
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# A child that dies this soon after its start counts as crashing, not as having run.
+QUICK_DEATH_SECONDS = 10.0
+MAX_QUICK_DEATHS = 5
+MAX_BACKOFF_SECONDS = 30.0
+_PR_SET_PDEATHSIG = 1
 
 
 class Stop(BaseException):
@@ -42,21 +56,55 @@ class UpError(Exception):
     """Something that ends `up` with a message and exit status 1."""
 
 
+def die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """A `preexec_fn` for our children: files they create are the owner's only
+    (logs, Redis's dump), and on Linux the kernel sends them SIGTERM when `up` dies,
+    however it dies (kill -9 included)."""
+
+    def preexec() -> None:
+        os.umask(0o077)
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+            except (OSError, AttributeError):
+                pass
+        if os.getppid() != parent_pid:
+            os._exit(1)  # `up` died between fork and prctl
+
+    return preexec
+
+
 @dataclass
 class Child:
+    """A supervised process: how to start it, and how it has been doing."""
+
     name: str
-    proc: subprocess.Popen
+    start: Callable[[], subprocess.Popen | None]
     log: Path
     stop_timeout: float = 20
+    proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+    quick_deaths: int = 0
+    restart_at: float | None = None
+
+    def launch(self) -> None:
+        self.proc = self.start()
+        self.started_at = time.monotonic()
+        self.restart_at = None
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
             try:
-                self.proc.wait(self.stop_timeout)
+                proc.wait(self.stop_timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                proc.kill()
+                proc.wait()
+        _kill_group(proc.pid)
 
 
 @dataclass
@@ -65,6 +113,10 @@ class Supervisor:
     port: int
     children: list[Child] = field(default_factory=list)
     started_postgres: bool = False
+    postgres_quick_deaths: int = 0
+    watchdog: subprocess.Popen | None = None
+    _watchdog_pipe: int | None = None
+    _lock: int | None = None
 
     @property
     def url(self) -> str:
@@ -76,13 +128,16 @@ class Supervisor:
 
     def run(self) -> int:
         state = self.home / "up.json"
-        _claim_home(state)
+        self._lock = _claim_home(self.home)
         _check_port_free(self.port)
         os.environ.setdefault("STRATOLAB_PUBLIC_URL", self.url)
         previous = {s: signal.signal(s, _raise_stop) for s in _STOP_SIGNALS}
         code = 0
         try:
             state.write_text(json.dumps({"pid": os.getpid(), "port": self.port, "url": self.url}))
+            _prepare_logs(self.logs)
+            protect_secrets(self.home)
+            self.start_watchdog()
             self.start_servers()
             demo = prepare_database(self.home)
             self.start_children()
@@ -93,6 +148,7 @@ class Supervisor:
             print("\nStopping Stratolab...", flush=True)
         except UpError as err:
             print(f"stratolab: {err}", file=sys.stderr, flush=True)
+            self.note(f"stopping after an error: {err}", terminal=False)
             code = 1
         finally:
             # A second Ctrl-C must not cut the shutdown short and leave servers behind.
@@ -100,39 +156,87 @@ class Supervisor:
                 signal.signal(s, signal.SIG_IGN)
             self.stop_all()
             state.unlink(missing_ok=True)
+            self.stop_watchdog()
             for s, handler in previous.items():
                 signal.signal(s, handler)
         print("Stratolab stopped." if code == 0 else "Stratolab stopped after an error.")
         return code
 
+    # --- the watchdog ---------------------------------------------------------------
+
+    def start_watchdog(self) -> None:
+        """A process that outlives us only to clean up: it reads a pipe we hold, learns
+        the process groups we start, and if the pipe closes without a "done" (we were
+        killed) it stops them and PostgreSQL. It shares our lock, so a new `up` waits
+        for it."""
+        read_end, write_end = os.pipe()
+        assert self._lock is not None
+        self.watchdog = subprocess.Popen(
+            [sys.executable, "-c", "from console.up import watchdog_main; watchdog_main()",
+             str(read_end), str(self.home)],
+            cwd=BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, pass_fds=(read_end, self._lock),
+            start_new_session=True,
+        )  # fmt: skip
+        os.close(read_end)
+        self._watchdog_pipe = write_end
+
+    def tell_watchdog(self, line: str) -> None:
+        if self._watchdog_pipe is not None:
+            try:
+                os.write(self._watchdog_pipe, (line + "\n").encode())
+            except OSError:
+                pass
+
+    def stop_watchdog(self) -> None:
+        self.tell_watchdog("done")
+        if self._watchdog_pipe is not None:
+            os.close(self._watchdog_pipe)
+            self._watchdog_pipe = None
+        if self.watchdog is not None:
+            try:
+                self.watchdog.wait(10)
+            except subprocess.TimeoutExpired:
+                self.watchdog.kill()
+            self.watchdog = None
+
+    # --- starting -------------------------------------------------------------------
+
     def start_servers(self) -> None:
         if home.uses_embedded_postgres():
-            print(f"Starting PostgreSQL (data in {home.pgdata_dir(self.home)})...", flush=True)
+            self.tell_watchdog("postgres")
             # Ours to stop even if it is already running: then it was left behind by a
             # run that was killed, and this run adopts it.
             self.started_postgres = True
-            database = os.environ.get("STRATOLAB_DB_NAME", "stratolab")
-            try:
-                with _signals_deferred():
-                    embedded.start_postgres_in_own_session(self.home, database)
-            except RuntimeError as err:
-                raise UpError(
-                    f"PostgreSQL did not start ({err}); see {embedded.postgres_log(self.home)}"
-                ) from err
+            self.start_postgres()
         if home.uses_embedded_redis():
             print("Starting Redis...", flush=True)
+            child = Child("Redis", self.start_redis, embedded.redis_log(self.home), 15)
             try:
-                proc = embedded.start_redis(self.home)
+                child.launch()
             except RuntimeError as err:
                 raise UpError(str(err)) from err
-            if proc is not None:
-                self.children.append(Child("Redis", proc, embedded.redis_log(self.home)))
+            if child.proc is not None:
+                self.tell_watchdog(f"group {child.proc.pid}")
+                self.children.append(child)
+
+    def start_postgres(self) -> None:
+        print(f"Starting PostgreSQL (data in {home.pgdata_dir(self.home)})...", flush=True)
+        database = os.environ.get("STRATOLAB_DB_NAME", "stratolab")
+        try:
+            with _signals_deferred():
+                embedded.start_postgres_in_own_session(self.home, database)
+        except RuntimeError as err:
+            raise UpError(
+                f"PostgreSQL did not start ({err}); see {embedded.postgres_log(self.home)}"
+            ) from err
+
+    def start_redis(self) -> subprocess.Popen | None:
+        return embedded.start_redis(self.home, preexec_fn=die_with_parent(os.getpid()))
 
     def start_children(self) -> None:
-        self.logs.mkdir(parents=True, exist_ok=True)
         py = sys.executable
         concurrency = os.environ.get("STRATOLAB_WORKER_CONCURRENCY", "2")
-        web_workers = os.environ.get("STRATOLAB_WEB_WORKERS", "2")
         self.spawn(
             "Celery worker",
             [py, "-m", "celery", "-A", "console", "worker", "--loglevel=INFO",
@@ -145,30 +249,34 @@ class Supervisor:
              "--schedule", str(self.home / "celerybeat-schedule")],
             "beat.log",
         )  # fmt: skip
-        self.spawn(
-            "web server (gunicorn)",
-            [py, "-m", "gunicorn", "console.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
-             "--workers", web_workers, "--threads", "4", "--graceful-timeout", "10",
-             "--access-logfile", "-"],
-            "web.log",
-        )  # fmt: skip
+        self.spawn("web server (gunicorn)", gunicorn_argv(f"127.0.0.1:{self.port}"), "web.log")
 
     def spawn(self, name: str, argv: list[str], log_name: str, stop_timeout: float = 20) -> None:
         log = self.logs / log_name
-        with log.open("ab") as out:
-            proc = subprocess.Popen(
-                argv,
-                cwd=BASE_DIR,
-                env=child_env(self.port),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                # Own session: a terminal Ctrl-C reaches only us, and we stop the
-                # children in order (web first, servers last).
-                start_new_session=True,
-            )
-        self.children.append(Child(name, proc, log, stop_timeout))
+
+        def start() -> subprocess.Popen:
+            fd = _open_log(log)
+            try:
+                proc = subprocess.Popen(
+                    argv,
+                    cwd=BASE_DIR,
+                    env=child_env(self.port),
+                    stdin=subprocess.DEVNULL,
+                    stdout=fd,
+                    stderr=subprocess.STDOUT,
+                    # Own session: a terminal Ctrl-C reaches only us, and we stop the
+                    # children in order (web first, servers last).
+                    start_new_session=True,
+                    preexec_fn=die_with_parent(os.getpid()),
+                )
+            finally:
+                os.close(fd)
+            self.tell_watchdog(f"group {proc.pid}")
+            return proc
+
+        child = Child(name, start, log, stop_timeout)
+        child.launch()
+        self.children.append(child)
 
     def wait_until_web_answers(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -178,32 +286,89 @@ class Supervisor:
                 raise UpError(f"the web server did not answer on {self.url} within {timeout:.0f}s")
             time.sleep(0.2)
 
+    # --- watching -------------------------------------------------------------------
+
     def watch(self) -> None:
         last_pg_check = 0.0
         while True:
             self.check_children()
             if self.started_postgres and time.monotonic() - last_pg_check > 2:
                 last_pg_check = time.monotonic()
-                if not embedded.postgres_running(self.home):
-                    raise UpError(
-                        "PostgreSQL stopped unexpectedly; stopping the others. "
-                        f"See {embedded.postgres_log(self.home)}"
-                    )
+                self.check_postgres()
             time.sleep(0.5)
 
     def check_children(self) -> None:
+        now = time.monotonic()
         for child in self.children:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self.restart(child)
+                continue
+            if child.proc is None:
+                continue  # another Redis answered on the socket: not ours to watch
             code = child.proc.poll()
-            if code is not None:
+            if code is None:
+                if now - child.started_at > QUICK_DEATH_SECONDS:
+                    child.quick_deaths = 0  # it ran: the next death starts over
+                continue
+            _kill_group(child.proc.pid)  # what it leaves behind (gunicorn's workers)
+            self.tell_watchdog(f"gone {child.proc.pid}")
+            ran = now - child.started_at
+            child.quick_deaths = child.quick_deaths + 1 if ran < QUICK_DEATH_SECONDS else 1
+            if child.quick_deaths >= MAX_QUICK_DEATHS:
                 raise UpError(
-                    f"the {child.name} exited unexpectedly (exit status {code}); "
-                    f"stopping the others.\nLast lines of {child.log}:\n{_tail(child.log)}"
+                    f"the {child.name} keeps exiting (exit status {code}, "
+                    f"{child.quick_deaths} times in a row); stopping the others.\n"
+                    f"Last lines of {child.log}:\n{_tail(child.log)}"
                 )
+            delay = min(MAX_BACKOFF_SECONDS, 2.0 ** (child.quick_deaths - 1))
+            child.restart_at = now + delay
+            self.note(
+                f"the {child.name} exited unexpectedly (exit status {code}); "
+                f"restarting it in {delay:.0f}s. See {child.log}"
+            )
+
+    def restart(self, child: Child) -> None:
+        try:
+            child.launch()
+        except RuntimeError as err:  # Redis that does not answer again
+            child.restart_at = time.monotonic() + MAX_BACKOFF_SECONDS
+            child.started_at = time.monotonic()
+            self.note(f"the {child.name} did not start again ({err})")
+            return
+        pid = child.proc.pid if child.proc else "-"
+        self.note(f"restarted the {child.name} (pid {pid})")
+
+    def check_postgres(self) -> None:
+        if embedded.postgres_running(self.home):
+            return
+        self.postgres_quick_deaths += 1
+        if self.postgres_quick_deaths >= MAX_QUICK_DEATHS:
+            raise UpError(
+                "PostgreSQL keeps stopping; stopping the others. "
+                f"See {embedded.postgres_log(self.home)}"
+            )
+        self.note("PostgreSQL stopped unexpectedly; starting it again.")
+        self.start_postgres()
+        self.note("PostgreSQL is running again.")
+
+    def note(self, message: str, terminal: bool = True) -> None:
+        """A supervision event, on the terminal and in logs/up.log."""
+        if terminal:
+            print(f"stratolab: {message}", flush=True)
+        try:
+            fd = _open_log(self.logs / "up.log")
+            with os.fdopen(fd, "a") as out:
+                out.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {message}\n")
+        except OSError:
+            pass
 
     def stop_all(self) -> None:
         # Web first (no new requests), then beat and worker, then the servers.
         for child in reversed(self.children):
             child.stop()
+            if child.proc is not None:
+                self.tell_watchdog(f"gone {child.proc.pid}")
         self.children.clear()
         if self.started_postgres:
             from django.db import connections
@@ -211,6 +376,99 @@ class Supervisor:
             connections.close_all()
             embedded.stop_postgres(self.home)
             self.started_postgres = False
+            self.tell_watchdog("postgres stopped")
+
+
+def gunicorn_argv(bind: str, workers: str | None = None) -> list[str]:
+    """The web server's command line: gthread workers that only take whole requests
+    (console/web_worker.py), with an access log that keeps no signatures."""
+    return [
+        sys.executable, "-m", "gunicorn", "console.wsgi:application",
+        "--bind", bind,
+        "--worker-class", "console.web_worker.BufferingThreadWorker",
+        "--workers", workers or os.environ.get("STRATOLAB_WEB_WORKERS", "2"),
+        "--threads", "4", "--graceful-timeout", "10",
+        "--logger-class", "console.access_log.AccessLogger",
+        "--access-logfile", "-",
+        # gunicorn's control socket lives in ~/.gunicorn: one per user, not per server.
+        "--no-control-socket",
+    ]  # fmt: skip
+
+
+def watchdog_main() -> None:
+    """The watchdog (see Supervisor.start_watchdog): argv is the pipe's fd and the home."""
+    fd, home_path = int(sys.argv[1]), Path(sys.argv[2])
+    for s in _STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)  # only the pipe ends us
+    groups: set[int] = set()
+    postgres = False
+    done = False
+    with os.fdopen(fd, "r") as pipe:
+        for line in pipe:
+            word, _, arg = line.strip().partition(" ")
+            if word == "group":
+                groups.add(int(arg))
+            elif word == "gone":
+                groups.discard(int(arg))
+            elif word == "postgres":
+                postgres = arg != "stopped"
+            elif word == "done":
+                done = True
+    if done:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for group in groups:
+            _kill_group(group, sig)
+        deadline = time.monotonic() + 10
+        while any(_group_alive(g) for g in groups) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    if postgres:
+        embedded.stop_postgres(home_path)
+
+
+def _kill_group(pgid: int, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _prepare_logs(logs: Path) -> None:
+    """logs/ is its owner's only: requests, tracebacks and addresses are in there."""
+    logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+    logs.chmod(0o700)
+    for path in logs.iterdir():
+        if path.is_file():
+            path.chmod(0o600)
+
+
+def _open_log(path: Path) -> int:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def protect_secrets(home_path: Path) -> None:
+    """Files of the home that hold secrets are the owner's only, also when an older
+    version created them. The home itself stays traversable: PostgreSQL runs as its own
+    system user when we are root."""
+    for name in ("secret_key", "demo.json"):
+        path = home_path / name
+        if path.exists():
+            path.chmod(0o600)
+    redis_dir = home.redis_socket(home_path).parent
+    if redis_dir.exists():
+        redis_dir.chmod(0o700)
 
 
 def child_env(port: int) -> dict[str, str]:
@@ -316,18 +574,25 @@ def _signals_deferred() -> Iterator[None]:
         raise Stop(received[0])
 
 
-def _claim_home(state: Path) -> None:
-    """One `up` per home: two would fight over the same servers."""
+def _claim_home(home_path: Path) -> int:
+    """One `up` per home: two would fight over the same servers. Returns the fd that
+    holds the lock (until we and our watchdog have exited)."""
+    home_path.mkdir(parents=True, exist_ok=True)
+    fd = os.open(home_path / "up.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
-        pid = int(json.loads(state.read_text())["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pid = 0
-    if pid and pid != os.getpid() and _alive(pid):
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        try:
+            pid = int(json.loads((home_path / "up.json").read_text())["pid"])
+            who = f" (pid {pid})"
+        except (OSError, ValueError, KeyError, TypeError):
+            who = ""  # the previous one's watchdog is still cleaning up
         raise_and_exit(
-            f"stratolab up is already running on {state.parent} (pid {pid}). "
+            f"stratolab up is already running on {home_path}{who}. "
             "Use another --home, or stop that one first."
         )
-    state.parent.mkdir(parents=True, exist_ok=True)
+    return fd
 
 
 def _check_port_free(port: int) -> None:

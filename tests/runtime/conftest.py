@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import shutil
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,9 @@ def clean_env() -> dict[str, str]:
         and k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
     }
     env["PYTHONUNBUFFERED"] = "1"
+    # The tree under test, not whichever one the shared virtualenv was installed from
+    # (an editable install puts that one on the path of the `stratolab` script).
+    env["PYTHONPATH"] = str(ROOT)
     return env
 
 
@@ -153,7 +159,27 @@ def children_of(pid: int) -> dict[int, str]:
     return found
 
 
-@pytest.fixture(scope="module")
+def sign_in(up: Up, timeout: float = 10) -> tuple[str, str]:
+    """Sign in with the demo account `up` printed, as a browser would (GET the form,
+    POST it with its CSRF token). Returns the URL landed on and its page."""
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with browser.open(up.banner_value("Sign in"), timeout=timeout) as response:
+        form = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "email": up.banner_value("Email"),
+        "password": up.banner_value("Password"),
+    }
+    data = urllib.parse.urlencode(fields).encode()
+    with browser.open(f"{up.url}/signin", data, timeout=timeout) as response:
+        return response.url, response.read().decode()
+
+
+# Package scope: the modules here share one `up` (tests/runtime/test_up.py stops it last).
+@pytest.fixture(scope="package")
 def up_home() -> Iterator[Path]:
     # Under the suite's own home, not pytest's tmp folder: every pytest that starts on
     # this machine resets that folder to 0700, and PostgreSQL runs as its own system
@@ -165,7 +191,7 @@ def up_home() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def running_up(up_home: Path, tmp_path_factory) -> Iterator[Up]:
     up = start_up(up_home, free_port(), tmp_path_factory.mktemp("up-log") / "up.log")
     yield up

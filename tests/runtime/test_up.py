@@ -3,7 +3,7 @@ a Celery worker and beat, gunicorn, all in subprocesses on a temporary home."""
 
 from __future__ import annotations
 
-import http.cookiejar
+import fcntl
 import json
 import os
 import re
@@ -26,6 +26,7 @@ from tests.runtime.conftest import (
     free_port,
     processes_of,
     run_cli,
+    sign_in,
     start_up,
 )
 
@@ -80,22 +81,8 @@ def test_the_web_server_answers_and_serves_static_files(running_up: Up) -> None:
 
 
 def test_the_printed_demo_sign_in_opens_the_console(running_up: Up) -> None:
-    browser = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    with browser.open(running_up.banner_value("Sign in"), timeout=10) as response:
-        form = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    fields = {
-        "csrfmiddlewaretoken": token,
-        "email": running_up.banner_value("Email"),
-        "password": running_up.banner_value("Password"),
-    }
-    with browser.open(
-        f"{running_up.url}/signin", urllib.parse.urlencode(fields).encode(), timeout=10
-    ) as response:
-        assert response.url == f"{running_up.url}/home/"
-        page = response.read().decode()
+    url, page = sign_in(running_up)
+    assert url == f"{running_up.url}/home/"
     # The account menu shows the id as AWS does, in groups of four.
     assert re.sub(r"(\d{4})-(\d{4})-(\d{4})", r"\1\2\3", page).count(
         running_up.banner_value("Account ID")
@@ -208,10 +195,49 @@ def test_a_second_up_keeps_the_data(running_up: Up, restarted: Up, created_accou
     assert "already exists" in result.stderr
 
 
-def test_a_child_that_dies_stops_the_rest_and_fails(restarted: Up) -> None:
-    web = [pid for pid, cmd in children_of(restarted.proc.pid).items() if "gunicorn" in cmd]
-    assert len(web) == 1
+def test_a_crashed_web_server_and_worker_are_restarted(restarted: Up) -> None:
+    children = children_of(restarted.proc.pid)
+    web = [pid for pid, cmd in children.items() if "gunicorn" in cmd]
+    worker = [pid for pid, cmd in children.items() if "celery" in cmd and " worker " in cmd]
+    assert len(web) == 1 and len(worker) == 1, children
     os.kill(web[0], signal.SIGKILL)
-    assert restarted.proc.wait(90) == 1
-    assert "the web server (gunicorn) exited unexpectedly" in restarted.output
-    assert_nothing_left(restarted)
+    os.kill(worker[0], signal.SIGKILL)
+    wait_for(lambda: "restarted the web server (gunicorn)" in restarted.output, restarted)
+    wait_for(lambda: "restarted the Celery worker" in restarted.output, restarted)
+    assert "the web server (gunicorn) exited unexpectedly (exit status -9)" in restarted.output
+    assert restarted.proc.poll() is None
+    wait_for(lambda: _answers(f"{restarted.url}/signin"), restarted)
+    # The supervisor's own log says the same, for whoever was not at the terminal.
+    supervision = (restarted.home / "logs" / "up.log").read_text()
+    assert "restarted the web server (gunicorn)" in supervision
+    assert "restarted the Celery worker" in supervision
+    # The new ones are children of the same `up`, the old ones are gone.
+    now = children_of(restarted.proc.pid)
+    assert web[0] not in now and worker[0] not in now
+    assert any("gunicorn" in c for c in now.values()), now
+
+
+def test_kill_9_of_up_leaves_nothing_running(restarted: Up) -> None:
+    lock = restarted.home / "up.lock"
+    restarted.proc.kill()
+    restarted.proc.wait(10)
+    # Children (and their workers), Redis, PostgreSQL and the watchdog: all gone.
+    assert_nothing_left(restarted, timeout=45)
+    # ...and the home is free for the next `up`.
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def wait_for(condition, up: Up, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert up.proc.poll() is None, f"stratolab up exited:\n{up.output}"
+        assert time.monotonic() < deadline, f"timed out; stratolab up said:\n{up.output}"
+        time.sleep(0.3)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return http_status(url) < 500
+    except OSError:
+        return False
