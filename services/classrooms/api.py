@@ -34,6 +34,7 @@ from services.classrooms.models import Classroom, Student
 from services.core.api import validation
 from services.core.api.schema import errors
 from services.core.api.views import StrictJSONParser
+from services.core.errors import AwsError
 
 _LIMITS = (
     "allowed_regions", "allowed_services", "allowed_instance_types", "max_instances",
@@ -67,7 +68,7 @@ class InstructorView(APIView):
     def body(self, request: Request, schema: dict) -> dict:
         """The JSON object of the request, valid for `schema` (ValidationError if not)."""
         data = request.data
-        if data is None or (isinstance(data, dict) and not data):
+        if isinstance(data, dict) and not data:
             data = {}
         if not isinstance(data, dict):
             raise ValidationError("The request body must be a JSON object.")
@@ -211,7 +212,7 @@ _LAB = {
 # Basic authentication answers 429 while a user name is locked out after failed sign-ins.
 _READ = (400, 401, 403, 406, 429)
 _ROOM = (*_READ, 404)
-_WRITE = (*_ROOM, 415)
+_WRITE = (*_ROOM, 409, 415)
 # drf-spectacular names a `pk` path parameter `id`.
 _PK = OpenApiParameter(
     "id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, OpenApiParameter.PATH
@@ -365,6 +366,10 @@ class StudentList(InstructorView):
                 added = provisioning.add_roster(room, data["roster"])
             else:
                 _check_student(data["name"], data["email"])
+                if room.students.filter(email=data["email"].strip().lower()).exists():
+                    raise AwsError(
+                        "Conflict", f"{data['email'].strip()} is already on the roster.", 409
+                    )
                 added = [provisioning.add_student(room, data["name"], data["email"])]
         except provisioning.RosterError as error:
             raise ValidationError({"roster": str(error)}) from error

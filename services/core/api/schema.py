@@ -343,7 +343,7 @@ LIMIT = OpenApiParameter(
 )
 OFFSET = OpenApiParameter(
     "offset",
-    {"type": "integer", "minimum": 0},
+    {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     OpenApiParameter.QUERY,
     description="How many resources to skip (default 0).",
 )

@@ -29,6 +29,7 @@ from services.core.regions import REGIONS
 # Deeper than any AWS request shape (policies travel as JSON text, not as objects).
 MAX_BODY_DEPTH = 32
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**31 - 1
 
 
 def invalid_character() -> AwsError:
@@ -99,7 +100,8 @@ def _whole_number(query: Any, name: str, low: int, high: int | None) -> int | No
     if value is None:
         return None
     text = value.strip()
-    number = int(text) if text.isascii() and text.lstrip("-").isdigit() and len(text) < 20 else None
+    digits = text.isascii() and text.lstrip("-").isdigit() and len(text) < 40
+    number = int(text) if digits else None
     if number is None or number < low or (high is not None and number > high):
         upper = f" and {high}" if high is not None else " or more"
         between = f"between {low}{upper}" if high is not None else f"{low}{upper}"
@@ -112,10 +114,11 @@ def _whole_number(query: Any, name: str, low: int, high: int | None) -> int | No
 
 
 def paging(query: Any) -> tuple[int | None, int | None]:
-    """`limit` (1 to 1000) and `offset` (0 or more) of a list request, None when absent."""
+    """`limit` (1 to 1000) and `offset` (0 to 2**31 - 1) of a list request, None when
+    absent."""
     return (
         _whole_number(query, "limit", 1, MAX_LIMIT),
-        _whole_number(query, "offset", 0, None),
+        _whole_number(query, "offset", 0, MAX_OFFSET),
     )
 
 
@@ -169,9 +172,23 @@ def _message(error: SchemaError) -> str:
     return f"Invalid value {shown[:100]} for parameter {where}: {error.message[:200]}"
 
 
+def _json_schema(schema: Any) -> Any:
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable: true` becomes a "null" type."""
+    if isinstance(schema, list):
+        return [_json_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _json_schema(v) for k, v in schema.items() if k != "nullable"}
+    if schema.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
 def check_against(schema: dict, body: dict, protocol: str) -> None:
     """Refuse `body` unless it is valid for `schema`, with the error of `protocol`."""
-    validator = Draft4Validator(schema, format_checker=FORMATS)
+    validator = Draft4Validator(_json_schema(schema), format_checker=FORMATS)
     error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
     if error is None:
         return

@@ -8,6 +8,7 @@ only translate HTTP to one operation call and render the result (see `calls`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -101,9 +102,9 @@ def request_body(
     """The JSON object the request carries ({} when it has no body), checked against
     the request schema of `action` on `resource_type` that the OpenAPI document shows."""
     data = request.data  # raises ParseError (400 SerializationException) on bad JSON
-    if data is None or (isinstance(data, dict) and not data):
-        data = {}
-    if not isinstance(data, dict):
+    if isinstance(data, dict) and not data:
+        data = {}  # no body (or `{}`)
+    if not isinstance(data, dict):  # `null`, `[]`, `8`...
         raise AwsError(
             "SerializationException",
             "The request body must be a JSON object with the parameters of the operation.",
@@ -132,6 +133,15 @@ def route_name(resource_type: ResourceType, kind: str) -> str:
 
 class ResourceView(RestView):
     resource_type: ClassVar[ResourceType]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        resource_id = kwargs.get("resource_id")
+        if resource_id is not None and not re.fullmatch(
+            schema.id_pattern(self.resource_type), resource_id
+        ):
+            # No resource has such an id (the schema's pattern): the URL names nothing.
+            raise self.not_found(resource_id)
 
     def not_found(self, resource_id: str) -> AwsError:
         rt = self.resource_type
