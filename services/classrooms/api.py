@@ -107,7 +107,7 @@ def _classroom_body(*, create: bool) -> dict:
             "name": {"type": "string", "minLength": 1, "maxLength": 128},
             "lab": {
                 "type": "string",
-                "enum": ["", *slugs],
+                "enum": ["", *slugs, None],
                 "nullable": True,
                 "description": "The lab to assign (empty or null: none); every sandbox is "
                 "reset to its starting state.",

@@ -117,3 +117,20 @@ def test_a_valid_body_is_still_accepted(api):
 def test_an_iam_resource_that_does_not_exist_is_no_such_entity(api):
     problem(api.get("/api/v1/iam/users/AIDAAAAAAAAAAAAAAAAAA/"), 404, "NoSuchEntity")
     problem(api.delete("/api/v1/iam/users/AIDAAAAAAAAAAAAAAAAAA/"), 404, "NoSuchEntity")
+
+
+@pytest.mark.parametrize("body", ["null", "[]", "8", '"x"'])
+def test_a_body_that_is_not_an_object_is_a_400(api, body):
+    response = api.post(VOLUMES, body, content_type="application/json")
+    problem(response, 400, "SerializationException")
+
+
+def test_a_path_with_a_newline_is_a_problem_404(api):
+    problem(api.get("/api/v1/ec2/volumes/%0A/x/"), 404, "NotFound")
+    problem(api.get("/api/v1/classrooms/%0D%0A/"), 404, "NotFound")
+
+
+@pytest.mark.parametrize("resource_id", ["vol-xyz", "vol-0123", "VOL-0123456789abcdef0", "x"])
+def test_an_id_no_volume_can_have_is_a_404(api, resource_id):
+    problem(api.get(f"{VOLUMES}{resource_id}/"), 404, "InvalidVolume.NotFound")
+    problem(api.delete(f"{VOLUMES}{resource_id}/"), 404, "InvalidVolume.NotFound")

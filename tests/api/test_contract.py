@@ -9,8 +9,9 @@ An operation that changes something may still refuse a valid request with a 400 
 for what no schema can say (a VPC that does not exist, DryRun set), and a 409 for a
 conflict with what exists.
 
-A longer run by hand: STRATOLAB_SCHEMATHESIS_ARGS="-n 50 --phases coverage,fuzzing"
-(printed output goes to the test's failure message).
+A longer run by hand: STRATOLAB_SCHEMATHESIS_ARGS="-n 50 --phases coverage,fuzzing",
+STRATOLAB_SCHEMATHESIS_TIMEOUT=3000 and STRATOLAB_SCHEMATHESIS_OUTPUT=<folder> for the
+whole report (a failure's message has its end).
 """
 
 from __future__ import annotations
@@ -64,9 +65,12 @@ def schemathesis(live_server, tmp_path: Path, *args: str) -> str:
         ],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=int(os.environ.get("STRATOLAB_SCHEMATHESIS_TIMEOUT", "600")),
         cwd=tmp_path,  # schemathesis keeps a cache folder in its working directory
     )
+    if os.environ.get("STRATOLAB_SCHEMATHESIS_OUTPUT"):  # a folder: keep a long run's output
+        out = Path(os.environ["STRATOLAB_SCHEMATHESIS_OUTPUT"]) / f"{tmp_path.name}.txt"
+        out.write_text(done.stdout + done.stderr)
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
     return done.stdout
 

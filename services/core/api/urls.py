@@ -89,5 +89,6 @@ urlpatterns: list = [
     path("docs/", schema.DocsView.as_view(), name="api-docs"),
     path("docs/assets/<str:name>", schema.docs_asset, name="api-docs-asset"),
     *[route for rt in registry.resource_types() for route in resource_routes(rt)],
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="api-not-found"),
+    # Any other path, even one with a newline in it.
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="api-not-found"),
 ]

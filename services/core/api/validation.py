@@ -181,7 +181,7 @@ def _json_schema(schema: Any) -> Any:
     out = {k: _json_schema(v) for k, v in schema.items() if k != "nullable"}
     if schema.get("nullable") and "type" in out:
         out["type"] = [out["type"], "null"]
-        if "enum" in out:
+        if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]
     return out
 
