@@ -16,6 +16,7 @@ instructor session; each sees only their own classrooms (any other id is a 404).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -99,6 +100,7 @@ _LIMIT_SCHEMAS = {
 }
 
 
+@functools.cache
 def _classroom_body(*, create: bool) -> dict:
     slugs = [lab.slug for lab in labs.all_labs()]
     schema: dict[str, Any] = {

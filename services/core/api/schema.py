@@ -197,7 +197,9 @@ def url_parameters(resource_type: ResourceType, action: str) -> tuple[str, ...]:
 
 
 def request_schema(resource_type: ResourceType, action: str) -> dict:
-    return copy.deepcopy(_request_schema(resource_type.service, resource_type.slug, action))
+    """The JSON Schema of the body of `action` on `resource_type` (see `_request_schema`);
+    one object per action for the life of the process: do not change it."""
+    return _request_schema(resource_type.service, resource_type.slug, action)
 
 
 @functools.cache
@@ -411,7 +413,7 @@ def document(resource_type: ResourceType, list_view: type, detail_view: type) ->
             "(RunInstances with a MinCount above one).",
             parameters=[REGION],
             operation_id=f"{rt.service}_{rt.slug}_create",
-            request={"application/json": request_schema(rt, rt.create_operation)},
+            request={"application/json": copy.deepcopy(request_schema(rt, rt.create_operation))},
             responses={201: shown, **errors(*WRITE_ERRORS)},
         )
         if rt.create_operation
@@ -451,7 +453,7 @@ def document_action(resource_type: ResourceType, operation: str, action_view: ty
             "parameters of the operation (an empty body is `{}`); the id comes from the URL. "
             "Answers the resource afterwards (null once gone) and the AWS response.",
             parameters=[REGION, _resource_id(rt)],
-            request={"application/json": request_schema(rt, operation)},
+            request={"application/json": copy.deepcopy(request_schema(rt, operation))},
             responses={200: _action_response(resource_schema(rt)), **errors(*WRITE_ERRORS)},
         ),
     )(action_view)

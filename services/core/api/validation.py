@@ -186,9 +186,22 @@ def _json_schema(schema: Any) -> Any:
     return out
 
 
+_VALIDATORS: dict[int, tuple[dict, Draft4Validator]] = {}
+
+
+def _validator(schema: dict) -> Draft4Validator:
+    # Request schemas live as long as the process (see schema.request_schema): build
+    # each one's validator once. The schema is kept with it so its id stays its own.
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, Draft4Validator(_json_schema(schema), format_checker=FORMATS))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
+
+
 def check_against(schema: dict, body: dict, protocol: str) -> None:
     """Refuse `body` unless it is valid for `schema`, with the error of `protocol`."""
-    validator = Draft4Validator(_json_schema(schema), format_checker=FORMATS)
+    validator = _validator(schema)
     error = next(iter(sorted(validator.iter_errors(body), key=lambda e: e.path)), None)
     if error is None:
         return
