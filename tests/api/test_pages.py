@@ -92,7 +92,13 @@ def test_the_schema_describes_each_resource_type_from_botocore(client, db):
     assert "gp3" in body["properties"]["VolumeType"]["enum"]
     shown = create["responses"]["201"]["content"]["application/json"]["schema"]
     assert {"id", "arn", "tags", "availability_zone", "size"} <= set(shown["properties"])
-    assert set(schema["components"]["securitySchemes"]) == {"accessKey", "consoleSession"}
+    # The sandbox API's two schemes, and the classroom API's Basic and session.
+    assert set(schema["components"]["securitySchemes"]) == {
+        "accessKey",
+        "consoleSession",
+        "basicAuth",
+        "cookieAuth",
+    }
     assert "Token <access key id>:<secret access key>" in schema["info"]["description"]
     ids = [op["operationId"] for p in paths.values() for op in p.values()]
     assert len(ids) == len(set(ids))

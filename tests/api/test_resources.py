@@ -200,13 +200,24 @@ def test_list_pages_with_limit_and_offset(api):
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=abc", "limit=-3", "offset=-1", "limit=100000", "offset=x"]
-)
-def test_odd_paging_parameters_never_fail(api, query):
+    "query",
+    ["limit=abc", "limit=-3", "limit=0", "offset=-1", "limit=100000", "offset=x", "offset=1.5",
+     "limit=2&limit=3", "limit="],
+)  # fmt: skip
+def test_paging_parameters_the_schema_refuses_are_a_400(api, query):
+    """limit is 1 to 1000 and offset 0 or more, once each, as the OpenAPI schema says:
+    anything else is refused rather than quietly replaced by the default."""
     create(api)
     response = api.get(f"{VOLUMES}?{query}")
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == 1
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "InvalidParameterValue"
+
+
+def test_paging_parameters_at_their_bounds_are_accepted(api):
+    create(api)
+    assert len(api.get(f"{VOLUMES}?limit=1000&offset=0").json()["results"]) == 1
+    assert api.get(f"{VOLUMES}?limit=1&offset=99999999").json()["results"] == []
 
 
 # --- detail, delete, actions ---------------------------------------------------------
@@ -256,11 +267,18 @@ def test_an_action_runs_its_operation(api):
     assert Event.objects.filter(event_name="DeleteVolume", door="rest").exists()
 
 
-def test_the_url_id_wins_over_the_body(api, other_api):
+def test_a_body_cannot_name_another_resource_than_the_url(api, other_api):
+    """The URL names the resource: its id is not a member of the action's body (the
+    schema does not list it), so a body naming another one changes nothing."""
     mine = create(api).json()["id"]
     theirs = create(other_api).json()["id"]
-    api.post(f"{VOLUMES}{mine}/actions/DeleteVolume/", {"VolumeId": theirs}, format="json")
+    response = api.post(
+        f"{VOLUMES}{mine}/actions/DeleteVolume/", {"VolumeId": theirs}, format="json"
+    )
+    assert_problem(response, 400, "UnknownParameter")
     assert Volume.objects.get(resource_id=theirs).state == "creating"
+    assert Volume.objects.get(resource_id=mine).state == "creating"
+    api.post(f"{VOLUMES}{mine}/actions/DeleteVolume/", {}, format="json")
     assert Volume.objects.get(resource_id=mine).state == "deleting"
 
 

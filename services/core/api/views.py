@@ -8,6 +8,7 @@ only translate HTTP to one operation call and render the result (see `calls`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -22,25 +23,48 @@ from rest_framework.views import APIView
 
 from services.core import ids, registry
 from services.core.accounts import sign_in_url
-from services.core.api import calls
+from services.core.api import calls, schema, validation
 from services.core.api.errors import problem
 from services.core.api.pagination import ResourcePagination
+from services.core.api.schema import errors
 from services.core.api.serializers import serialize
 from services.core.context import CallContext, source_ip
 from services.core.errors import AwsError
 from services.core.models import AccessKey
 from services.core.regions import DEFAULT_REGION, REGIONS, is_region
 from services.core.registry import ResourceType
+from services.core.shapes import service_model
 
 # Query parameters of a list that are not Describe filters.
 RESERVED_PARAMETERS = {"region", "limit", "offset", "state", "format"}
 
 
+class StrictJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested past Python's recursion limit refused as
+    bad JSON rather than failing the request."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            message = "JSON parse error - the body is nested too deeply."
+            raise exceptions.ParseError(message) from None
+
+
 class RestView(APIView):
-    """JSON in, JSON out; errors are problem documents (see `errors`)."""
+    """JSON in, JSON out; errors are problem documents (see `errors`). Before a view
+    runs, the path and query parameters must be text PostgreSQL can store, and
+    `?region=` one of the regions (see `validation`)."""
 
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        query = request.query_params
+        validation.check_text([*query.keys(), *(v for k in query for v in query.getlist(k))])
+        validation.check_text(str(v) for v in kwargs.values())
+        validation.region(query)
 
 
 def call_context(request: Request, resource_type: ResourceType | None = None) -> CallContext:
@@ -72,16 +96,24 @@ def call_context(request: Request, resource_type: ResourceType | None = None) ->
     return ctx
 
 
-def request_body(request: Request) -> dict[str, Any]:
-    """The JSON object the request carries ({} when it has no body)."""
+def request_body(
+    request: Request, resource_type: ResourceType | None = None, action: str = ""
+) -> dict[str, Any]:
+    """The JSON object the request carries ({} when it has no body), checked against
+    the request schema of `action` on `resource_type` that the OpenAPI document shows."""
     data = request.data  # raises ParseError (400 SerializationException) on bad JSON
-    if not data:
-        return {}
-    if not isinstance(data, dict):
+    if isinstance(data, dict) and not data:
+        data = {}  # no body (or `{}`)
+    if not isinstance(data, dict):  # `null`, `[]`, `8`...
         raise AwsError(
             "SerializationException",
             "The request body must be a JSON object with the parameters of the operation.",
         )
+    validation.check_body(data)
+    if resource_type is not None and action:
+        op = calls.find_operation(resource_type, action)
+        protocol = service_model(op.service).protocol if op else "query"
+        validation.check_against(schema.request_schema(resource_type, action), data, protocol)
     return dict(data)
 
 
@@ -104,9 +136,25 @@ class ResourceView(RestView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if "\x00" in kwargs.get("resource_id", ""):
-            # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
-            raise AwsError("InvalidCharacter", "A specified character is invalid.")
+        resource_id = kwargs.get("resource_id")
+        if resource_id is not None and not re.fullmatch(
+            schema.id_pattern(self.resource_type), resource_id
+        ):
+            # No resource has such an id (the schema's pattern): the URL names nothing.
+            raise self.not_found(resource_id)
+
+    def not_found(self, resource_id: str) -> AwsError:
+        rt = self.resource_type
+        if not getattr(rt.model, "regional", True):
+            return AwsError(
+                "NoSuchEntity",
+                f"The {rt.label.lower()} with id {resource_id} cannot be found.",
+                404,
+            )
+        return AwsError(
+            f"Invalid{rt.model.__name__}.NotFound",
+            f"The {rt.label.lower()} '{resource_id}' does not exist.",
+        )
 
     def visible(self, ctx: CallContext):
         return self.resource_type.model.objects.visible_to(ctx)
@@ -121,6 +169,10 @@ class ResourceView(RestView):
         obj = self.visible(ctx).filter(resource_id=resource_id).first()
         if obj is not None:
             return obj, True
+        if not getattr(self.resource_type.model, "regional", True):
+            # IAM operations name users and roles, not ids: a stand-in has no name to
+            # give them, so the answer is IAM's own for a missing entity.
+            raise self.not_found(resource_id)
         return self.resource_type.model(
             resource_id=resource_id, account=ctx.account, region=ctx.region
         ), False
@@ -137,10 +189,7 @@ class ResourceView(RestView):
         except Exception:
             if real:
                 raise
-            raise AwsError(
-                f"Invalid{self.resource_type.model.__name__}.NotFound",
-                f"The {self.resource_type.label.lower()} '{resource_id}' does not exist.",
-            ) from None
+            raise self.not_found(resource_id) from None
         # The id in the URL wins over the same parameter in the body.
         return calls.run(ctx, op, {**body, **params})
 
@@ -154,6 +203,7 @@ class ResourceListView(ResourceView):
     several (RunInstances with a count above one)."""
 
     def get(self, request: Request) -> Response:
+        validation.paging(request.query_params)
         ctx = call_context(request, self.resource_type)
         filters = [
             {"Name": name, "Values": request.query_params.getlist(name)}
@@ -177,7 +227,7 @@ class ResourceListView(ResourceView):
         op = calls.find_operation(rt, rt.create_operation)
         if op is None:
             raise calls.not_implemented(rt, "creating")
-        body = request_body(request)
+        body = request_body(request, rt, rt.create_operation)
         ctx = call_context(request, rt)
         response = calls.run(ctx, op, body)
         touched = [r["ResourceName"] for r in ctx.resources]
@@ -208,10 +258,7 @@ class ResourceDetailView(ResourceView):
         calls.describe_one(ctx, self.resource_type, resource_id)
         data = self.show(ctx, resource_id)
         if data is None:
-            raise AwsError(
-                f"Invalid{self.resource_type.model.__name__}.NotFound",
-                f"The {self.resource_type.label.lower()} '{resource_id}' does not exist.",
-            )
+            raise self.not_found(resource_id)
         return Response(data)
 
     def delete(self, request: Request, resource_id: str) -> Response:
@@ -243,7 +290,7 @@ class ResourceActionView(ResourceView):
                 f"(their actions: {names}).",
                 404,
             )
-        body = request_body(request)
+        body = request_body(request, rt, action.operation)
         ctx = call_context(request, rt)
         response = self.run_action(ctx, action, resource_id, body)
         return Response({"resource": self.show(ctx, resource_id), "response": response})
@@ -262,7 +309,10 @@ def _routed(path: str) -> bool:
 _ROOT_DOC = extend_schema(
     tags=["api"],
     operation_id="api_root",
-    responses={200: {"type": "object", "description": "Services, resource types, links."}},
+    responses={
+        200: {"type": "object", "description": "Services, resource types, links."},
+        **errors(401, 406, 429),
+    },
 )
 
 
@@ -337,7 +387,8 @@ _REGIONS_DOC = extend_schema(
                 "default": {"type": "string"},
                 "regions": {"type": "array", "items": _REGION},
             },
-        }
+        },
+        **errors(401, 406, 429),
     },
 )
 
@@ -380,7 +431,8 @@ _ACCOUNT_DOC = extend_schema(
                 "sign_in_url": {"type": "string"},
                 "caller": {"type": "object"},
             },
-        }
+        },
+        **errors(401, 403, 406, 429),
     },
 )
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -109,6 +109,7 @@ def enter_console(
         return signin_redirect(request)
     if getattr(request, "console_entered", False):
         return None
+    _drop_nul(request)
     if region is not None:
         if not is_region(region):
             return render_not_found(
@@ -126,6 +127,20 @@ def enter_console(
         remember_service(request, svc.code)
     request.console_entered = True
     return None
+
+
+def _drop_nul(request: HttpRequest) -> None:
+    """Take NUL bytes out of the query (`?q=%00`): no text column can hold one, and a
+    search or filter for it is a search without it."""
+    query = request.GET
+    if not any("\x00" in k or any("\x00" in v for v in query.getlist(k)) for k in query):
+        return
+    cleaned = QueryDict(mutable=True)
+    for key in query:
+        cleaned.setlist(
+            key.replace("\x00", ""), [v.replace("\x00", "") for v in query.getlist(key)]
+        )
+    request.GET = cleaned
 
 
 def console_view(view: ViewFunc | None = None, *, service: str | None = None):
