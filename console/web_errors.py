@@ -62,10 +62,14 @@ def signing_name(head: bytes) -> str | None:
     return None
 
 
-def error_response(gunicorn_status: int, head: bytes = b"") -> bytes:
+def error_response(gunicorn_status: int, head: bytes = b"", *, incomplete: bool = False) -> bytes:
     """The whole HTTP response (status line, headers, body) for a request gunicorn
-    refused with `gunicorn_status`. The connection is closed after it."""
+    refused with `gunicorn_status`. The connection is closed after it. `incomplete`: the
+    head was fine but the body ended early or its chunked framing is broken, which the
+    AWS door answers with the service's own error (S3's IncompleteBody, ...)."""
     status, code, message = _ERRORS.get(gunicorn_status, _INTERNAL)
+    if incomplete:
+        status, code, message = _incomplete_body(signing_name(head) or "s3")
     body, content_type = _render(status, code, message, head)
     reason = _REASONS.get(status, "Bad Request")
     lines = [
@@ -75,6 +79,22 @@ def error_response(gunicorn_status: int, head: bytes = b"") -> bytes:
         f"Content-Length: {len(body)}",
     ]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def _incomplete_body(service: str) -> tuple[int, str, str]:
+    from services.core.gateway import errors
+
+    try:
+        from services.core import shapes
+        from services.core.gateway import catalog
+        from services.core.gateway.routing import model_protocols
+
+        name = catalog.services_for(service)[0]
+        error = errors.incomplete_body(name, model_protocols(shapes.service_model(name))[0])
+        return error.status, error.code, error.message
+    except Exception:  # an unknown signing name: S3's words, like the plain form below
+        log.debug("no incomplete-body error for %s", service, exc_info=True)
+        return 400, "IncompleteBody", errors.S3_INCOMPLETE_BODY_MESSAGE
 
 
 def _render(status: int, code: str, message: str, head: bytes) -> tuple[bytes, str]:

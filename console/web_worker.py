@@ -53,6 +53,7 @@ class PrefilledSocket:
         self.spool: Any = None
         self.head = b""  # the current request's head, for error pages
         self.continue_sent = False
+        self.spool_only = False  # while draining: the spool's end is the end
 
     def recv(self, size: int, flags: int = 0) -> bytes:
         if self.spool is not None:
@@ -60,6 +61,8 @@ class PrefilledSocket:
             if data:
                 return data
             self.drop_spool()
+        if self.spool_only:
+            return b""
         return self.raw.recv(size, flags)
 
     def take_spooled(self) -> bytes:
@@ -99,9 +102,10 @@ class Refused(Exception):
     coding, an oversized head): answered here, before any application sees it, since
     after an answer gunicorn would find the same fault again while draining the body."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, *, incomplete: bool = False) -> None:
         super().__init__(status)
         self.status = status
+        self.incomplete = incomplete  # the body's framing, not the head, is at fault
 
 
 class RequestBuffer:
@@ -212,7 +216,7 @@ class ChunkScanner:
             if end < 0:
                 self.line += data[pos:]
                 if len(self.line) > 8192:
-                    raise Refused(400)
+                    raise Refused(400, incomplete=True)
                 return False
             self.line += data[pos:end]
             pos = end + 1
@@ -223,7 +227,7 @@ class ChunkScanner:
                 continue
             size = line.split(b";", 1)[0].strip()
             if not size or any(c not in b"0123456789abcdefABCDEF" for c in size):
-                raise Refused(400)
+                raise Refused(400, incomplete=True)
             length = int(size, 16)
             if length == 0:
                 self.in_trailer = True
@@ -270,6 +274,30 @@ class BufferingThreadWorker(ThreadWorker):
         sock.raw.setblocking(False)
         self.poller.register(sock.raw, selectors.EVENT_READ, partial(self._on_data, conn))
 
+    def _keepalive_after(self, conn: TConn, keepalive: bool) -> bool:
+        """Discard what the application left unread of the request's body (an error
+        answered before reading it) so the connection can serve the next request.
+        gunicorn drains at most a few KiB from the socket and otherwise closes a
+        connection it already announced as keep-alive; here the body was spooled
+        whole, so draining costs no waiting on the client. A body streamed past the
+        spool (over STREAM_LARGER_THAN) is left to gunicorn's bounded drain."""
+        if not keepalive:
+            return False
+        sock: PrefilledSocket = conn.sock
+        message = getattr(conn.parser, "mesg", None)
+        body = getattr(message, "body", None)
+        if sock.spool is None or body is None:
+            return super()._keepalive_after(conn, keepalive)
+        sock.spool_only = True
+        try:
+            while body.read(READ_SIZE):
+                pass
+        except Exception:
+            return False
+        finally:
+            sock.spool_only = False
+        return True
+
     def _on_data(self, conn: TConn, _fileobj: object) -> None:
         buffer = self.buffering.get(conn)
         if buffer is None:
@@ -282,7 +310,13 @@ class BufferingThreadWorker(ThreadWorker):
         except OSError:
             data = b""
         if not data:
-            self._drop(conn)
+            if buffer.head_done and not buffer.complete:
+                # The client stopped sending mid-body (and may still read): it is told
+                # its body is incomplete, as AWS tells it, rather than left hanging.
+                self._stop_watching(conn)
+                self._refuse(conn, 400, bytes(buffer.head), incomplete=True)
+            else:
+                self._drop(conn)
             return
         self._feed(conn, buffer, data)
 
@@ -294,7 +328,7 @@ class BufferingThreadWorker(ThreadWorker):
             buffer.feed(data)
         except Refused as refused:
             self._stop_watching(conn)
-            self._refuse(conn, refused.status, bytes(buffer.head))
+            self._refuse(conn, refused.status, bytes(buffer.head), incomplete=refused.incomplete)
             return False
         except Incomplete:
             # Let gunicorn's parser refuse it, so its checks and log stay the same.
@@ -323,14 +357,14 @@ class BufferingThreadWorker(ThreadWorker):
         conn.request_ready = True
         self.enqueue_req(conn)
 
-    def _refuse(self, conn: TConn, status: int, head: bytes) -> None:
+    def _refuse(self, conn: TConn, status: int, head: bytes, *, incomplete: bool = False) -> None:
         sock: PrefilledSocket = conn.sock
         peer = conn.client[0] if isinstance(conn.client, tuple) else conn.client
         self.log.warning("Invalid request from ip=%s: refused with %s", peer, status)
         try:
             sock.raw.setblocking(True)
             sock.raw.settimeout(5)
-            sock.raw.sendall(web_errors.error_response(status, head))
+            sock.raw.sendall(web_errors.error_response(status, head, incomplete=incomplete))
         except OSError:
             pass
         self._close(conn)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,50 @@ def console(account) -> Client:
 
     Event.objects.filter(event_name="ConsoleLogin").delete()
     return client
+
+
+# --- a live web server, as `stratolab up` runs it ---------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, workers: int = 1) -> Iterator[str]:
+    """gunicorn on a free port with `up`'s own command line (the buffering worker, its
+    AWS-style error pages, the access log without signatures); yields the base URL."""
+    import socket
+
+    from console.up import gunicorn_argv
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [*gunicorn_argv(f"127.0.0.1:{port}", str(workers)), "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
+            time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 # --- a real Celery worker against the test database ---------------------------------

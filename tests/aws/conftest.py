@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,15 +19,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.conftest import ROOT, Worker, _test_env
+from tests.conftest import Worker, _test_env, serve
 
 AWS_CLI = Path(sys.executable).parent / "aws"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _aws_env() -> dict[str, str]:
@@ -56,30 +48,8 @@ def live_gateway(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterat
     """The base URL of a gunicorn serving Stratolab on the test database."""
     with django_db_blocker.unblock():
         env = _aws_env()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "console.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", "1",
-         "--threads", "4", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log", 1) as url:
+        yield url
 
 
 @dataclass

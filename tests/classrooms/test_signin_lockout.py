@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +17,7 @@ import pytest
 from django.test import Client
 
 from services.core.signin_guard import LOCKED_MESSAGE
-from tests.conftest import ROOT, _test_env
+from tests.conftest import _test_env, serve
 from tests.console.hashers import count_hashes
 
 PASSWORD = "chalk and blackboard"  # the `instructor` fixture's
@@ -67,41 +63,13 @@ def _basic(user: str, password: str) -> str:
 # --- several gunicorn workers ---------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def workers(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
     """gunicorn with three worker processes on the test database."""
     with django_db_blocker.unblock():
         env = _test_env()
-    port = _free_port()
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "console.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "3", "--timeout", "60",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve(env, tmp_path_factory.mktemp("gunicorn") / "gunicorn.log", 3) as url:
+        yield url
 
 
 def _get(url: str, user: str, password: str) -> tuple[int, dict, dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -71,6 +72,9 @@ def serialized(service: str, operation: str, params: dict, protocol: str | None 
     return Wire(request.method, path or "/", dict(request.headers.items()), bytes(body))
 
 
+IDLE_RETRY_AFTER = 1.0  # seconds; gunicorn's keep-alive time is 2
+
+
 class Door:
     """A keep-alive HTTP connection to the live server that signs what it sends."""
 
@@ -80,6 +84,7 @@ class Door:
         self.netloc = parts.netloc
         self.credentials = Credentials(key_id, secret)
         self.conn: http.client.HTTPConnection | None = None
+        self.last_used = 0.0
 
     def signed(self, wire: Wire, signing_name: str, *, region: str = "us-east-1") -> Wire:
         headers = {k: v for k, v in wire.headers.items() if k.lower() != "content-length"}
@@ -121,6 +126,18 @@ class Door:
     def send(self, wire: Wire, timeout: float = 60) -> tuple[int, dict[str, str], bytes, bool]:
         """(status, headers, body, whether the server kept the connection open). Raises
         ConnectionError when the server dropped the connection without an answer."""
+        # A keep-alive connection left idle past the server's keep-alive time may be
+        # closed as the request goes out; HTTP clients (urllib3 among them) send such a
+        # request again on a new connection, and so does this one, once.
+        stale = self.conn is not None and time.monotonic() - self.last_used > IDLE_RETRY_AFTER
+        try:
+            return self._send(wire, timeout)
+        except ConnectionError:
+            if not stale:
+                raise
+            return self._send(wire, timeout)
+
+    def _send(self, wire: Wire, timeout: float) -> tuple[int, dict[str, str], bytes, bool]:
         if self.conn is None:
             self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         conn = self.conn
@@ -138,6 +155,7 @@ class Door:
         except (http.client.HTTPException, OSError) as exc:
             self.close()
             raise ConnectionError(f"{type(exc).__name__}: {exc}") from exc
+        self.last_used = time.monotonic()
         kept = not response.will_close
         if not kept:
             self.close()

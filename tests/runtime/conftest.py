@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from console import home
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 READY_LINE = "Press Ctrl-C to stop."
@@ -46,12 +46,6 @@ def clean_env() -> dict[str, str]:
     # (an editable install puts that one on the path of the `stratolab` script).
     env["PYTHONPATH"] = str(ROOT)
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -29,15 +29,10 @@ import pytest
 from botocore.config import Config
 
 from console.up import gunicorn_argv
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.topology
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _postgres_bin() -> Path | None:
@@ -116,7 +111,7 @@ def topology() -> Iterator[Topology]:
     if as_pg:
         nobody = pwd.getpwnam("nobody")
         os.chown(pgdata, nobody.pw_uid, nobody.pw_gid)
-    pg_port, redis_port = _free_port(), _free_port()
+    pg_port, redis_port = free_port(), free_port()
     pg_log = folder / "postgres.log"
     pg_log.touch()
     pg_log.chmod(0o666)
@@ -154,7 +149,7 @@ def topology() -> Iterator[Topology]:
             for k, v in os.environ.items()
             if not k.startswith(("STRATOLAB_", "DJANGO_")) and k not in ("SECRET_KEY",)
         }
-        web_ports = [_free_port(), _free_port()]
+        web_ports = [free_port(), free_port()]
         env.update(
             DATABASE_URL=f"postgresql://postgres@127.0.0.1:{pg_port}/stratolab",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
