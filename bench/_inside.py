@@ -11,9 +11,10 @@ of a running `stratolab up` (the way `stratolab manage` reaches it). Not a bench
         "system"), so the rows are what the AWS door would have made; prints JSON with
         the ids the benchmark asks about.
 
-The quotas the seeding would pass (VPCs per region, subnets and security groups per
-VPC) are raised in this process only; the instance quotas come from
-STRATOLAB_EC2_VCPU_QUOTA / STRATOLAB_EC2_RUNNING_INSTANCES, which the caller sets.
+Seeding runs in --jobs processes, each slice in VPCs of its own. Only the VPCs-per-region
+quota is raised (in these processes only; the server keeps AWS's): subnets stay 200 to
+a VPC and security groups 1,000. The instance quotas come from STRATOLAB_EC2_VCPU_QUOTA
+and STRATOLAB_EC2_RUNNING_INSTANCES, which the caller sets.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.core.context import CallContext
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this tree's code, not an installed copy
@@ -61,91 +66,145 @@ def create_accounts(count: int, prefix: str) -> list[dict]:
     return made
 
 
-def seed_scale(key_id: str, count: int) -> dict:
-    from services.core import lifecycle, operations
+_ACCOUNT: dict = {}  # per process: the account of --key-id
+
+
+def _context() -> CallContext:
     from services.core.context import CallContext
     from services.core.models import AccessKey
+
+    if "account" not in _ACCOUNT:
+        _ACCOUNT["account"] = AccessKey.objects.get(access_key_id=_ACCOUNT["key_id"]).account
+    # A context per call, as each door makes one: its own request id and audit resources.
+    return CallContext.system(_ACCOUNT["account"], REGION)
+
+
+def _call(action: str, params: dict) -> dict:
+    from services.core import operations
+
+    return operations.call(_context(), "ec2", action, params)
+
+
+def _tags(kind: str, group: str) -> dict:
+    return {"ResourceType": kind, "Tags": [{"Key": "group", "Value": group},
+                                           {"Key": "bench", "Value": "scale"}]}  # fmt: skip
+
+
+def _raise_quotas() -> None:
     from services.vpc import quotas
 
-    quotas.VPCS_PER_REGION = 10_000
-    quotas.SUBNETS_PER_VPC = 10_000
-    quotas.SECURITY_GROUPS_PER_VPC = 100_000
+    quotas.VPCS_PER_REGION = 10_000  # the rest stay as AWS's defaults
 
-    account = AccessKey.objects.get(access_key_id=key_id).account
-    ctx = CallContext.system(account, REGION)
 
-    def call(action: str, params: dict) -> dict:
-        return operations.call(ctx, "ec2", action, params)
+def _seed_task(task: tuple) -> tuple[str, int]:
+    """One slice of the seeding, in a worker process: 100 instances in a subnet of their
+    own, or one VPC with its security groups or its subnets."""
+    kind = task[0]
+    if kind == "instances":
+        _, n, size, vpc, image_id = task
+        subnet = _call("CreateSubnet", {
+            "VpcId": vpc, "CidrBlock": f"10.0.{n}.0/24", "AvailabilityZone": ZONES[n % 5],
+            "TagSpecifications": [_tags("subnet", f"i{n}")],
+        })["Subnet"]["SubnetId"]  # fmt: skip
+        _call("RunInstances", {
+            "ImageId": image_id, "InstanceType": "t3.micro", "MinCount": size,
+            "MaxCount": size, "SubnetId": subnet,
+            "TagSpecifications": [_tags("instance", f"g{n}"), _tags("volume", f"g{n}")],
+        })  # fmt: skip
+        return subnet, size
+    _, octet, first, last = task
+    vpc = _call("CreateVpc", {"CidrBlock": f"10.{octet}.0.0/16"})["Vpc"]["VpcId"]
+    for n in range(first, last):
+        group = f"g{n // PER_GROUP}"
+        if kind == "groups":
+            _call("CreateSecurityGroup", {
+                "GroupName": f"bench-{n}", "Description": "bench", "VpcId": vpc,
+                "TagSpecifications": [_tags("security-group", group)],
+            })  # fmt: skip
+        else:
+            _call("CreateSubnet", {
+                "VpcId": vpc, "CidrBlock": f"10.{octet}.{n - first}.0/24",
+                "AvailabilityZone": ZONES[n % 5],
+                "TagSpecifications": [_tags("subnet", group)],
+            })  # fmt: skip
+    return vpc, last - first
 
-    def tags(kind: str, group: str) -> dict:
-        return {"ResourceType": kind, "Tags": [{"Key": "group", "Value": group},
-                                               {"Key": "bench", "Value": "scale"}]}  # fmt: skip
 
-    images = call("DescribeImages", {
+def _worker_start(key_id: str) -> None:
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's connection across a fork
+    _ACCOUNT.clear()
+    _ACCOUNT["key_id"] = key_id
+    _raise_quotas()
+
+
+def seed_scale(key_id: str, count: int, jobs: int) -> dict:
+    """Seed in `jobs` processes. Each slice is its own calls through the operation layer;
+    slices touch different VPCs so they do not wait on each other's quota locks (the
+    launches do: RunInstances locks the account)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from services.core import lifecycle
+
+    _ACCOUNT["key_id"] = key_id
+    _raise_quotas()
+    images = _call("DescribeImages", {
         "Owners": ["amazon"],
         "Filters": [{"Name": "name", "Values": ["al2023-ami-2023.*"]},
                     {"Name": "architecture", "Values": ["x86_64"]}],
     })["Images"]  # fmt: skip
     image_id = max(images, key=lambda i: i.get("CreationDate", ""))["ImageId"]
-    out: dict = {"groups": [], "instance_subnets": []}
-
-    start = time.monotonic()
-    vpc = call("CreateVpc", {"CidrBlock": "10.0.0.0/16"})["Vpc"]["VpcId"]
-    out["vpc"] = vpc
+    vpc = _call("CreateVpc", {"CidrBlock": "10.0.0.0/16"})["Vpc"]["VpcId"]
     batches = (count + PER_GROUP - 1) // PER_GROUP
-    if batches > 256:
-        raise SystemExit("at most 25,600 instances: one /24 of 10.0.0.0/16 per 100")
-    for n in range(batches):
-        size = min(PER_GROUP, count - n * PER_GROUP)
-        group = f"g{n}"
-        subnet = call("CreateSubnet", {
-            "VpcId": vpc, "CidrBlock": f"10.0.{n}.0/24", "AvailabilityZone": ZONES[n % 5],
-            "TagSpecifications": [tags("subnet", f"i{n}")],
-        })  # fmt: skip
-        subnet_id = subnet["Subnet"]["SubnetId"]
-        call("RunInstances", {
-            "ImageId": image_id, "InstanceType": "t3.micro", "MinCount": size,
-            "MaxCount": size, "SubnetId": subnet_id,
-            "TagSpecifications": [tags("instance", group), tags("volume", group)],
-        })  # fmt: skip
-        out["groups"].append(group)
-        out["instance_subnets"].append(subnet_id)
-        if n % 10 == 9:
-            progress(f"  {(n + 1) * PER_GROUP} instances ({time.monotonic() - start:.0f}s)")
-    out["seconds_instances"] = time.monotonic() - start
-
-    start = time.monotonic()
-    for n in range(count):
-        if n % PER_GROUP == 0:
-            group = f"g{n // PER_GROUP}"
-        call("CreateSecurityGroup", {
-            "GroupName": f"bench-{n}", "Description": "bench", "VpcId": vpc,
-            "TagSpecifications": [tags("security-group", group)],
-        })  # fmt: skip
-        if n % 1000 == 999:
-            progress(f"  {n + 1} security groups ({time.monotonic() - start:.0f}s)")
-    out["seconds_security_groups"] = time.monotonic() - start
-
-    # The other subnets: /28s in VPCs of their own, 4,096 to a /16.
-    start = time.monotonic()
+    launches: list[tuple] = [
+        ("instances", n, min(PER_GROUP, count - n * PER_GROUP), vpc, image_id)
+        for n in range(batches)
+    ]
+    # Security groups 1,000 to a VPC (10.100+.0.0/16); the other subnets 200 to a VPC,
+    # AWS's default quota, as /24s of 10.1+.0.0/16.
+    others: list[tuple] = [("groups", 100 + k, first, min(count, first + 1000))
+                           for k, first in enumerate(range(0, count, 1000))]  # fmt: skip
     extra = max(0, count - batches)
-    subnet_vpc = ""
-    for n in range(extra):
-        if n % 4096 == 0:
-            subnet_vpc = call("CreateVpc", {"CidrBlock": f"10.{1 + n // 4096}.0.0/16"})
-            subnet_vpc = subnet_vpc["Vpc"]["VpcId"]
-        block = n % 4096
-        call("CreateSubnet", {
-            "VpcId": subnet_vpc,
-            "CidrBlock": f"10.{1 + n // 4096}.{block // 16}.{16 * (block % 16)}/28",
-            "TagSpecifications": [tags("subnet", f"g{n // PER_GROUP}")],
-        })  # fmt: skip
-        if n % 1000 == 999:
-            progress(f"  {n + 1} more subnets ({time.monotonic() - start:.0f}s)")
-    out["seconds_subnets"] = time.monotonic() - start
+    others += [("subnets", 1 + k, first, min(extra, first + 200))
+               for k, first in enumerate(range(0, extra, 200))]  # fmt: skip
+    connections.close_all()
+    out: dict = {"vpc": vpc, "instance_subnets": [""] * batches}
+    done = {"instances": 0, "groups": 0, "subnets": 0}
+    start = time.monotonic()
 
-    # Settle the launches here (STRATOLAB_TIME_SCALE=0 in this process made them due
-    # at once) rather than leave thousands of transitions to the worker mid-benchmark.
+    def finished(task: tuple, made: str, size: int) -> None:
+        done[task[0]] += size
+        if task[0] == "instances":
+            out["instance_subnets"][task[1]] = made
+            if done["instances"] % 1000 and done["instances"] != count:
+                return  # a line per 1,000 instances is enough
+        progress(
+            f"  {done['instances']} instances, {done['groups']} security groups, "
+            f"{done['subnets'] + batches} subnets ({time.monotonic() - start:.0f}s)"
+        )
+
+    # Launches in a process of their own (RunInstances locks the account, so two would
+    # only wait on each other), the rest in the others.
+    context = multiprocessing.get_context("fork")
+    with (
+        context.Pool(1, initializer=_worker_start, initargs=(key_id,)) as launcher,
+        context.Pool(max(1, jobs - 1), initializer=_worker_start, initargs=(key_id,)) as pool,
+    ):
+        pending = [
+            (task, chosen.apply_async(_seed_task, (task,)))
+            for chosen, tasks in ((launcher, launches), (pool, others))
+            for task in tasks
+        ]
+        for task, waiting in pending:
+            finished(task, *waiting.get())
+    out["groups"] = [f"g{n}" for n in range(batches)]
+    out["seconds_create"] = time.monotonic() - start
+
+    # Settle the launches here (STRATOLAB_TIME_SCALE=0 in this process made them due at
+    # once) rather than leave thousands of transitions to the worker mid-benchmark.
     start = time.monotonic()
     for _ in range(100):
         if not lifecycle.sweep(limit=5000):
@@ -164,6 +223,7 @@ def main() -> int:
     scale = sub.add_parser("seed-scale")
     scale.add_argument("--key-id", required=True)
     scale.add_argument("--count", type=int, required=True)
+    scale.add_argument("--jobs", type=int, default=4, help="processes seeding at once")
     args = parser.parse_args()
 
     setup(args.home.resolve())
@@ -173,7 +233,7 @@ def main() -> int:
         if args.command == "accounts":
             result: object = create_accounts(args.count, args.prefix)
         else:
-            result = seed_scale(args.key_id, args.count)
+            result = seed_scale(args.key_id, args.count, args.jobs)
     finally:
         connections.close_all()
     print(json.dumps(result))

@@ -79,6 +79,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="resources of each type")
     parser.add_argument("--samples", type=int, default=30, help="timed calls of each kind")
+    parser.add_argument("--seed-jobs", type=int, default=4,
+                        help="processes filling the account at once (default 4)")  # fmt: skip
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
