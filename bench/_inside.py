@@ -6,15 +6,16 @@ of a running `stratolab up` (the way `stratolab manage` reaches it). Not a bench
         calls) and print them as a JSON list, with the seconds each took;
     python bench/_inside.py --home DIR seed-scale --key-id AKIA... --count N
         fill the account of that access key with N instances (RunInstances of 100, one
-        subnet and one tag:group value per batch, so each gives N volumes too), N security
-        groups and N subnets, all through the operation layer (`operations.call`, door
+        subnet and one tag:group value per batch; their root volumes make N volumes), N
+        security groups and N subnets, all through the operation layer (`operations.call`, door
         "system"), so the rows are what the AWS door would have made; prints JSON with
         the ids the benchmark asks about.
 
-Seeding runs in --jobs processes, each slice in VPCs of its own. Only the VPCs-per-region
-quota is raised (in these processes only; the server keeps AWS's): subnets stay 200 to
-a VPC and security groups 1,000. The instance quotas come from STRATOLAB_EC2_VCPU_QUOTA
-and STRATOLAB_EC2_RUNNING_INSTANCES, which the caller sets.
+Seeding runs in --jobs processes, each slice in VPCs of its own. Only the quota of VPCs
+per region is raised (in these processes only; the server keeps AWS's): subnets stay
+200 to a VPC (AWS's default quota) and security groups 1,000 (under its 2,500). The
+instance quotas come from STRATOLAB_EC2_VCPU_QUOTA and STRATOLAB_EC2_RUNNING_INSTANCES,
+which the caller sets.
 """
 
 from __future__ import annotations

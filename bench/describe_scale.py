@@ -9,14 +9,15 @@ a script makes most, for each of those types:
 - a page of 1,000 (MaxResults=1000).
 
 It starts `stratolab up` on a scratch home (free port), fills the demo account through
-the operation layer in a process of its own (bench/_inside.py seed-scale: RunInstances
-of 100, CreateSecurityGroup, CreateSubnet; quotas raised for that), waits until the
-launches have settled, then sends raw SigV4-signed Query requests (botocore's signer,
-http.client, no response parsing) one after another. The time measured is the server's
-own when it sends a `Server-Timing` header (its `total` metric), else the client's on
-loopback; the table says which. Targets from issue 14, at 10,000 of each: p50 under
-20 ms for the filter, 10 ms by id, 150 ms for the page. Not part of the test suite:
-seeding 10,000 of each takes several minutes.
+the operation layer in processes of their own (bench/_inside.py seed-scale: RunInstances
+of 100, CreateSecurityGroup, CreateSubnet; --seed-jobs at once), settles the launches,
+then sends raw SigV4-signed Query requests (botocore's signer, http.client, no response
+parsing) one after another. The time measured is the server's own when it sends a
+`Server-Timing` header (its `total` metric), else the client's on loopback; the table
+says which. Targets from issue 14, at 10,000 of each: p50 under 20 ms for the filter,
+10 ms by id, 150 ms for the page. Not part of the test suite: the launches are seeded
+one RunInstances at a time (each locks the account), so 10,000 of each can take a
+quarter of an hour on a busy two-core machine.
 """
 
 from __future__ import annotations

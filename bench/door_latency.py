@@ -242,7 +242,7 @@ def main() -> int:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
-    if args.instances < 20 * (args.samples + 2):
+    if args.instances < 20 * (args.samples + 3):  # 3 warm-up calls of each kind
         parser.error("--instances must leave 20 running ones for each StopInstances")
 
     moto_command = moto_server_command()
