@@ -192,7 +192,7 @@ def summary(target: Target) -> dict:
 
 def report(results: dict, args: argparse.Namespace) -> bool:
     s, m = results["stratolab"]["calls"], results["moto"]["calls"]
-    print(f"\n{args.instances} instances in each account (more as RunInstances adds them); "
+    print(f"\n{args.instances} instances in each account (RunInstances, timed last, adds more); "
           f"one sequential client, raw signed HTTP, the servers taking turns;\n"
           f"load {results['load_after']}. S/m = Stratolab / moto.\n")  # fmt: skip
     head = (f"{'call':36} {'n':>4} | {'Stratolab p50':>13} {'p95':>7} | {'moto p50':>9} "
