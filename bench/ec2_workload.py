@@ -24,151 +24,27 @@ Not part of the test suite: a run of 500 instances takes a few minutes.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import os
-import queue
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-REGION = "us-east-1"
+from _servers import (
+    REGION,
+    MotoServer,
+    StratolabServer,
+    moto_server_command,
+    no_moto_message,
+    percentile,
+)
+
 INSTANCE_TYPE = "t3.micro"
 GROUPS = ("a", "b", "c", "d", "e")
 TRANSITIONAL = ("pending", "stopping", "shutting-down")
-READY_LINE = "Press Ctrl-C to stop."  # console/up.py prints it once everything answers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, name: str) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{name} exited with status {proc.returncode}") from None
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} not listening on {port} in {timeout:.0f}s") from None
-            time.sleep(0.2)
-
-
-def moto_server_command() -> list[str] | None:
-    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
-        return None
-    beside = Path(sys.executable).parent / "moto_server"
-    found = str(beside) if beside.exists() else shutil.which("moto_server")
-    return [found] if found else [sys.executable, "-m", "moto.server"]
-
-
-class StratolabServer:
-    """`stratolab up` on a scratch home, with the demo account's root keys read from the
-    banner it prints."""
-
-    def __init__(self, home: Path, instances: int, time_scale: float) -> None:
-        self.home = home
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        self.tail: deque[str] = deque(maxlen=20)
-        self.key_id = self.secret = ""
-        env = dict(
-            os.environ,
-            STRATOLAB_EC2_RUNNING_INSTANCES=str(instances),
-            STRATOLAB_EC2_VCPU_QUOTA=str(instances * 2),  # t3.micro has 2 vCPUs
-            STRATOLAB_TIME_SCALE=str(time_scale),
-            STRATOLAB_LOG_LEVEL="WARNING",
-            PYTHONUNBUFFERED="1",
-        )
-        env.pop("STRATOLAB_HOME", None)
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "console.cli", "up", "--home", str(home),
-             "--port", str(self.port)],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        self.log = (home.parent / f"{home.name}-up.log").open("w")
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.log.write(line)
-            self.log.flush()
-            self.tail.append(line)
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def wait_ready(self, timeout: float = 600) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                raise RuntimeError(f"stratolab up was not ready in {timeout:.0f}s") from None
-            if line is None:
-                raise RuntimeError(
-                    f"stratolab up exited with status {self.proc.wait()}:\n" + "".join(self.tail)
-                )
-            line = line.strip()
-            if line.startswith("export AWS_ACCESS_KEY_ID="):
-                self.key_id = line.split("=", 1)[1]
-            elif line.startswith("export AWS_SECRET_ACCESS_KEY="):
-                self.secret = line.split("=", 1)[1]
-            elif line == READY_LINE:
-                if not (self.key_id and self.secret):
-                    raise RuntimeError("stratolab up printed no access keys")
-                return
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)  # up stops its children in order
-            try:
-                self.proc.wait(120)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
-class MotoServer:
-    def __init__(self, command: list[str], log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log.open("w")
-        self.proc = subprocess.Popen(
-            [*command, "-H", "127.0.0.1", "-p", str(self.port)],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    def wait_ready(self) -> None:
-        wait_for_port(self.port, self.proc, 60, "moto_server")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 class Timed:
@@ -342,11 +218,6 @@ def workload(ec2: Timed, instances: int, batch: int, rounds: int) -> dict:
     return notes
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
-
-
 def summary(samples: dict[str, list[float]]) -> dict[str, dict]:
     rows = {}
     for label, values in samples.items():
@@ -414,11 +285,7 @@ def main() -> int:
 
     moto_command = moto_server_command()
     if moto_command is None:
-        print(
-            "moto's server is not installed, so there is nothing to compare with.\n"
-            "Install it with:  pip install -e '.[bench]'   (or pip install 'moto[server]')",
-            file=sys.stderr,
-        )
+        print(no_moto_message(), file=sys.stderr)
         return 2
 
     scratch = Path(tempfile.mkdtemp(prefix="sl-bench-"))
@@ -426,7 +293,11 @@ def main() -> int:
     results: dict[str, dict] = {}
     try:
         print(f"Starting stratolab up and moto_server (scratch folder {scratch})...", flush=True)
-        stratolab = StratolabServer(scratch / "home", args.instances, args.time_scale)
+        stratolab = StratolabServer(scratch / "home", {
+            "STRATOLAB_EC2_RUNNING_INSTANCES": str(args.instances),
+            "STRATOLAB_EC2_VCPU_QUOTA": str(args.instances * 2),  # t3.micro has 2 vCPUs
+            "STRATOLAB_TIME_SCALE": str(args.time_scale),
+        })  # fmt: skip
         servers.append(stratolab)
         moto = MotoServer(moto_command, scratch / "moto.log")
         servers.append(moto)
@@ -434,7 +305,7 @@ def main() -> int:
         stratolab.wait_ready()
         targets = [
             ("stratolab", stratolab.url, stratolab.key_id, stratolab.secret),
-            ("moto", moto.url, "testing", "testing"),
+            ("moto", moto.url, moto.key_id, moto.secret),
         ]
         for name, url, key_id, secret in targets:
             print(f"Running {args.instances} instances against {name} at {url}...", flush=True)
