@@ -109,3 +109,15 @@ def test_s3_broken_aws_chunked_framing_is_incomplete_body(student, door, bucket,
     assert status == 400, body
     assert not error_problems("s3", "PutObject", status, headers, body), body
     assert b"<Code>IncompleteBody</Code>" in body
+
+
+def test_a_connection_serves_the_next_request_after_a_body_left_unread(student, door):
+    """An error answered before the body is read (a bad signature on a 700 KB upload)
+    says keep-alive, so the next request on the same connection must be answered."""
+    bad = Wire("POST", "/framing?delete", {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"},
+               b"<a>" * 233_334)  # fmt: skip
+    first = door.signed_badly(bad, "s3", "short-scope")
+    status, _, body, kept = door.send(first)
+    assert status == 400 and kept, body
+    status, _, body, kept = door.send(door.signed(IAM_FORM, "iam"))
+    assert status == 200, body
