@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import path
+from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import authentication, permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -37,6 +38,13 @@ from services.core.api import validation
 from services.core.api.schema import errors
 from services.core.api.views import StrictJSONParser
 from services.core.errors import AwsError
+
+
+class InstructorBasicScheme(BasicScheme):
+    """The OpenAPI name of the instructors' Basic auth (with its sign-in lockout)."""
+
+    target_class = InstructorBasicAuthentication
+
 
 _LIMITS = (
     "allowed_regions", "allowed_services", "allowed_instance_types", "max_instances",
@@ -63,9 +71,7 @@ class InstructorView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        query = request.query_params
-        validation.check_text([*query.keys(), *(v for k in query for v in query.getlist(k))])
-        validation.check_text(str(v) for v in kwargs.values())
+        validation.check_request_text(request.query_params, kwargs)
 
     def body(self, request: Request, schema: dict) -> dict:
         """The JSON object of the request, valid for `schema` (ValidationError if not)."""

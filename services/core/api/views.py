@@ -61,10 +61,8 @@ class RestView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        query = request.query_params
-        validation.check_text([*query.keys(), *(v for k in query for v in query.getlist(k))])
-        validation.check_text(str(v) for v in kwargs.values())
-        validation.region(query)
+        validation.check_request_text(request.query_params, kwargs)
+        validation.region(request.query_params)
 
 
 def call_context(request: Request, resource_type: ResourceType | None = None) -> CallContext:
@@ -113,7 +111,9 @@ def request_body(
     if resource_type is not None and action:
         op = calls.find_operation(resource_type, action)
         protocol = service_model(op.service).protocol if op else "query"
-        validation.check_against(schema.request_schema(resource_type, action), data, protocol)
+        validation.check_against(
+            schema.request_schema(resource_type, action), data, protocol, operation=True
+        )
     return dict(data)
 
 
