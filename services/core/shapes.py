@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.utils import parse_timestamp
 from botocore.validate import ParamValidator
 
 from services.core.errors import AwsError, missing_parameter
@@ -70,8 +71,30 @@ def coerce(value: object, shape: Shape | None) -> object:
         try:
             return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            return value
+            pass
+        try:
+            parse_timestamp(value)
+        except Exception:
+            # botocore's validator would raise on it (RuntimeError for an epoch past
+            # year 9999): handed over as a non-text value, it is an "invalid type".
+            return Unreadable(value)
+        return value
     return value
+
+
+class Unreadable:
+    """Text that should have been a timestamp and cannot be read as one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+_UNREADABLE_TYPE = str(Unreadable)
 
 
 def _has_nul(value: object) -> bool:
@@ -262,7 +285,8 @@ def prepare(service: str, action: str, params: dict) -> dict:
                 "InvalidParameterValue",
                 f"Invalid value '{details['param']}' for {name.lstrip('.')}",
             )
-    detail = report.generate_report().replace("\n", " ")
+    # An Unreadable timestamp is text the caller sent: the report says so.
+    detail = report.generate_report().replace("\n", " ").replace(_UNREADABLE_TYPE, "<class 'str'>")
     if protocol == "ec2":
         raise AwsError("InvalidParameterValue", detail)
     if protocol == "json":

@@ -149,3 +149,12 @@ def test_a_password_is_never_echoed_in_the_message(ctx):
         "1 validation error detected: Value at 'password' failed to satisfy constraint: "
         "Member must have length less than or equal to 128"
     )
+
+
+@pytest.mark.parametrize("text", ["99999999999999999999", "1e999", "garbage"])
+def test_a_timestamp_that_cannot_be_read_is_the_services_validation_error(ctx, text):
+    """botocore's validator raises RuntimeError on an epoch past year 9999: the
+    caller gets the service's validation error naming its text, not InternalFailure."""
+    err = error(ctx, "cloudtrail", "LookupEvents", {"StartTime": text})
+    assert (err.code, err.status) == ("ValidationException", 400)
+    assert f"value: {text}, type: <class 'str'>" in err.message
