@@ -243,3 +243,13 @@ def test_an_unsigned_cbor_call_gets_cbor(client):
 
 def test_the_console_is_not_taken_for_an_unsigned_aws_call(client):
     assert client.get("/signin").status_code == 200
+
+
+def test_answers_echoing_caller_text_are_inert_in_a_browser(aws):
+    """An IAM user named with markup comes back in ListUsers; a link to such an answer
+    opened on the console's origin must not run it (services/core/tenant_content)."""
+    aws.parsed("iam", "CreateUser", {"UserName": "a+b=c,d@e"})
+    response = aws.raw("iam", body=b"Action=ListUsers&Version=2010-05-08", headers=FORM)
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert response["X-Content-Type-Options"] == "nosniff"

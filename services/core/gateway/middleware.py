@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from services.core import ids
+from services.core import ids, tenant_content
 from services.core.errors import AwsError
 from services.core.gateway import handler, wire
 
@@ -65,7 +65,9 @@ def to_django(response: wire.WireResponse, method: str) -> HttpResponse:
     for name, value in response.headers.items():
         out[name] = value
     out["Content-Length"] = str(len(response.body))
-    return out
+    # AWS answers echo caller text (names, descriptions, error messages): opened in a
+    # browser on the console's origin, they must stay inert (services/core/tenant_content).
+    return tenant_content.sandbox(out)
 
 
 # Services whose requests need more than the generic handler register a door of their
