@@ -193,7 +193,10 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
             403,
         )
     if for_update:
-        policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).get()
+        # Deleted by a racing call between the look-up and the lock: gone, as AWS says.
+        policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).first()
+        if policy is None:
+            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
     return policy
 
 
