@@ -223,9 +223,18 @@ def test_kill_9_of_up_leaves_nothing_running(restarted: Up) -> None:
     restarted.proc.wait(10)
     # Children (and their workers), Redis, PostgreSQL and the watchdog: all gone.
     assert_nothing_left(restarted, timeout=45)
-    # ...and the home is free for the next `up`.
+    # ...and the home is free for the next `up` (the last holder of the lock may still be
+    # closing its files a moment after it left the process table).
     with lock.open("a") as held:
+        wait_for(lambda: _try_lock(held), restarted, timeout=10)
+
+
+def _try_lock(held) -> bool:
+    try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def wait_for(condition, up: Up, timeout: float = 60) -> None:
