@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 
 from services.core.errors import AwsError
@@ -67,3 +68,12 @@ def authenticate_root(email: str, password: str) -> Account | None:
     if account.check_root_password(password) and account.status == "active":
         return account
     return None
+
+
+def find_account(name: str) -> Account | None:
+    """The active account a sign-in form names by its 12-digit id (dashes allowed, as
+    the console shows ids: 1234-5678-9012) or its alias."""
+    name = name.strip()
+    digits = name.replace("-", "")
+    wanted = Q(id=digits) if digits.isdigit() else Q(alias=name.lower())
+    return Account.objects.filter(wanted, status="active").first()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
-from services.core import ids
+from services.core import hooks, ids
 from services.core.context import Principal
 from services.core.models import Account
 
@@ -78,14 +78,11 @@ class ConsoleSessionMiddleware:
             account_id=account.id, kind=who.get("kind", "Root"), name=who.get("name", "")
         )
         ended = ""
+        # IAM fills these hooks (services/core/hooks.py); without it such sessions end.
         if request.principal.kind == "IAMUser":
-            from services.iam.console_session import user_ended
-
-            ended = user_ended(request.session, account.id, request.principal.name)
+            ended = hooks.console_user_ended(request.session, account.id, request.principal.name)
         if not ended and request.session.get(SESSION_ROLE):
-            from services.iam.console_role import enter_role
-
-            ended = enter_role(request)
+            ended = hooks.console_role_session(request)
         if ended:
             request.session.flush()
             request.account = request.principal = None

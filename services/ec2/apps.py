@@ -7,4 +7,7 @@ class Ec2Config(AppConfig):
     verbose_name = "EC2"
 
     def ready(self) -> None:
-        from services.ec2 import operations, resources  # noqa: F401  (registers them)
+        from services.ec2 import operations, resources, vpc_hooks  # noqa: F401  (registers them)
+
+        # VPC asks EC2 about instances through its hooks (services/vpc/network.py).
+        vpc_hooks.install()

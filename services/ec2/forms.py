@@ -13,7 +13,7 @@ from services.core.context import CallContext
 from services.core.views.access import readable
 from services.ec2 import ami_catalog, instance_types
 from services.ec2.models import Image, Instance, KeyPair
-from services.vpc.models import SecurityGroup, Subnet, Vpc
+from services.vpc.network import SecurityGroup, Subnet, Vpc
 
 VOLUME_TYPES = [
     ("gp3", "General purpose SSD (gp3)"),

@@ -21,8 +21,8 @@ from services.ec2.instances import reservations, with_network
 from services.ec2.models import Instance, KeyPair, Volume, VolumeAttachment
 from services.ec2.snapshots import get_snapshot
 from services.ec2.volumes import SIZE_LIMITS, check_size, default_iops
-from services.vpc import lookups, network
-from services.vpc.models import NetworkInterface, SecurityGroup, Subnet
+from services.vpc import network
+from services.vpc.network import NetworkInterface, SecurityGroup, Subnet
 
 USER_DATA_LIMIT = 16 * 1024
 TAGGABLE = {"instance", "volume", "network-interface"}
@@ -146,7 +146,7 @@ def _network(ctx: CallContext, params: dict, tags: dict) -> Network:
                 "Stratolab launches instances with one network interface; attach more later.",
             )
         if primary.get("NetworkInterfaceId"):
-            eni = lookups.get(ctx, NetworkInterface, primary["NetworkInterfaceId"])
+            eni = network.get_network_interface(ctx, primary["NetworkInterfaceId"])
             if eni.status != "available":
                 raise AwsError(
                     "InvalidNetworkInterface.InUse",

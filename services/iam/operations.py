@@ -1,4 +1,5 @@
-"""IAM and STS operations, one module per family; importing this registers them all."""
+"""IAM operations, one module per family; importing this registers them all. (STS's
+are in services/sts.)"""
 
 from services.iam import (  # noqa: F401
     account,
@@ -7,7 +8,6 @@ from services.iam import (  # noqa: F401
     policies,
     roles,
     simulate,
-    sts,
     targets,
     users,
 )

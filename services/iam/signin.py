@@ -10,25 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password
-from django.db.models import Q
 from django.utils import timezone
 
+from services.core.accounts import find_account
 from services.core.context import Principal
+from services.core.hooks import INCORRECT, SignInRefused  # noqa: F401  (INCORRECT: kept here)
 from services.core.models import Account
 from services.core.signin_guard import hash_anyway
 from services.iam import mfa, passwords
 from services.iam.models import LoginProfile, MfaDevice, User
 
-INCORRECT = "Your authentication information is incorrect. Please try again."
 
-
-class SignInError(Exception):
-    """A refused sign-in. `needs_mfa`: the password was right and an MFA code is due."""
-
-    def __init__(self, message: str = INCORRECT, *, needs_mfa: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.needs_mfa = needs_mfa
+class SignInError(SignInRefused):
+    """A refused sign-in (core's SignInRefused, which the console's sign-in page shows).
+    `needs_mfa`: the password was right and an MFA code is due."""
 
 
 @dataclass(frozen=True)
@@ -38,14 +33,6 @@ class SignedIn:
     # The user must choose a new password before anything else (set by an admin, or
     # the password is older than the policy's MaxPasswordAge).
     must_change_password: bool = False
-
-
-def find_account(name: str) -> Account | None:
-    """The account an IAM user names on the sign-in page: its 12-digit id or alias."""
-    name = name.strip()
-    digits = name.replace("-", "")  # the console shows ids as 1234-5678-9012
-    wanted = Q(id=digits) if digits.isdigit() else Q(alias=name.lower())
-    return Account.objects.filter(wanted, status="active").first()
 
 
 def authenticate_user(

@@ -1,6 +1,6 @@
-"""What IAM and STS calls act on, for authorization: IAM actions name their entities
-by name (UserName, RoleName, PolicyArn, ...), so the ARN is built from the name and the
-path (and the entity's tags are read for aws:ResourceTag)."""
+"""What IAM calls act on, for authorization: IAM actions name their entities by name
+(UserName, RoleName, PolicyArn, ...), so the ARN is built from the name and the path
+(and the entity's tags are read for aws:ResourceTag). STS's: services/sts/sessions.py."""
 
 from __future__ import annotations
 
@@ -72,16 +72,3 @@ def iam_targets(ctx: CallContext, action: str, params: dict) -> list[Target]:
     if action in _SELF and ctx.principal.kind == "IAMUser":
         return [_entity(ctx, User, "user", ctx.principal.name, None)]
     return [Target("*")]
-
-
-@authz.resources("sts:*")
-def sts_targets(ctx: CallContext, action: str, params: dict) -> list[Target]:
-    arn = params.get("RoleArn")
-    if not isinstance(arn, str) or ":role/" not in arn:
-        return [Target("*")]
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        return [Target(arn)]
-    name = parts[5].rsplit("/", 1)[-1]
-    role = Role.objects.filter(account_id=parts[4], name__iexact=name).first()
-    return [Target(arn, role.tags if role else {}, parts[4])]

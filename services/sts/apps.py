@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class StsConfig(AppConfig):
@@ -8,3 +8,7 @@ class StsConfig(AppConfig):
 
     def ready(self) -> None:
         from services.sts import operations  # noqa: F401  (registers them)
+
+        # AssumeRole and GetSessionToken issue credentials for IAM's roles and users.
+        if apps.is_installed("services.iam"):
+            from services.sts import sessions  # noqa: F401  (registers them)

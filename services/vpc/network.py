@@ -22,17 +22,29 @@ Interfaces
         has no Elastic IP; returns the interface's public IP (or None).
 
 Lookups (raise the AWS not-found errors)
-    get_subnet(ctx, subnet_id), get_vpc(ctx, vpc_id), default_vpc(ctx) -> Vpc | None,
+    get_subnet(ctx, subnet_id), get_vpc(ctx, vpc_id), get_network_interface(ctx, eni_id),
+    default_vpc(ctx) -> Vpc | None,
     default_subnet(ctx, availability_zone=None) -> Subnet,
     security_groups(ctx, vpc, group_ids=(), group_names=()) -> list[SecurityGroup]
         (no ids and no names: the VPC's default group).
 
-Models: from services.vpc.models import Vpc, Subnet, SecurityGroup, NetworkInterface, Address
+Types: Vpc, Subnet, SecurityGroup, NetworkInterface, Address. Other services import them
+from here, never from services.vpc.models (tests/core/test_layers.py checks it): they are
+handles for type hints, ForeignKeys (as "vpc.Subnet" strings) and read-only console
+queries; every change goes through the functions above or a VPC operation.
+
+Hooks VPC declares and others fill (services/core/hooks.py explains hooks)
+    instance_interface(ctx, instance_id) -> NetworkInterface | None
+        The primary interface of instance `instance_id` (AssociateAddress with an
+        InstanceId). EC2 fills it and raises InvalidInstanceID.NotFound for an unknown
+        or terminated instance; without EC2 the interface attached at device index 0 is
+        looked up by the instance id it records.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -40,8 +52,40 @@ from django.utils import timezone
 from services.core import ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
+from services.core.hooks import Hook
 from services.vpc import cidr, lookups, quotas
 from services.vpc.models import Address, NetworkInterface, SecurityGroup, Subnet, Vpc
+
+__all__ = [
+    "Address",
+    "NetworkInterface",
+    "SecurityGroup",
+    "Subnet",
+    "Vpc",
+    "assign_public_ip",
+    "attach_network_interface",
+    "create_network_interface",
+    "default_subnet",
+    "default_vpc",
+    "delete_network_interface",
+    "detach_network_interface",
+    "get_network_interface",
+    "get_subnet",
+    "get_vpc",
+    "instance_interface",
+    "public_ip_from_pool",
+    "release_public_ip",
+    "security_groups",
+]
+
+
+def _no_instance_service(ctx: CallContext, instance_id: str) -> NetworkInterface | None:
+    return None
+
+
+instance_interface: Hook[Callable[[CallContext, str], NetworkInterface | None]] = Hook(
+    "vpc.instance_interface", _no_instance_service
+)
 
 # Where simulated public addresses come from: blocks that AWS itself announces.
 PUBLIC_POOL = [
@@ -56,6 +100,12 @@ def get_vpc(ctx: CallContext, vpc_id: str | None, *, for_update: bool = False) -
 
 def get_subnet(ctx: CallContext, subnet_id: str | None, *, for_update: bool = False) -> Subnet:
     return lookups.get(ctx, Subnet, subnet_id, for_update=for_update)
+
+
+def get_network_interface(
+    ctx: CallContext, eni_id: str | None, *, for_update: bool = False
+) -> NetworkInterface:
+    return lookups.get(ctx, NetworkInterface, eni_id, for_update=for_update)
 
 
 def default_vpc(ctx: CallContext) -> Vpc | None:

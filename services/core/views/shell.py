@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from services.core import audit, registry, signin_guard
-from services.core.accounts import authenticate_root
+from services.core import audit, hooks, registry, signin_guard
+from services.core.accounts import authenticate_root, find_account
 from services.core.context import CallContext, Principal, source_ip
 from services.core.middleware import SESSION_ACCOUNT, SESSION_PRINCIPAL, SESSION_REGION
 from services.core.models import Account
@@ -111,23 +111,21 @@ def _iam_identity(account_name: str, user_name: str) -> str:
 
 
 def _iam_signin(request: HttpRequest, context: dict) -> tuple | None:
-    # IAM is a service app; the shell asks it only when someone signs in as a user.
-    from services.iam.signin import SignInError, authenticate_user, find_account
-
     try:
         attempt = signin_guard.begin(_iam_identity(context["account"], context["username"]))
         try:
-            signed_in = authenticate_user(
+            # IAM fills the hook (services/core/hooks.py); without it, refused.
+            signed_in = hooks.sign_in_user(
                 context["account"],
                 context["username"],
                 request.POST.get("password", ""),
                 request.POST.get("mfa_code", "").strip(),
             )
-        except SignInError:
+        except hooks.SignInRefused:
             attempt.finish(success=False)
             raise
         attempt.finish(success=True)
-    except (SignInError, signin_guard.LockedOut) as refused:
+    except (hooks.SignInRefused, signin_guard.LockedOut) as refused:
         context["error"] = refused.message
         context["needs_mfa"] = getattr(refused, "needs_mfa", False)
         account = find_account(context["account"])

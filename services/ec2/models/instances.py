@@ -13,7 +13,7 @@ from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
 
 if TYPE_CHECKING:
-    from services.vpc.models import NetworkInterface
+    from services.vpc.network import NetworkInterface
 
 # EC2-01: the state codes AWS reports.
 STATE_CODES = {

@@ -12,7 +12,7 @@ from services.core.views.tables import resource_url
 from services.ec2 import resources
 from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
 from services.ec2.views.common import list_url
-from services.vpc.models import Address, SecurityGroup, Vpc
+from services.vpc.network import Address, SecurityGroup, Vpc
 
 
 def _vpc_url(region: str, slug: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.apps import apps
 from django.db.models import Q
 
 from services.core import describe, ids, locks
@@ -97,20 +96,10 @@ def allocate_address(ctx: CallContext, params: dict) -> dict:
 
 
 def _instance_interface(ctx: CallContext, instance_id: str) -> NetworkInterface:
-    """The primary interface of an EC2 instance. The EC2 service owns instances; it is
-    looked up lazily so that the VPC service works without it."""
-    try:
-        instance_model = apps.get_model("ec2", "Instance")
-    except LookupError:
-        instance_model = None
-    eni = None
-    if instance_model is not None:
-        instance = instance_model.objects.visible_to(ctx).filter(resource_id=instance_id).first()
-        if instance is None or getattr(instance, "state", "") == "terminated":
-            raise AwsError(
-                "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
-            )
-        eni = getattr(instance, "primary_network_interface", None)
+    """The primary interface of an EC2 instance. The EC2 service owns instances and
+    answers through the `network.instance_interface` hook, so that the VPC service works
+    without it."""
+    eni = network.instance_interface(ctx, instance_id)
     if eni is None:
         eni = (
             NetworkInterface.objects.visible_to(ctx)

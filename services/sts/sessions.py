@@ -1,5 +1,7 @@
 """STS: AssumeRole and GetSessionToken hand out temporary credentials (ASIA... key,
-secret, session token) that expire (IAM-06). GetCallerIdentity lives in services/sts.
+secret, session token) that expire (IAM-06); GetCallerIdentity is in operations.py.
+The roles, users, MFA devices and credential rows are IAM's (services/iam/models.py):
+STS uses IAM, never the other way round. Loaded by the STS app only when IAM is installed.
 
 Who may assume a role is decided before the operation runs, by the evaluator: the
 role's trust policy is the resource-based policy of sts:AssumeRole and must allow the
@@ -17,7 +19,8 @@ import secrets
 
 from django.utils import timezone
 
-from services.core import ids
+from services.core import authz, ids
+from services.core.authz import Target
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -183,3 +186,18 @@ def get_session_token(ctx: CallContext, params: dict) -> dict:
         expires_at=timezone.now() + dt.timedelta(seconds=duration),
     )
     return {"Credentials": credential.credentials()}
+
+
+@authz.resources("sts:*")
+def sts_targets(ctx: CallContext, action: str, params: dict) -> list[Target]:
+    """What an STS call acts on: the role it names, with its tags and owner account
+    (the trust policy and aws:ResourceTag are checked against them)."""
+    arn = params.get("RoleArn")
+    if not isinstance(arn, str) or ":role/" not in arn:
+        return [Target("*")]
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return [Target(arn)]
+    name = parts[5].rsplit("/", 1)[-1]
+    role = Role.objects.filter(account_id=parts[4], name__iexact=name).first()
+    return [Target(arn, role.tags if role else {}, parts[4])]

@@ -1,0 +1,158 @@
+"""The layering of the tree, read from the source (no Django, no database):
+
+- core (services/core) and the project (console/) import no service app: what they
+  need from one they ask through a hook the service fills (services/core/hooks.py);
+- EC2 reaches VPC only through VPC's interface (services/vpc/network.py), and VPC
+  learns about instances through the hook EC2 fills, never EC2's modules or
+  `apps.get_model("ec2", ...)`;
+- STS uses IAM, IAM does not use STS (one STS app, services/sts).
+
+Every import counts, at module level or inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms")
+VPC_INTERFACE = {"services.vpc.network"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported(source: str, module: str = "") -> list[tuple[int, str]]:
+    """(line, dotted name) of everything `source` imports; `from a import b` gives
+    "a.b" (b may be a module), relative imports are resolved against `module`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = module.split(".")[: -node.level]
+                base = ".".join([*package, base] if base else package)
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_model"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            # apps.get_model("ec2", "Instance") or ("ec2.Instance"): an import by name.
+            label = node.args[0].value.split(".")[0]
+            found.append((node.lineno, f"services.{label}.models"))
+    return found
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def _sources(*folders: str) -> list[Path]:
+    files = []
+    for folder in folders:
+        files += [p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
+    return sorted(files)
+
+
+def violations(folders: tuple[str, ...], allowed, *, source_of=None) -> list[str]:
+    """`file:line imports name` for every import in `folders` that `allowed` refuses."""
+    found = []
+    for path in _sources(*folders):
+        source = source_of(path) if source_of else path.read_text()
+        for line, name in imported(source, _module_name(path)):
+            if not allowed(name):
+                found.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    return found
+
+
+def core_may_import(name: str) -> bool:
+    return not any(_within(name, f"services.{app}") for app in SERVICE_APPS)
+
+
+def ec2_may_import(name: str) -> bool:
+    if not _within(name, "services.vpc"):
+        return True
+    return any(_within(name, allowed) for allowed in VPC_INTERFACE)
+
+
+def vpc_may_import(name: str) -> bool:
+    return not _within(name, "services.ec2")
+
+
+def iam_may_import(name: str) -> bool:
+    return not _within(name, "services.sts")
+
+
+RULES = {
+    "core and console import no service app (use services/core/hooks.py)": (
+        ("services/core", "console"),
+        core_may_import,
+    ),
+    "EC2 uses VPC only through services/vpc/network.py": (("services/ec2",), ec2_may_import),
+    "VPC never reaches into EC2 (EC2 fills network.instance_interface)": (
+        ("services/vpc",),
+        vpc_may_import,
+    ),
+    "IAM does not use STS (STS is services/sts and uses IAM)": (("services/iam",), iam_may_import),
+}
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_the_tree_keeps_its_layers(rule: str) -> None:
+    folders, allowed = RULES[rule]
+    assert violations(folders, allowed) == [], rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from services.iam.credentials import principal_for_access_key",
+        "import services.vpc.models",
+        "from services import ec2",
+        "from services.s3 import door",
+        "apps.get_model('iam', 'User')",
+    ],
+)
+def test_the_check_sees_core_reaching_a_service(line: str) -> None:
+    body = f"def later():\n    {line}\n"  # inside a function counts too
+    names = [name for _, name in imported(body, "services.core.x")]
+    assert not all(core_may_import(name) for name in names), line
+
+
+@pytest.mark.parametrize(
+    ("line", "ok"),
+    [
+        ("from services.vpc.models import Subnet", False),
+        ("from services.vpc import lookups", False),
+        ("from services.vpc.models.addresses import Address", False),
+        ("from services.vpc import network", True),
+        ("from services.vpc.network import Subnet", True),
+        ("from services.core import hooks", True),
+    ],
+)
+def test_the_check_sees_ec2_past_the_vpc_interface(line: str, ok: bool) -> None:
+    names = [name for _, name in imported(line, "services.ec2.launch")]
+    assert all(ec2_may_import(name) for name in names) is ok
+
+
+def test_the_check_sees_vpc_asking_for_ec2_models_by_name() -> None:
+    names = [name for _, name in imported("apps.get_model('ec2', 'Instance')")]
+    assert not all(vpc_may_import(name) for name in names)
+
+
+def test_relative_imports_are_resolved() -> None:
+    names = [name for _, name in imported("from ..vpc.models import Vpc", "services.ec2.launch")]
+    assert names == ["services.vpc.models.Vpc"]
