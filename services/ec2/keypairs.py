@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import describe, locks
+from services.core import describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -116,25 +116,15 @@ def import_key_pair(ctx: CallContext, params: dict) -> dict:
     }
 
 
+def _id_not_found(missing: list[str]) -> AwsError:
+    return AwsError("InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist")
+
+
 @operation("ec2", "DescribeKeyPairs")
 def describe_key_pairs(ctx: CallContext, params: dict) -> dict:
     qs = KeyPair.objects.visible_to(ctx)
-    names = params.get("KeyNames") or []
-    key_ids = params.get("KeyPairIds") or []
-    if names:
-        found = set(qs.filter(key_name__in=names).values_list("key_name", flat=True))
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise KeyPair.not_found(missing[0])
-        qs = qs.filter(key_name__in=names)
-    if key_ids:
-        found = set(qs.filter(resource_id__in=key_ids).values_list("resource_id", flat=True))
-        missing = [k for k in key_ids if k not in found]
-        if missing:
-            raise AwsError(
-                "InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist"
-            )
-        qs = qs.filter(resource_id__in=key_ids)
+    qs = lookups.only_ids(qs, KeyPair, params.get("KeyNames"), field="key_name")
+    qs = lookups.only_ids(qs, KeyPair, params.get("KeyPairIds"), error=_id_not_found)
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).order_by("key_name")
     include = bool(params.get("IncludePublicKey"))
     return {"KeyPairs": [k.describe(include_public_key=include) for k in qs]}

@@ -17,7 +17,7 @@ from services.iam.common import (
     limit_exceeded,
     page,
 )
-from services.iam.models import Group
+from services.iam.models import Group, User
 
 MAX_GROUPS_PER_USER = 10
 
@@ -104,9 +104,7 @@ def remove_user_from_group(ctx: CallContext, params: dict) -> dict:
     group = get_group(ctx, params["GroupName"], for_update=True)
     user = get_user(ctx, params["UserName"])
     if not group.users.filter(pk=user.pk).exists():
-        from services.iam.common import no_such_entity
-
-        raise no_such_entity(f"The user with name {user.name} cannot be found.")
+        raise User.not_found(user.name)
     group.users.remove(user)
     ctx.touch(group)
     return {}

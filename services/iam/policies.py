@@ -71,7 +71,7 @@ def find_policy(
         policy = qs.filter(name__iexact=name, path=path).first()
         if policy is not None:
             return policy
-    raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    raise ManagedPolicy.not_found(arn)
 
 
 def document_of(policy: ManagedPolicy | AwsManagedPolicy) -> str:
@@ -196,7 +196,7 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
         # Deleted by a racing call between the look-up and the lock: gone, as AWS says.
         policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).first()
         if policy is None:
-            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+            raise ManagedPolicy.not_found(arn)
     return policy
 
 

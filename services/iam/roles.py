@@ -18,7 +18,6 @@ from services.iam.common import (
     get_instance_profile,
     get_role,
     limit_exceeded,
-    no_such_entity,
     page,
     save_tags,
     tag_list,
@@ -267,7 +266,7 @@ def remove_role_from_instance_profile(ctx: CallContext, params: dict) -> dict:
     profile = get_instance_profile(ctx, params["InstanceProfileName"])
     role = get_role(ctx, params["RoleName"])
     if not profile.roles.filter(pk=role.pk).exists():
-        raise no_such_entity(f"The role with name {role.name} cannot be found.")
+        raise Role.not_found(role.name)
     profile.roles.remove(role)
     ctx.touch(profile)
     return {}

@@ -95,7 +95,7 @@ def security_groups(
     for group_id in group_ids:
         group = visible.filter(resource_id=group_id).first()
         if group is None:
-            raise lookups.not_found(SecurityGroup, group_id)
+            raise SecurityGroup.not_found(group_id)
         if group.vpc_id != vpc.pk:
             raise AwsError(
                 "InvalidParameter",

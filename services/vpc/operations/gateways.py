@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe
+from services.core import describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import lookups, network, quotas
+from services.vpc import network, quotas
 from services.vpc.models import Address, InternetGateway, NatGateway, NetworkInterface, Subnet, Vpc
 
 IGW_FILTERS: describe.FilterSpec = {
@@ -229,7 +229,7 @@ def delete_nat_gateway(ctx: CallContext, params: dict) -> dict:
     nat = lookups.get(ctx, NatGateway, params["NatGatewayId"], for_update=True)
     if nat.state in ("deleted", "deleting"):
         if nat.state == "deleted":
-            raise lookups.not_found(NatGateway, nat.resource_id)
+            raise NatGateway.not_found(nat.resource_id)
         return {"NatGatewayId": nat.resource_id}
     nat.begin("deleting")
     ctx.touch(nat)

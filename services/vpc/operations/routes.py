@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import describe, ids, locks
+from services.core import describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, lookups, quotas
+from services.vpc import cidr, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
@@ -93,7 +93,7 @@ def _target(ctx: CallContext, table: RouteTable, params: dict) -> dict[str, str]
     if name == "NatGatewayId":
         nat = lookups.get(ctx, NatGateway, value)
         if nat.state in ("deleting", "deleted"):
-            raise lookups.not_found(NatGateway, value)
+            raise NatGateway.not_found(value)
         if nat.vpc_id != table.vpc_id:
             raise AwsError(
                 "InvalidParameterValue",

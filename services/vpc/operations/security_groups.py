@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe, locks
+from services.core import describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, lookups, network, quotas
+from services.vpc import cidr, defaults, network, quotas
 from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc
 
 
@@ -155,7 +155,7 @@ def _peer_group(ctx: CallContext, group: SecurityGroup, pair: dict) -> SecurityG
     if pair.get("GroupId"):
         peer = visible.filter(resource_id=pair["GroupId"]).first()
         if peer is None:
-            raise lookups.not_found(SecurityGroup, pair["GroupId"])
+            raise SecurityGroup.not_found(pair["GroupId"])
     elif pair.get("GroupName"):
         peer = visible.filter(vpc_id=group.vpc_id, group_name=pair["GroupName"]).first()
         if peer is None:
@@ -484,5 +484,5 @@ def describe_security_group_rules(ctx: CallContext, params: dict) -> dict:
         found = set(qs.values_list("resource_id", flat=True))
         for rule_id in wanted:
             if rule_id not in found:
-                raise lookups.not_found(SecurityGroupRule, rule_id)
+                raise SecurityGroupRule.not_found(rule_id)
     return lookups.page(qs, params, RULE_FILTERS, "SecurityGroupRules", SecurityGroupRule.describe)

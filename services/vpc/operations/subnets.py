@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from services.core import describe, ids, regions
+from services.core import describe, ids, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, lookups, quotas
+from services.vpc import cidr, quotas
 from services.vpc.models import NatGateway, NetworkInterface, Subnet, Vpc
 
 FILTERS: describe.FilterSpec = {

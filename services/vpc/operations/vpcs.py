@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from services.core import describe, ids, locks
+from services.core import describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, lookups, quotas
+from services.vpc import cidr, defaults, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
