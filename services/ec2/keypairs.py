@@ -6,9 +6,7 @@ never written to the database, and the audit event hides it.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
-from services.core import describe, locks, lookups
+from services.core import constraints, describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -38,16 +36,14 @@ def _save(key: KeyPair) -> None:
     same = KeyPair.objects.filter(account_id=key.account_id, region=key.region)
     if same.filter(key_name=key.key_name).exists():
         raise _duplicate(key.key_name)
-    try:
-        # A concurrent create of the same name loses on the unique constraint.
-        with transaction.atomic():
-            key.save()
-    except IntegrityError as exc:
-        raise _duplicate(key.key_name) from exc
+    key.save()  # a concurrent create of the same name loses on the unique constraint
 
 
 def _duplicate(name: str) -> AwsError:
     return AwsError("InvalidKeyPair.Duplicate", f"The keypair '{name}' already exists.")
+
+
+constraints.on_violation(KeyPair, "key_pair_name_unique", lambda v: _duplicate(v.row.key_name))
 
 
 @operation("ec2", "CreateKeyPair")

@@ -34,10 +34,9 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.core import ids, locks
+from services.core import constraints, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.vpc import cidr, lookups, quotas
@@ -139,6 +138,18 @@ def public_ip_from_pool() -> str:
     )
 
 
+def address_in_use(address: str) -> AwsError:
+    return AwsError("InvalidIPAddress.InUse", f"Address {address} is in use.")
+
+
+# Two calls picking one address at once: the unique constraint decides.
+constraints.on_violation(
+    NetworkInterface,
+    "eni_private_ip_unique_in_subnet",
+    lambda v: address_in_use(v.row.private_ip_address),
+)
+
+
 def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
     used = {
         cidr.ip_int(ip)
@@ -166,7 +177,7 @@ def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
                 f"Address {requested} is reserved by AWS and cannot be assigned.",
             )
         if value in used:
-            raise AwsError("InvalidIPAddress.InUse", f"Address {requested} is in use.")
+            raise address_in_use(requested)
         return requested
     for value in usable:
         if value not in used:
@@ -219,13 +230,7 @@ def create_network_interface(
         interface_type=interface_type,
         requester_managed=requester_managed,
     )
-    try:
-        with transaction.atomic():
-            eni.save()
-    except IntegrityError as exc:
-        raise AwsError(
-            "InvalidIPAddress.InUse", f"Address {eni.private_ip_address} is in use."
-        ) from exc
+    eni.save()  # a concurrent pick of the same address loses on the unique constraint
     if security_groups:
         eni.security_groups.set(security_groups)
     return eni

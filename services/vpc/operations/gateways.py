@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe, lookups
+from services.core import constraints, describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -72,21 +71,22 @@ def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
             f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}",
         )
     if InternetGateway.objects.filter(vpc=vpc).exists():
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
-        )
+        raise _has_gateway(vpc.resource_id)
     igw.vpc = vpc
-    try:
-        with transaction.atomic():
-            igw.save(update_fields=["vpc"])
-    except IntegrityError as exc:  # VPC-06 under concurrency: the constraint decides
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
-        ) from exc
+    igw.save(update_fields=["vpc"])  # VPC-06 under concurrency: the constraint decides
     ctx.touch(igw)
     return {}
+
+
+def _has_gateway(vpc_id: str) -> AwsError:
+    return AwsError(
+        "InvalidParameterValue", f"Network {vpc_id} already has an internet gateway attached"
+    )
+
+
+constraints.on_violation(
+    InternetGateway, "igw_one_per_vpc", lambda v: _has_gateway(v.row.vpc.resource_id)
+)
 
 
 @operation("ec2", "DetachInternetGateway")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
-from services.core import describe, ids, locks, lookups
+from services.core import constraints, describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -178,24 +176,25 @@ def create_route(ctx: CallContext, params: dict) -> dict:
     destination = _destination(params)
     target = _target(ctx, table, params)
     if table.routes.filter(destination_cidr_block=destination.text).exists():
-        raise AwsError(
-            "RouteAlreadyExists", f"The route identified by {destination.text} already exists."
-        )
+        raise _route_exists(destination.text)
     quotas.check(
         table.routes.exclude(gateway_id="local").count(),
         quotas.ROUTES_PER_TABLE,
         "RouteLimitExceeded",
         "The maximum number of routes has been reached.",
     )
-    try:
-        with transaction.atomic():
-            table.routes.create(destination_cidr_block=destination.text, **target)
-    except IntegrityError as exc:
-        raise AwsError(
-            "RouteAlreadyExists", f"The route identified by {destination.text} already exists."
-        ) from exc
+    table.routes.create(destination_cidr_block=destination.text, **target)
     ctx.touch(table)
     return {"Return": True}
+
+
+def _route_exists(destination: str) -> AwsError:
+    return AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
+
+
+constraints.on_violation(
+    Route, "route_destination_unique", lambda v: _route_exists(v.row.destination_cidr_block)
+)
 
 
 def _route(table: RouteTable, destination: cidr.Block) -> Route:
