@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import IntegrityError, connection
 from django.db.models import Model
 from django.db.models.deletion import ProtectedError
@@ -146,6 +147,8 @@ def translate(exc: BaseException, params: dict, rows: dict | None = None) -> Aws
     name = getattr(diag, "constraint_name", None)
     if not name:
         return None
+    if getattr(exc.__cause__, "sqlstate", None) == _FOREIGN_KEY_VIOLATION:
+        return _foreign_key(diag, rows or {})
     declared = _by_name.get(name) or _field_constraint(getattr(diag, "table_name", None), name)
     if declared is None:
         return None
@@ -153,19 +156,67 @@ def translate(exc: BaseException, params: dict, rows: dict | None = None) -> Aws
     return declared.error(Violation(name, params, row))
 
 
-_field_names: dict[tuple[str, str], tuple[str, ...]] = {}
+_FOREIGN_KEY_VIOLATION = "23503"
+# PostgreSQL's details: a delete of a row others still refer to, and a row that refers
+# to one that is gone.
+_STILL_REFERENCED = re.compile(r"^Key \((\w+)\)=\((.+)\) is still referenced from table")
+_NOT_PRESENT = re.compile(r"^Key \((\w+)\)=\((.+)\) is not present in table")
+
+
+def _model_of(table: str | None) -> type[Model] | None:
+    return next((m for m in apps.get_models() if m._meta.db_table == table), None)
+
+
+def _foreign_key(diag: object, rows: dict) -> AwsError | None:
+    """A foreign key PostgreSQL checked at commit, after a racing call changed the other
+    side. A delete of a row another call made refer to it: the deleted model's dependency
+    error, as for a ProtectedError. A row saved into one another call deleted: the
+    not-found error of the one that is gone (DeleteVpc won over CreateSubnet)."""
+    table = getattr(diag, "table_name", None) or ""
+    info = _table_constraints(table).get(getattr(diag, "constraint_name", None) or "", {})
+    target = _model_of((info.get("foreign_key") or (None,))[0])
+    detail = getattr(diag, "message_detail", None) or ""
+    if target is None:
+        return None
+    if key := _STILL_REFERENCED.match(detail):
+        return dependency_error(target, _resource_id(target, key.group(2)))
+    source = _model_of(table)
+    row = rows.get(source) if source is not None else None
+    columns = info.get("columns") or ()
+    if not _NOT_PRESENT.match(detail) or row is None or len(columns) != 1:
+        return None
+    field = next((f for f in source._meta.concrete_fields if f.column == columns[0]), None)
+    # The referenced object the operation assigned is still on the row it saved.
+    gone = field.get_cached_value(row, None) if field is not None else None
+    if gone is None or not hasattr(target, "not_found"):
+        return None
+    return target.not_found(getattr(gone, "resource_id", str(gone.pk)))
+
+
+def _resource_id(model: type[Model], pk: object) -> str:
+    """The AWS id of `model`'s row `pk` (the pk itself for a model without one)."""
+    if not any(f.name == "resource_id" for f in model._meta.concrete_fields):
+        return str(pk)
+    found = model._default_manager.filter(pk=pk).values_list("resource_id", flat=True).first()
+    return str(found or pk)
+
+
+_introspected: dict[str, dict[str, dict]] = {}
+
+
+def _table_constraints(table: str) -> dict[str, dict]:
+    """The constraints of `table` as the database has them (names PostgreSQL chose)."""
+    if table and table not in _introspected:
+        with connection.cursor() as cursor:
+            _introspected[table] = connection.introspection.get_constraints(cursor, table)
+    return _introspected.get(table, {})
 
 
 def _field_constraint(table: str | None, name: str) -> _Declared | None:
     """The declaration for a unique field whose constraint PostgreSQL named `name`."""
     if not table or not any(t == table for t, _ in _by_field):
         return None
-    if (table, name) not in _field_names:
-        with connection.cursor() as cursor:
-            found = connection.introspection.get_constraints(cursor, table)
-        for constraint, info in found.items():
-            _field_names[(table, constraint)] = tuple(info.get("columns") or ())
-    columns = _field_names.get((table, name), ())
+    columns = _table_constraints(table).get(name, {}).get("columns") or ()
     for (declared_table, field_name), declared in _by_field.items():
         if declared_table == table and len(columns) == 1:
             if declared.model._meta.get_field(field_name).column == columns[0]:
@@ -186,12 +237,5 @@ def _protected(exc: ProtectedError) -> AwsError | None:
             if f.remote_field is None or (type(obj).__name__, f.name) not in held:
                 continue
             target = f.related_model
-            pk = getattr(obj, f.attname)
-            resource_id = (
-                target._default_manager.filter(pk=pk).values_list("resource_id", flat=True).first()
-                if any(t.name == "resource_id" for t in target._meta.concrete_fields)
-                else None
-            )
-            error = _dependencies.get(target, dependency_violation)
-            return error(str(resource_id or pk))
+            return dependency_error(target, _resource_id(target, getattr(obj, f.attname)))
     return None
