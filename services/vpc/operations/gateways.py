@@ -51,10 +51,7 @@ def create_internet_gateway(ctx: CallContext, params: dict) -> dict:
 def delete_internet_gateway(ctx: CallContext, params: dict) -> dict:
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
-        raise AwsError(
-            "DependencyViolation",
-            f"The internetGateway '{igw.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.has_dependencies("internetGateway")(igw.resource_id)
     ctx.touch(igw)
     igw.delete()
     return {}

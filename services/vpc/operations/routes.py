@@ -150,10 +150,7 @@ def delete_route_table(ctx: CallContext, params: dict) -> dict:
     table = _table(ctx, params)
     if table.associations.exists():
         # The main table, or one still associated with subnets (VPC-07).
-        raise AwsError(
-            "DependencyViolation",
-            f"The routeTable '{table.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.has_dependencies("routeTable")(table.resource_id)
     ctx.touch(table)
     table.delete()
     return {}
