@@ -28,18 +28,21 @@ from django.db.models import Model
 from django.db.models.deletion import ProtectedError
 from django.db.models.signals import pre_save
 
+from services.core.context import CallContext
 from services.core.errors import AwsError
 
 
 @dataclass(frozen=True)
 class Violation:
-    """A constraint a call broke: its name, the call's parameters (after validation) and
+    """A constraint a call broke: its name, the call's parameters (after validation),
     the row of the constraint's model the call was saving when it broke (None for a
-    queryset update, which saves no instance)."""
+    queryset update, which saves no instance) and the call's context (who called: S3
+    answers BucketAlreadyOwnedByYou to the winner's own account)."""
 
     constraint: str
     params: dict
     row: Model | None = None
+    ctx: CallContext | None = None
 
 
 ViolationError = Callable[[Violation], AwsError]
@@ -136,7 +139,12 @@ class watching:
 # --- the translation ----------------------------------------------------------------------
 
 
-def translate(exc: BaseException, params: dict, rows: dict | None = None) -> AwsError | None:
+def translate(
+    exc: BaseException,
+    params: dict,
+    rows: dict | None = None,
+    ctx: CallContext | None = None,
+) -> AwsError | None:
     """The AwsError declared for `exc` (an IntegrityError or a ProtectedError), or None
     when nothing is declared for it."""
     if isinstance(exc, ProtectedError):
@@ -153,7 +161,7 @@ def translate(exc: BaseException, params: dict, rows: dict | None = None) -> Aws
     if declared is None:
         return None
     row = (rows or {}).get(declared.model)
-    return declared.error(Violation(name, params, row))
+    return declared.error(Violation(name, params, row, ctx))
 
 
 _FOREIGN_KEY_VIOLATION = "23503"

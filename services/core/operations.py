@@ -194,7 +194,7 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
             if not locks.is_conflict(exc):
                 # A constraint that decided a race, in the AWS words declared for it
                 # (services.core.constraints); an undeclared one stays a bug.
-                error = constraints.translate(exc, params, saving.rows)
+                error = constraints.translate(exc, params, saving.rows, ctx)
                 if error is not None:
                     raise error from exc
                 raise
