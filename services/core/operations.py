@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from services.core import audit, authz, locks, shapes
+from services.core import audit, authz, constraints, locks, shapes
 from services.core.context import CallContext
 from services.core.errors import INTERNAL_FAILURE, AwsError
 from services.core.regions import is_region
@@ -181,8 +181,9 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
     retry = not transaction.get_connection().in_atomic_block and _replayable(params)
     for attempt in range(1, ATTEMPTS + 1):
         touched = len(ctx.resources)
+        saving = constraints.watching()
         try:
-            with locks.scope(), transaction.atomic():
+            with saving, locks.scope(), transaction.atomic():
                 if ctx.door != "system":
                     for guard in _transaction_guards:
                         guard(ctx, op, params)
@@ -191,6 +192,11 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
             return result
         except Exception as exc:
             if not locks.is_conflict(exc):
+                # A constraint that decided a race, in the AWS words declared for it
+                # (services.core.constraints); an undeclared one stays a bug.
+                error = constraints.translate(exc, params, saving.rows, ctx)
+                if error is not None:
+                    raise error from exc
                 raise
             del ctx.resources[touched:]
             if not retry or attempt == ATTEMPTS:

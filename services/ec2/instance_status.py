@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from services.core import describe
+from services.core import describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -58,7 +58,7 @@ def describe_status(instance: Instance) -> dict:
 
 @operation("ec2", "DescribeInstanceStatus")
 def describe_instance_status(ctx: CallContext, params: dict) -> dict:
-    from services.ec2.instances import FILTERS, only_ids
+    from services.ec2.instances import FILTERS, check_id
 
     if params.get("InstanceIds") and params.get("MaxResults"):
         raise AwsError(
@@ -66,7 +66,7 @@ def describe_instance_status(ctx: CallContext, params: dict) -> dict:
             "The parameter instancesSet cannot be used with the parameter maxResults",
         )
     qs = Instance.objects.visible_to(ctx).exclude(state="gone")
-    qs = only_ids(qs, params.get("InstanceIds"))
+    qs = lookups.only_ids(qs, Instance, params.get("InstanceIds"), check=check_id)
     if not params.get("IncludeAllInstances"):
         qs = qs.filter(state="running")
     filters = []

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from services.core import describe, locks
+from services.core import describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -105,28 +105,9 @@ FILTERS: describe.FilterSpec = {
 }
 
 
-def check_ids(instance_ids: list[str]) -> None:
-    for instance_id in instance_ids:
-        if not _ID.match(instance_id or ""):
-            raise AwsError("InvalidInstanceID.Malformed", f'Invalid id: "{instance_id}"')
-
-
-def only_ids(qs: QuerySet, wanted: list[str] | None) -> QuerySet:
-    """Narrow to the ids asked for; unknown ids are an error naming them all, as AWS."""
-    if not wanted:
-        return qs
-    check_ids(wanted)
-    qs = qs.filter(resource_id__in=wanted)
-    found = set(qs.values_list("resource_id", flat=True))
-    missing = [i for i in dict.fromkeys(wanted) if i not in found]
-    if len(missing) == 1:
-        raise Instance.not_found(missing[0])
-    if missing:
-        raise AwsError(
-            "InvalidInstanceID.NotFound",
-            f"The instance IDs '{', '.join(missing)}' do not exist",
-        )
-    return qs
+def check_id(instance_id: str) -> None:
+    if not _ID.match(instance_id or ""):
+        raise AwsError("InvalidInstanceID.Malformed", f'Invalid id: "{instance_id}"')
 
 
 def visible(ctx: CallContext) -> QuerySet:
@@ -137,22 +118,14 @@ def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
     """The instances named, locked for a state change, in the order given."""
     if not instance_ids:
         raise AwsError("MissingParameter", "The request must contain the parameter InstanceId")
-    qs = only_ids(locks.rows(visible(ctx)), instance_ids)
+    qs = lookups.only_ids(locks.rows(visible(ctx)), Instance, instance_ids, check=check_id)
     by_id = {i.resource_id: i for i in qs.select_related("primary_network_interface")}
     return [by_id[i] for i in dict.fromkeys(instance_ids)]
 
 
 def get_instance(ctx: CallContext, instance_id: str, *, for_update: bool = False) -> Instance:
-    check_ids([instance_id])
-    qs = visible(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    instance = (
-        qs.select_related("primary_network_interface").filter(resource_id=instance_id).first()
-    )
-    if instance is None:
-        raise Instance.not_found(instance_id)
-    return instance
+    qs = visible(ctx).select_related("primary_network_interface")
+    return lookups.get(ctx, Instance, instance_id, for_update=for_update, qs=qs, check=check_id)
 
 
 def reservations(ctx: CallContext, instances: list[Instance]) -> list[dict]:
@@ -186,7 +159,7 @@ def describe_instances(ctx: CallContext, params: dict) -> dict:
             "InvalidParameterCombination",
             "The parameter instancesSet cannot be used with the parameter maxResults",
         )
-    qs = only_ids(visible(ctx), wanted)
+    qs = lookups.only_ids(visible(ctx), Instance, wanted, check=check_id)
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).distinct()
     rows, token = describe.paginate(
         with_network(qs), params.get("MaxResults"), params.get("NextToken")

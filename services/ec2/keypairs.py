@@ -6,9 +6,7 @@ never written to the database, and the audit event hides it.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
-from services.core import describe, locks
+from services.core import constraints, describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -38,16 +36,14 @@ def _save(key: KeyPair) -> None:
     same = KeyPair.objects.filter(account_id=key.account_id, region=key.region)
     if same.filter(key_name=key.key_name).exists():
         raise _duplicate(key.key_name)
-    try:
-        # A concurrent create of the same name loses on the unique constraint.
-        with transaction.atomic():
-            key.save()
-    except IntegrityError as exc:
-        raise _duplicate(key.key_name) from exc
+    key.save()  # a concurrent create of the same name loses on the unique constraint
 
 
 def _duplicate(name: str) -> AwsError:
     return AwsError("InvalidKeyPair.Duplicate", f"The keypair '{name}' already exists.")
+
+
+constraints.on_violation(KeyPair, "key_pair_name_unique", lambda v: _duplicate(v.row.key_name))
 
 
 @operation("ec2", "CreateKeyPair")
@@ -116,25 +112,15 @@ def import_key_pair(ctx: CallContext, params: dict) -> dict:
     }
 
 
+def _id_not_found(missing: list[str]) -> AwsError:
+    return AwsError("InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist")
+
+
 @operation("ec2", "DescribeKeyPairs")
 def describe_key_pairs(ctx: CallContext, params: dict) -> dict:
     qs = KeyPair.objects.visible_to(ctx)
-    names = params.get("KeyNames") or []
-    key_ids = params.get("KeyPairIds") or []
-    if names:
-        found = set(qs.filter(key_name__in=names).values_list("key_name", flat=True))
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise KeyPair.not_found(missing[0])
-        qs = qs.filter(key_name__in=names)
-    if key_ids:
-        found = set(qs.filter(resource_id__in=key_ids).values_list("resource_id", flat=True))
-        missing = [k for k in key_ids if k not in found]
-        if missing:
-            raise AwsError(
-                "InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist"
-            )
-        qs = qs.filter(resource_id__in=key_ids)
+    qs = lookups.only_ids(qs, KeyPair, params.get("KeyNames"), field="key_name")
+    qs = lookups.only_ids(qs, KeyPair, params.get("KeyPairIds"), error=_id_not_found)
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).order_by("key_name")
     include = bool(params.get("IncludePublicKey"))
     return {"KeyPairs": [k.describe(include_public_key=include) for k in qs]}

@@ -1,12 +1,12 @@
 """Filtering and paging for EC2 data that is not in PostgreSQL (instance types, the AMI
-catalog): the same wildcard filters and opaque next tokens as the database-backed
-Describe* calls in services.core.describe."""
+catalog): the same wildcard filters as the database-backed Describe* calls in
+services.core.describe, paged by services.core.lookups.page_list."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from services.core import describe
+from services.core import describe, lookups
 from services.core.errors import AwsError
 
 # A filter name maps to a function giving the item's values for that filter.
@@ -63,20 +63,12 @@ def page(
     minimum: int = 5,
     maximum: int = 1000,
 ) -> tuple[list, str | None]:
-    """A page of `items` and the token for the next one."""
-    offset = 0
-    if next_token:
-        invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
-        offset = describe.read_token(next_token, "offset", invalid)
+    """A page of `items` and the token for the next one, with EC2's bounds on maxResults."""
     if max_results is not None and not minimum <= max_results <= maximum:
         raise AwsError(
             "InvalidParameterValue",
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
             f"Expecting a value between {minimum} and {maximum}.",
         )
-    if max_results is None:
-        return items[offset:], None
-    rows = items[offset : offset + max_results]
-    if offset + max_results >= len(items):
-        return rows, None
-    return rows, describe.make_token("offset", offset + max_results)
+    invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
+    return lookups.page_list(items, max_results, next_token, invalid=invalid, key="offset")

@@ -6,7 +6,7 @@ import re
 
 from django.db.models import Q
 
-from services.core import describe, locks
+from services.core import describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -33,19 +33,16 @@ def _tier(values: list[str]) -> Q:
     return Q() if "standard" in values else Q(pk__in=[])
 
 
-def get_snapshot(ctx: CallContext, snapshot_id: str, *, for_update: bool = False) -> Snapshot:
+def check_id(snapshot_id: str) -> None:
     if not _ID.match(snapshot_id or ""):
         raise AwsError(
             "InvalidSnapshotID.Malformed",
             f'Invalid id: "{snapshot_id}" (expecting "snap-...")',
         )
-    qs = Snapshot.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    snapshot = qs.filter(resource_id=snapshot_id).first()
-    if snapshot is None:
-        raise Snapshot.not_found(snapshot_id)
-    return snapshot
+
+
+def get_snapshot(ctx: CallContext, snapshot_id: str, *, for_update: bool = False) -> Snapshot:
+    return lookups.get(ctx, Snapshot, snapshot_id, for_update=for_update, check=check_id)
 
 
 def take_snapshot(
@@ -95,19 +92,7 @@ def _owner_q(owners: list[str], account_id: str) -> Q:
 @operation("ec2", "DescribeSnapshots")
 def describe_snapshots(ctx: CallContext, params: dict) -> dict:
     qs = Snapshot.objects.visible_to(ctx)
-    wanted = params.get("SnapshotIds") or []
-    if wanted:
-        for snapshot_id in wanted:
-            if not _ID.match(snapshot_id):
-                raise AwsError(
-                    "InvalidSnapshotID.Malformed",
-                    f'Invalid id: "{snapshot_id}" (expecting "snap-...")',
-                )
-        found = set(qs.filter(resource_id__in=wanted).values_list("resource_id", flat=True))
-        missing = [s for s in wanted if s not in found]
-        if missing:
-            raise Snapshot.not_found(missing[0])
-        qs = qs.filter(resource_id__in=wanted)
+    qs = lookups.only_ids(qs, Snapshot, params.get("SnapshotIds"), check=check_id)
     if params.get("OwnerIds"):
         qs = qs.filter(_owner_q(params["OwnerIds"], ctx.account.id))
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)

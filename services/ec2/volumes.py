@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import describe, locks, regions
+from services.core import describe, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -32,13 +32,7 @@ FILTERS: describe.FilterSpec = {
 
 
 def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) -> Volume:
-    qs = Volume.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    volume = qs.filter(resource_id=volume_id).first()
-    if volume is None:
-        raise Volume.not_found(volume_id)
-    return volume
+    return lookups.get(ctx, Volume, volume_id, for_update=for_update)
 
 
 def check_size(volume_type: str, size: int) -> None:
@@ -145,14 +139,7 @@ def delete_volume(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeVolumes")
 def describe_volumes(ctx: CallContext, params: dict) -> dict:
-    qs = Volume.objects.visible_to(ctx)
-    wanted = params.get("VolumeIds") or []
-    if wanted:
-        qs = qs.filter(resource_id__in=wanted)
-        found = set(qs.values_list("resource_id", flat=True))
-        missing = [v for v in wanted if v not in found]
-        if missing:
-            raise AwsError("InvalidVolume.NotFound", f"The volume '{missing[0]}' does not exist.")
+    qs = lookups.only_ids(Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"))
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
     rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
     result: dict = {"Volumes": [v.describe() for v in rows]}

@@ -8,9 +8,9 @@ import datetime as dt
 import io
 import re
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from services.core import constraints
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
@@ -48,17 +48,20 @@ def create_account_alias(ctx: CallContext, params: dict) -> dict:
         )
     if alias.isdigit() and len(alias) == 12:
         raise AwsError("ValidationError", "An account alias cannot be a 12-digit number.", 400)
-    message = f"The account alias {alias} already exists."
     if Account.objects.filter(alias=alias).exclude(pk=ctx.account.pk).exists():
-        raise already_exists(message)
+        raise _alias_exists(alias)
     # An account has one alias; a new one replaces it (and changes the sign-in URL).
-    try:
-        with transaction.atomic():
-            Account.objects.filter(pk=ctx.account.pk).update(alias=alias)
-    except IntegrityError as exc:
-        raise already_exists(message) from exc
+    Account.objects.filter(pk=ctx.account.pk).update(alias=alias)
     ctx.account.alias = alias
     return {}
+
+
+def _alias_exists(alias: str) -> AwsError:
+    return already_exists(f"The account alias {alias} already exists.")
+
+
+# A queryset update saves no row: the alias is the call's own parameter.
+constraints.on_violation(Account, "alias", lambda v: _alias_exists(v.params["AccountAlias"]))
 
 
 @operation("iam", "DeleteAccountAlias", global_service=True)

@@ -1,5 +1,6 @@
 """What the IAM operations share: IAM's errors and messages, name and path rules,
-Marker/MaxItems paging, tags, and finding entities by name or ARN."""
+Marker/MaxItems paging, tags, and finding entities by name or ARN (with
+services.core.lookups; each model declares its NoSuchEntity message)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 
-from services.core import describe, locks
+from services.core import lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
@@ -95,14 +96,13 @@ def page(items: Sequence, params: dict, key: str) -> dict:
         raise validation_error(
             str(max_items), "maxItems", "Member must have value less than or equal to 1000"
         )
-    start = 0
-    if params.get("Marker"):
-        start = describe.read_token(params["Marker"], "o", invalid_input("Invalid Marker."))
-    items = list(items)
-    chunk = items[start : start + max_items]
-    result: dict = {key: chunk, "IsTruncated": start + max_items < len(items)}
-    if result["IsTruncated"]:
-        result["Marker"] = describe.make_token("o", start + max_items)
+    invalid = invalid_input("Invalid Marker.")
+    chunk, marker = lookups.page_list(
+        items, max_items, params.get("Marker"), invalid=invalid, key="o"
+    )
+    result: dict = {key: chunk, "IsTruncated": marker is not None}
+    if marker:
+        result["Marker"] = marker
     return result
 
 
@@ -145,19 +145,8 @@ def tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
 # --- lookups ----------------------------------------------------------------------------
 
 
-def _by_name(qs: QuerySet, name: str):
-    # IAM names are unique regardless of case, and found that way.
-    return qs.filter(name__iexact=name).first()
-
-
 def get_user(ctx: CallContext, name: str, *, for_update: bool = False) -> User:
-    qs = User.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    user = _by_name(qs, name)
-    if user is None:
-        raise no_such_entity(f"The user with name {name} cannot be found.")
-    return user
+    return lookups.get(ctx, User, name, field="name__iexact", for_update=for_update)
 
 
 def caller_user(ctx: CallContext, params: dict, *, for_update: bool = False) -> User:
@@ -174,30 +163,15 @@ def caller_user(ctx: CallContext, params: dict, *, for_update: bool = False) -> 
 
 
 def get_group(ctx: CallContext, name: str, *, for_update: bool = False) -> Group:
-    qs = Group.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    group = _by_name(qs, name)
-    if group is None:
-        raise no_such_entity(f"The group with name {name} cannot be found.")
-    return group
+    return lookups.get(ctx, Group, name, field="name__iexact", for_update=for_update)
 
 
 def get_role(ctx: CallContext, name: str, *, for_update: bool = False) -> Role:
-    qs = Role.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    role = _by_name(qs, name)
-    if role is None:
-        raise no_such_entity(f"The role with name {name} cannot be found.")
-    return role
+    return lookups.get(ctx, Role, name, field="name__iexact", for_update=for_update)
 
 
 def get_instance_profile(ctx: CallContext, name: str) -> InstanceProfile:
-    profile = _by_name(InstanceProfile.objects.visible_to(ctx), name)
-    if profile is None:
-        raise no_such_entity(f"Instance Profile {name} cannot be found.")
-    return profile
+    return lookups.get(ctx, InstanceProfile, name, field="name__iexact")
 
 
 def split_policy_arn(arn: str) -> tuple[str, str, str]:
@@ -210,10 +184,10 @@ def split_policy_arn(arn: str) -> tuple[str, str, str]:
 
 def get_local_policy(ctx: CallContext, arn: str, *, for_update: bool = False) -> ManagedPolicy:
     account, path, name = split_policy_arn(arn)
-    qs = ManagedPolicy.objects.visible_to(ctx)
-    if for_update:
-        qs = locks.rows(qs)
-    policy = qs.filter(name__iexact=name, path=path).first() if account == ctx.account.id else None
+    if account != ctx.account.id:
+        raise ManagedPolicy.not_found(arn)
+    qs = lookups.visible(ctx, ManagedPolicy, for_update=for_update).filter(path=path)
+    policy = qs.filter(name__iexact=name).first()
     if policy is None:
-        raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+        raise ManagedPolicy.not_found(arn)
     return policy

@@ -3,9 +3,9 @@ groups; a group holds users only, never other groups (IAM-03)."""
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
+from services.core import constraints
 from services.core.context import CallContext
+from services.core.errors import AwsError
 from services.core.operations import operation
 from services.iam.common import (
     already_exists,
@@ -17,22 +17,25 @@ from services.iam.common import (
     limit_exceeded,
     page,
 )
-from services.iam.models import Group
+from services.iam.models import Group, User
 
 MAX_GROUPS_PER_USER = 10
+
+
+def _group_exists(name: str) -> AwsError:
+    return already_exists(f"Group with name {name} already exists.")
+
+
+constraints.on_violation(Group, "iam_group_name_unique", lambda v: _group_exists(v.row.name))
 
 
 @operation("iam", "CreateGroup", global_service=True)
 def create_group(ctx: CallContext, params: dict) -> dict:
     name = check_name(params["GroupName"], "groupName", 128)
     if Group.objects.visible_to(ctx).filter(name__iexact=name).exists():
-        raise already_exists(f"Group with name {name} already exists.")
+        raise _group_exists(name)
     group = Group(account=ctx.account, region="", name=name, path=check_path(params.get("Path")))
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError as exc:
-        raise already_exists(f"Group with name {name} already exists.") from exc
+    group.save()
     ctx.touch(group)
     return {"Group": group.describe()}
 
@@ -104,9 +107,7 @@ def remove_user_from_group(ctx: CallContext, params: dict) -> dict:
     group = get_group(ctx, params["GroupName"], for_update=True)
     user = get_user(ctx, params["UserName"])
     if not group.users.filter(pk=user.pk).exists():
-        from services.iam.common import no_such_entity
-
-        raise no_such_entity(f"The user with name {user.name} cannot be found.")
+        raise User.not_found(user.name)
     group.users.remove(user)
     ctx.touch(group)
     return {}

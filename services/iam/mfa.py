@@ -12,10 +12,9 @@ import struct
 import time
 from urllib.parse import quote
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.core import locks
+from services.core import constraints, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -115,16 +114,18 @@ def create_virtual_mfa_device(ctx: CallContext, params: dict) -> dict:
         seed=new_seed(),
         tags=tags_from(params),
     )
-    message = "MFADevice entity at the same path and name already exists."
     if MfaDevice.objects.filter(account=ctx.account, name=name).exists():
-        raise already_exists(message)
-    try:
-        with transaction.atomic():
-            device.save()
-    except IntegrityError as exc:
-        raise already_exists(message) from exc
+        raise _device_exists()
+    device.save()
     # The seed is shown once, like an access key's secret.
     return {"VirtualMFADevice": _virtual_shape(device, seed=True)}
+
+
+def _device_exists(violation: object = None) -> AwsError:
+    return already_exists("MFADevice entity at the same path and name already exists.")
+
+
+constraints.on_violation(MfaDevice, "iam_mfa_name_unique", _device_exists)
 
 
 @operation("iam", "EnableMFADevice", global_service=True)

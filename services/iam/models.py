@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from services.core import ids
+from services.core.lookups import NotFound
 from services.core.models import Resource
 from services.core.sealed import SealedTextField
 
@@ -22,8 +23,11 @@ def iam_timestamp(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(microsecond=0) if value else value
 
 
-class IamEntity(Resource):
-    """A named IAM entity with a path and a unique id such as AIDA... for users."""
+class IamEntity(NotFound, Resource):
+    """A named IAM entity with a path and a unique id such as AIDA... for users. It is
+    found by name, whatever the case (services.core.lookups with `name__iexact`)."""
+
+    not_found_status = 404
 
     name = models.CharField(max_length=128)
     path = models.CharField(max_length=512, default="/")
@@ -53,6 +57,7 @@ class User(IamEntity):
 
     id_prefix = "AIDA"
     kind = "user"
+    not_found_error = ("NoSuchEntity", "The user with name {id} cannot be found.")
     cloudformation_type = "AWS::IAM::User"
 
     permissions_boundary = models.CharField(max_length=2048, blank=True, default="")
@@ -132,6 +137,7 @@ class Group(IamEntity):
 
     id_prefix = "AGPA"
     kind = "group"
+    not_found_error = ("NoSuchEntity", "The group with name {id} cannot be found.")
     cloudformation_type = "AWS::IAM::Group"
 
     users = models.ManyToManyField(User, related_name="iam_groups", blank=True)
@@ -161,6 +167,7 @@ class Role(IamEntity):
 
     id_prefix = "AROA"
     kind = "role"
+    not_found_error = ("NoSuchEntity", "The role with name {id} cannot be found.")
     cloudformation_type = "AWS::IAM::Role"
 
     assume_role_policy = models.TextField()
@@ -247,6 +254,7 @@ class InstanceProfile(IamEntity):
 
     id_prefix = "AIPA"
     kind = "instance-profile"
+    not_found_error = ("NoSuchEntity", "Instance Profile {id} cannot be found.")
     cloudformation_type = "AWS::IAM::InstanceProfile"
 
     roles = models.ManyToManyField(Role, related_name="instance_profiles", blank=True)
@@ -275,6 +283,8 @@ class ManagedPolicy(IamEntity):
 
     id_prefix = "ANPA"
     kind = "policy"
+    # Found by ARN.
+    not_found_error = ("NoSuchEntity", "Policy {id} does not exist or is not attachable.")
     cloudformation_type = "AWS::IAM::ManagedPolicy"
 
     description = models.CharField(max_length=1000, blank=True, default="")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from services.core import locks
+from services.core import constraints, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -71,7 +70,7 @@ def find_policy(
         policy = qs.filter(name__iexact=name, path=path).first()
         if policy is not None:
             return policy
-    raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+    raise ManagedPolicy.not_found(arn)
 
 
 def document_of(policy: ManagedPolicy | AwsManagedPolicy) -> str:
@@ -125,15 +124,25 @@ def check_identity_document(document: str) -> str:
 # --- customer managed policies ----------------------------------------------------------
 
 
+def _policy_exists(name: str) -> AwsError:
+    return already_exists(
+        f"A policy called {name} already exists. Duplicate names are not allowed."
+    )
+
+
+constraints.on_violation(
+    ManagedPolicy, "iam_policy_name_unique", lambda v: _policy_exists(v.row.name)
+)
+
+
 @operation("iam", "CreatePolicy", global_service=True)
 def create_policy(ctx: CallContext, params: dict) -> dict:
     name = check_name(params["PolicyName"], "policyName", 128)
     document = check_identity_document(params["PolicyDocument"])
     if policy_size(document) > MANAGED_POLICY_SIZE:
         raise limit_exceeded("PolicySize", MANAGED_POLICY_SIZE)
-    message = f"A policy called {name} already exists. Duplicate names are not allowed."
     if ManagedPolicy.objects.visible_to(ctx).filter(name__iexact=name).exists():
-        raise already_exists(message)
+        raise _policy_exists(name)
     policy = ManagedPolicy(
         account=ctx.account,
         region="",
@@ -142,11 +151,7 @@ def create_policy(ctx: CallContext, params: dict) -> dict:
         description=params.get("Description") or "",
         tags=tags_from(params),
     )
-    try:
-        with transaction.atomic():
-            policy.save()
-    except IntegrityError as exc:
-        raise already_exists(message) from exc
+    policy.save()
     PolicyVersion.objects.create(policy=policy, version_id="v1", document=document)
     ctx.touch(policy)
     data = policy_shape(ctx, policy, detail=True)
@@ -196,7 +201,7 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
         # Deleted by a racing call between the look-up and the lock: gone, as AWS says.
         policy = locks.rows(ManagedPolicy.objects.filter(pk=policy.pk)).first()
         if policy is None:
-            raise no_such_entity(f"Policy {arn} does not exist or is not attachable.")
+            raise ManagedPolicy.not_found(arn)
     return policy
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from django.db import IntegrityError, transaction
-
-from services.core import locks
+from services.core import constraints, locks
 from services.core.context import CallContext
+from services.core.errors import AwsError
 from services.core.operations import operation
 from services.iam.common import (
     already_exists,
@@ -18,7 +17,6 @@ from services.iam.common import (
     get_instance_profile,
     get_role,
     limit_exceeded,
-    no_such_entity,
     page,
     save_tags,
     tag_list,
@@ -79,13 +77,27 @@ def _max_session(value: int | None) -> int:
     return value
 
 
+def _role_exists(name: str) -> AwsError:
+    return already_exists(f"Role with name {name} already exists.")
+
+
+def _profile_exists(name: str) -> AwsError:
+    return already_exists(f"Instance Profile {name} already exists.")
+
+
+constraints.on_violation(Role, "iam_role_name_unique", lambda v: _role_exists(v.row.name))
+constraints.on_violation(
+    InstanceProfile, "iam_profile_name_unique", lambda v: _profile_exists(v.row.name)
+)
+
+
 @operation("iam", "CreateRole", global_service=True)
 def create_role(ctx: CallContext, params: dict) -> dict:
     from services.iam.users import _boundary
 
     name = check_name(params["RoleName"], "roleName")
     if Role.objects.visible_to(ctx).filter(name__iexact=name).exists():
-        raise already_exists(f"Role with name {name} already exists.")
+        raise _role_exists(name)
     role = Role(
         account=ctx.account,
         region="",
@@ -97,11 +109,7 @@ def create_role(ctx: CallContext, params: dict) -> dict:
         permissions_boundary=_boundary(ctx, params.get("PermissionsBoundary")),
         tags=tags_from(params),
     )
-    try:
-        with transaction.atomic():
-            role.save()
-    except IntegrityError as exc:
-        raise already_exists(f"Role with name {name} already exists.") from exc
+    role.save()
     ctx.touch(role)
     data = role.describe(encoded=True)
     data.pop("RoleLastUsed", None)
@@ -197,7 +205,7 @@ def list_role_tags(ctx: CallContext, params: dict) -> dict:
 def create_instance_profile(ctx: CallContext, params: dict) -> dict:
     name = check_name(params["InstanceProfileName"], "instanceProfileName", 128)
     if InstanceProfile.objects.visible_to(ctx).filter(name__iexact=name).exists():
-        raise already_exists(f"Instance Profile {name} already exists.")
+        raise _profile_exists(name)
     profile = InstanceProfile(
         account=ctx.account,
         region="",
@@ -205,11 +213,7 @@ def create_instance_profile(ctx: CallContext, params: dict) -> dict:
         path=check_path(params.get("Path")),
         tags=tags_from(params),
     )
-    try:
-        with transaction.atomic():
-            profile.save()
-    except IntegrityError as exc:
-        raise already_exists(f"Instance Profile {name} already exists.") from exc
+    profile.save()
     ctx.touch(profile)
     return {"InstanceProfile": profile.describe()}
 
@@ -267,7 +271,7 @@ def remove_role_from_instance_profile(ctx: CallContext, params: dict) -> dict:
     profile = get_instance_profile(ctx, params["InstanceProfileName"])
     role = get_role(ctx, params["RoleName"])
     if not profile.roles.filter(pk=role.pk).exists():
-        raise no_such_entity(f"The role with name {role.name} cannot be found.")
+        raise Role.not_found(role.name)
     profile.roles.remove(role)
     ctx.touch(profile)
     return {}

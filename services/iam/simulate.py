@@ -11,7 +11,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.iam import authorizer, principals
-from services.iam.common import invalid_input, no_such_entity, page
+from services.iam.common import invalid_input, page
 from services.iam.evaluator import Match, NamedPolicy, Request, Result, evaluate
 from services.iam.models import Group, Role, User
 from services.iam.policy_doc import PolicyDocument, PolicyError, parse_policy
@@ -166,12 +166,12 @@ def caller_for_source(ctx: CallContext, arn: str) -> principals.Caller:
     if kind == "user":
         user = User.objects.filter(account=ctx.account, name__iexact=name).first()
         if user is None:
-            raise no_such_entity(f"The user with name {name} cannot be found.")
+            raise User.not_found(name)
         return principals.caller_for_user(user)
     if kind == "group":
         group = Group.objects.filter(account=ctx.account, name__iexact=name).first()
         if group is None:
-            raise no_such_entity(f"The group with name {name} cannot be found.")
+            raise Group.not_found(name)
         return principals.Caller(
             arn=group.arn,
             account_id=ctx.account.id,
@@ -181,7 +181,7 @@ def caller_for_source(ctx: CallContext, arn: str) -> principals.Caller:
         )
     role = Role.objects.filter(account=ctx.account, name__iexact=name).first()
     if role is None:
-        raise no_such_entity(f"The role with name {name} cannot be found.")
+        raise Role.not_found(name)
     caller = principals.caller_for_role(role, "simulation")
     caller.arn = role.arn
     return caller

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.hashers import check_password
-from django.db import IntegrityError, transaction
 
-from services.core import locks
+from services.core import constraints, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import AccessKey
@@ -52,14 +51,21 @@ def create_user(ctx: CallContext, params: dict) -> dict:
         tags=tags_from(params),
     )
     if User.objects.visible_to(ctx).filter(name__iexact=name).exists():
-        raise already_exists(f"User with name {name} already exists.")
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # a concurrent CreateUser of the same name
-        raise already_exists(f"User with name {name} already exists.") from exc
+        raise _user_exists(name)
+    user.save()  # a concurrent CreateUser of the same name loses on the constraint
     ctx.touch(user)
     return {"User": user.describe()}
+
+
+def _user_exists(name: str) -> AwsError:
+    return already_exists(f"User with name {name} already exists.")
+
+
+constraints.on_violation(User, "iam_user_name_unique", lambda v: _user_exists(v.row.name))
+# MFA devices are the one thing that holds a user (a PROTECT foreign key).
+constraints.on_protected(
+    User, lambda _: delete_conflict("Cannot delete entity, must delete MFA device first.")
+)
 
 
 @operation("iam", "GetUser", global_service=True)
@@ -121,7 +127,7 @@ def delete_user(ctx: CallContext, params: dict) -> dict:
     if AccessKey.objects.filter(account=ctx.account, user_name=user.name).exists():
         raise delete_conflict("Cannot delete entity, must delete access keys first.")
     if MfaDevice.objects.filter(user=user).exists():
-        raise delete_conflict("Cannot delete entity, must delete MFA device first.")
+        raise constraints.dependency_error(User, user.resource_id)
     if user.inline.exists():
         raise delete_conflict("Cannot delete entity, must delete policies first.")
     if user.attached.exists():

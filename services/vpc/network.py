@@ -46,10 +46,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from services.core import ids, locks
+from services.core import constraints, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.hooks import Hook
@@ -145,7 +144,7 @@ def security_groups(
     for group_id in group_ids:
         group = visible.filter(resource_id=group_id).first()
         if group is None:
-            raise lookups.not_found(SecurityGroup, group_id)
+            raise SecurityGroup.not_found(group_id)
         if group.vpc_id != vpc.pk:
             raise AwsError(
                 "InvalidParameter",
@@ -189,6 +188,18 @@ def public_ip_from_pool() -> str:
     )
 
 
+def address_in_use(address: str) -> AwsError:
+    return AwsError("InvalidIPAddress.InUse", f"Address {address} is in use.")
+
+
+# Two calls picking one address at once: the unique constraint decides.
+constraints.on_violation(
+    NetworkInterface,
+    "eni_private_ip_unique_in_subnet",
+    lambda v: address_in_use(v.row.private_ip_address),
+)
+
+
 def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
     used = {
         cidr.ip_int(ip)
@@ -216,7 +227,7 @@ def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
                 f"Address {requested} is reserved by AWS and cannot be assigned.",
             )
         if value in used:
-            raise AwsError("InvalidIPAddress.InUse", f"Address {requested} is in use.")
+            raise address_in_use(requested)
         return requested
     for value in usable:
         if value not in used:
@@ -269,13 +280,7 @@ def create_network_interface(
         interface_type=interface_type,
         requester_managed=requester_managed,
     )
-    try:
-        with transaction.atomic():
-            eni.save()
-    except IntegrityError as exc:
-        raise AwsError(
-            "InvalidIPAddress.InUse", f"Address {eni.private_ip_address} is in use."
-        ) from exc
+    eni.save()  # a concurrent pick of the same address loses on the unique constraint
     if security_groups:
         eni.security_groups.set(security_groups)
     return eni

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from django.db import models
 
-from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.core.lookups import NotFound
 
 
-class Image(LifecycleResource):
+class Image(NotFound, LifecycleResource):
     """A private AMI: pending -> available. Its volumes are snapshots in
     `block_device_mappings` (the EC2 `BlockDeviceMapping` shape, as registered)."""
+
+    not_found_error = ("InvalidAMIID.NotFound", "The image id '[{id}]' does not exist")
 
     id_prefix = "ami"
     arn_format = "arn:aws:ec2:{region}::image/{id}"
@@ -49,10 +51,6 @@ class Image(LifecycleResource):
 
     def __str__(self) -> str:
         return self.name or self.image_name
-
-    @classmethod
-    def not_found(cls, image_id: str) -> AwsError:
-        return AwsError("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
 
     @property
     def snapshot_ids(self) -> list[str]:

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from services.core import regions
-from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.core.lookups import NotFound
 
 if TYPE_CHECKING:
     from services.vpc.network import NetworkInterface
@@ -39,10 +39,13 @@ def user_initiated_reason(now: dt.datetime | None = None) -> str:
     return f"User initiated ({now.strftime('%Y-%m-%d %H:%M:%S')} GMT)"
 
 
-class Instance(LifecycleResource):
+class Instance(NotFound, LifecycleResource):
     """A virtual server. Its network lives in `primary_network_interface` (the VPC
     service's interface, deleted with the instance: EC2-13); its EBS volumes are
     attached through VolumeAttachment rows."""
+
+    not_found_error = ("InvalidInstanceID.NotFound", "The instance ID '{id}' does not exist")
+    not_found_many = "The instance IDs '{ids}' do not exist"
 
     id_prefix = "i"
     arn_format = "arn:aws:ec2:{region}:{account}:instance/{id}"
@@ -98,12 +101,6 @@ class Instance(LifecycleResource):
 
     class Meta:
         indexes = [models.Index(fields=["account", "region", "state"])]
-
-    @classmethod
-    def not_found(cls, instance_id: str) -> AwsError:
-        return AwsError(
-            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
-        )
 
     # --- what the console shows ---------------------------------------------------------
 

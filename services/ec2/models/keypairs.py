@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 
-from services.core.errors import AwsError
+from services.core.lookups import NotFound
 from services.core.models import Resource
 
 
-class KeyPair(Resource):
+class KeyPair(NotFound, Resource):
     """An RSA or ED25519 key pair known by name in one region of one account."""
+
+    # Found by name; DescribeKeyPairs by KeyPairIds words it "The key pair ID '...'".
+    not_found_error = ("InvalidKeyPair.NotFound", "The key pair '{id}' does not exist")
 
     id_prefix = "key"
     arn_format = "arn:aws:ec2:{region}:{account}:key-pair/{id}"
@@ -30,10 +33,6 @@ class KeyPair(Resource):
 
     def __str__(self) -> str:
         return self.key_name
-
-    @classmethod
-    def not_found(cls, name: str) -> AwsError:
-        return AwsError("InvalidKeyPair.NotFound", f"The key pair '{name}' does not exist")
 
     def describe(self, *, include_public_key: bool = False) -> dict:
         """The EC2 `KeyPairInfo` shape."""

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.core.lookups import NotFound
 
 
-class Snapshot(LifecycleResource):
+class Snapshot(NotFound, LifecycleResource):
     """A snapshot of a volume: pending -> completed. Encrypted volumes give encrypted
     snapshots (EBS-06)."""
+
+    not_found_error = ("InvalidSnapshot.NotFound", "The snapshot '{id}' does not exist.")
 
     id_prefix = "snap"
     arn_format = "arn:aws:ec2:{region}::snapshot/{id}"
@@ -27,10 +29,6 @@ class Snapshot(LifecycleResource):
     # Where a copy (CopySnapshot) came from.
     source_region = models.CharField(max_length=32, blank=True, default="")
     source_snapshot_id = models.CharField(max_length=32, blank=True, default="")
-
-    @classmethod
-    def not_found(cls, snapshot_id: str) -> AwsError:
-        return AwsError("InvalidSnapshot.NotFound", f"The snapshot '{snapshot_id}' does not exist.")
 
     @property
     def progress(self) -> str:

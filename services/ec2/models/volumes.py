@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.core.lookups import NotFound
 
 
-class Volume(LifecycleResource):
+class Volume(NotFound, LifecycleResource):
     """An EBS volume: zonal (EBS-01), creating -> available, deleting -> gone."""
+
+    not_found_error = ("InvalidVolume.NotFound", "The volume '{id}' does not exist.")
 
     id_prefix = "vol"
     arn_format = "arn:aws:ec2:{region}:{account}:volume/{id}"
@@ -31,10 +33,6 @@ class Volume(LifecycleResource):
                 condition=models.Q(size__gte=1, size__lte=65536), name="volume_size_range"
             ),
         ]
-
-    @classmethod
-    def not_found(cls, volume_id: str) -> AwsError:
-        return AwsError("InvalidVolume.NotFound", f"The volume '{volume_id}' does not exist.")
 
     @property
     def size_label(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from services.core.lookups import NotFound
 from services.core.models import Resource
-from services.vpc.models.base import NotFoundMixin
 
 # The rule AWS numbers 32767 and shows as "*": it denies whatever no rule matched.
 CATCH_ALL_RULE = 32767
@@ -14,7 +14,7 @@ MAX_RULE_NUMBER = 32766
 PROTOCOL_NAMES = {"-1": "All", "6": "TCP", "17": "UDP", "1": "ICMP", "58": "ICMPv6"}
 
 
-class NetworkAcl(NotFoundMixin, Resource):
+class NetworkAcl(NotFound, Resource):
     """A VPC's network ACL. The default one allows everything; a new one denies everything."""
 
     not_found_error = (

@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Q
 
 from services.core import regions
+from services.core.lookups import NotFound
 from services.core.models import Resource
-from services.vpc.models.base import NotFoundMixin
 
 
-class NetworkInterface(NotFoundMixin, Resource):
+class NetworkInterface(NotFound, Resource):
     """An elastic network interface: one private IPv4 address of its subnet, unique there
     (enforced by PostgreSQL), maybe a public one, security groups, and an attachment."""
 
@@ -155,7 +155,7 @@ class NetworkInterface(NotFoundMixin, Resource):
         return data
 
 
-class Address(NotFoundMixin, Resource):
+class Address(NotFound, Resource):
     """An Elastic IP address (allocation id `eipalloc-`), maybe associated with an
     interface's primary private address (association id `eipassoc-`)."""
 

@@ -6,12 +6,12 @@ from django.db import models
 from django.db.models import Q
 
 from services.core.lifecycle import LifecycleResource
+from services.core.lookups import NotFound
 from services.core.models import Resource
 from services.vpc import lifecycle
-from services.vpc.models.base import NotFoundMixin
 
 
-class InternetGateway(NotFoundMixin, Resource):
+class InternetGateway(NotFound, Resource):
     """A VPC's door to the internet (VPC-06: one per VPC, one VPC per gateway)."""
 
     not_found_error = (
@@ -62,7 +62,7 @@ class InternetGateway(NotFoundMixin, Resource):
         return data
 
 
-class NatGateway(NotFoundMixin, LifecycleResource):
+class NatGateway(NotFound, LifecycleResource):
     """A managed NAT in one subnet and AZ with an Elastic IP (VPC-09):
     pending -> available, deleting -> deleted (listed about an hour, then gone)."""
 

@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from services.core import regions
+from services.core.lookups import NotFound
 from services.core.models import Resource
 from services.vpc import cidr
-from services.vpc.models.base import NotFoundMixin
 
 # A subnet's span is its address range shifted into its VPC's own 2^32 slot, so one
 # int8range exclusion constraint keeps subnets of a VPC from overlapping without needing
@@ -20,7 +20,7 @@ from services.vpc.models.base import NotFoundMixin
 VPC_SLOT = 2**32
 
 
-class Vpc(NotFoundMixin, Resource):
+class Vpc(NotFound, Resource):
     """A virtual private cloud: a regional network with one or more IPv4 CIDR blocks."""
 
     not_found_error = (
@@ -150,7 +150,7 @@ class VpcCidrBlock(models.Model):
         }
 
 
-class Subnet(NotFoundMixin, Resource):
+class Subnet(NotFound, Resource):
     """A range of a VPC's addresses in one Availability Zone (VPC-04)."""
 
     not_found_error = (

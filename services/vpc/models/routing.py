@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from services.core.lookups import NotFound
 from services.core.models import Resource
-from services.vpc.models.base import NotFoundMixin
 
 
-class RouteTable(NotFoundMixin, Resource):
+class RouteTable(NotFound, Resource):
     """A set of routes for the subnets associated with it; one per VPC is the main one."""
 
     not_found_error = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from services.core.lookups import NotFound
 from services.core.models import Resource
-from services.vpc.models.base import NotFoundMixin
 
 PROTOCOL_LABELS = {"-1": "All", "tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6"}
 
 
-class SecurityGroup(NotFoundMixin, Resource):
+class SecurityGroup(NotFound, Resource):
     """A VPC's security group. New groups allow all outbound and no inbound traffic; the
     default group also lets its own members in and cannot be deleted."""
 
@@ -105,7 +105,7 @@ class SecurityGroup(NotFoundMixin, Resource):
         return data
 
 
-class SecurityGroupRule(NotFoundMixin, Resource):
+class SecurityGroupRule(NotFound, Resource):
     """One allow rule: a protocol and port range from (or to) a CIDR or another group."""
 
     not_found_error = (

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.core import describe, ids, locks
+from services.core import constraints, describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, lookups, quotas
+from services.vpc import cidr, defaults, quotas
 from services.vpc.models import NetworkAcl, NetworkAclEntry, Subnet, Vpc
 from services.vpc.models.acls import MAX_RULE_NUMBER
 
@@ -110,6 +110,9 @@ def create_network_acl(ctx: CallContext, params: dict) -> dict:
     return result
 
 
+constraints.on_protected(NetworkAcl, constraints.has_dependencies("networkAcl"))
+
+
 @operation("ec2", "DeleteNetworkAcl")
 def delete_network_acl(ctx: CallContext, params: dict) -> dict:
     acl = lookups.get(ctx, NetworkAcl, params["NetworkAclId"], for_update=True)
@@ -118,10 +121,7 @@ def delete_network_acl(ctx: CallContext, params: dict) -> dict:
             "InvalidParameterValue", f"cannot delete default network ACL {acl.resource_id}"
         )
     if acl.subnets.exists():
-        raise AwsError(
-            "DependencyViolation",
-            f"The networkAcl '{acl.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.dependency_error(NetworkAcl, acl.resource_id)
     ctx.touch(acl)
     acl.delete()
     return {}

@@ -7,11 +7,11 @@ import ipaddress
 
 from django.db.models import Q
 
-from services.core import describe, ids, locks
+from services.core import describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import lookups, network, quotas
+from services.vpc import network, quotas
 from services.vpc.models import Address, InternetGateway, NetworkInterface
 
 FILTERS: describe.FilterSpec = {
@@ -46,7 +46,7 @@ def _by_allocation_or_ip(ctx: CallContext, params: dict, *, for_update: bool = T
     if params.get("AllocationId"):
         address = qs.filter(resource_id=params["AllocationId"]).first()
         if address is None:
-            raise lookups.not_found(Address, params["AllocationId"])
+            raise Address.not_found(params["AllocationId"])
         return address
     if params.get("PublicIp"):
         address = qs.filter(public_ip=public_ip(params["PublicIp"])).first()

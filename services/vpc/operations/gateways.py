@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe
+from services.core import constraints, describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import lookups, network, quotas
+from services.vpc import network, quotas
 from services.vpc.models import Address, InternetGateway, NatGateway, NetworkInterface, Subnet, Vpc
 
 IGW_FILTERS: describe.FilterSpec = {
@@ -52,10 +51,7 @@ def create_internet_gateway(ctx: CallContext, params: dict) -> dict:
 def delete_internet_gateway(ctx: CallContext, params: dict) -> dict:
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
-        raise AwsError(
-            "DependencyViolation",
-            f"The internetGateway '{igw.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.has_dependencies("internetGateway")(igw.resource_id)
     ctx.touch(igw)
     igw.delete()
     return {}
@@ -72,21 +68,22 @@ def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
             f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}",
         )
     if InternetGateway.objects.filter(vpc=vpc).exists():
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
-        )
+        raise _has_gateway(vpc.resource_id)
     igw.vpc = vpc
-    try:
-        with transaction.atomic():
-            igw.save(update_fields=["vpc"])
-    except IntegrityError as exc:  # VPC-06 under concurrency: the constraint decides
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
-        ) from exc
+    igw.save(update_fields=["vpc"])  # VPC-06 under concurrency: the constraint decides
     ctx.touch(igw)
     return {}
+
+
+def _has_gateway(vpc_id: str) -> AwsError:
+    return AwsError(
+        "InvalidParameterValue", f"Network {vpc_id} already has an internet gateway attached"
+    )
+
+
+constraints.on_violation(
+    InternetGateway, "igw_one_per_vpc", lambda v: _has_gateway(v.row.vpc.resource_id)
+)
 
 
 @operation("ec2", "DetachInternetGateway")
@@ -229,7 +226,7 @@ def delete_nat_gateway(ctx: CallContext, params: dict) -> dict:
     nat = lookups.get(ctx, NatGateway, params["NatGatewayId"], for_update=True)
     if nat.state in ("deleted", "deleting"):
         if nat.state == "deleted":
-            raise lookups.not_found(NatGateway, nat.resource_id)
+            raise NatGateway.not_found(nat.resource_id)
         return {"NatGatewayId": nat.resource_id}
     nat.begin("deleting")
     ctx.touch(nat)

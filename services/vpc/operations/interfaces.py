@@ -3,11 +3,11 @@ DescribeNetworkInterfaces."""
 
 from __future__ import annotations
 
-from services.core import describe
+from services.core import describe, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import lookups, network
+from services.vpc import network
 from services.vpc.models import NetworkInterface, Subnet
 
 FILTERS: describe.FilterSpec = {

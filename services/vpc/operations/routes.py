@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
-
-from services.core import describe, ids, locks
+from services.core import constraints, describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, lookups, quotas
+from services.vpc import cidr, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
@@ -93,7 +91,7 @@ def _target(ctx: CallContext, table: RouteTable, params: dict) -> dict[str, str]
     if name == "NatGatewayId":
         nat = lookups.get(ctx, NatGateway, value)
         if nat.state in ("deleting", "deleted"):
-            raise lookups.not_found(NatGateway, value)
+            raise NatGateway.not_found(value)
         if nat.vpc_id != table.vpc_id:
             raise AwsError(
                 "InvalidParameterValue",
@@ -152,10 +150,7 @@ def delete_route_table(ctx: CallContext, params: dict) -> dict:
     table = _table(ctx, params)
     if table.associations.exists():
         # The main table, or one still associated with subnets (VPC-07).
-        raise AwsError(
-            "DependencyViolation",
-            f"The routeTable '{table.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.has_dependencies("routeTable")(table.resource_id)
     ctx.touch(table)
     table.delete()
     return {}
@@ -178,24 +173,25 @@ def create_route(ctx: CallContext, params: dict) -> dict:
     destination = _destination(params)
     target = _target(ctx, table, params)
     if table.routes.filter(destination_cidr_block=destination.text).exists():
-        raise AwsError(
-            "RouteAlreadyExists", f"The route identified by {destination.text} already exists."
-        )
+        raise _route_exists(destination.text)
     quotas.check(
         table.routes.exclude(gateway_id="local").count(),
         quotas.ROUTES_PER_TABLE,
         "RouteLimitExceeded",
         "The maximum number of routes has been reached.",
     )
-    try:
-        with transaction.atomic():
-            table.routes.create(destination_cidr_block=destination.text, **target)
-    except IntegrityError as exc:
-        raise AwsError(
-            "RouteAlreadyExists", f"The route identified by {destination.text} already exists."
-        ) from exc
+    table.routes.create(destination_cidr_block=destination.text, **target)
     ctx.touch(table)
     return {"Return": True}
+
+
+def _route_exists(destination: str) -> AwsError:
+    return AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
+
+
+constraints.on_violation(
+    Route, "route_destination_unique", lambda v: _route_exists(v.row.destination_cidr_block)
+)
 
 
 def _route(table: RouteTable, destination: cidr.Block) -> Route:

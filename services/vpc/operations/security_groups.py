@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe, locks
+from services.core import constraints, describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, lookups, network, quotas
+from services.vpc import cidr, defaults, network, quotas
 from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc
 
 
@@ -155,7 +154,7 @@ def _peer_group(ctx: CallContext, group: SecurityGroup, pair: dict) -> SecurityG
     if pair.get("GroupId"):
         peer = visible.filter(resource_id=pair["GroupId"]).first()
         if peer is None:
-            raise lookups.not_found(SecurityGroup, pair["GroupId"])
+            raise SecurityGroup.not_found(pair["GroupId"])
     elif pair.get("GroupName"):
         peer = visible.filter(vpc_id=group.vpc_id, group_name=pair["GroupName"]).first()
         if peer is None:
@@ -256,10 +255,7 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
         )
     tags = describe.tags_from_specifications(params, "security-group")
     if vpc.security_groups.filter(group_name=name).exists():
-        raise AwsError(
-            "InvalidGroup.Duplicate",
-            f"The security group '{name}' already exists for VPC '{vpc.resource_id}'",
-        )
+        raise _group_exists(name, vpc.resource_id)
     quotas.check(
         vpc.security_groups.count(),
         quotas.SECURITY_GROUPS_PER_VPC,
@@ -274,14 +270,7 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
         description=description,
         tags=tags,
     )
-    try:
-        with transaction.atomic():
-            group.save()
-    except IntegrityError as exc:
-        raise AwsError(
-            "InvalidGroup.Duplicate",
-            f"The security group '{name}' already exists for VPC '{vpc.resource_id}'",
-        ) from exc
+    group.save()  # a concurrent create of the same name loses on the unique constraint
     rule = defaults.allow_all_outbound(group)
     rule.save()
     ctx.touch(group)
@@ -289,6 +278,25 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
     if tags:
         result["Tags"] = group.tag_list()
     return result
+
+
+def _group_exists(name: str, vpc_id: str) -> AwsError:
+    return AwsError(
+        "InvalidGroup.Duplicate", f"The security group '{name}' already exists for VPC '{vpc_id}'"
+    )
+
+
+# What the constraints decide when calls race (services.core.constraints).
+constraints.on_violation(
+    SecurityGroup,
+    "security_group_name_unique",
+    lambda v: _group_exists(v.row.group_name, v.row.vpc.resource_id),
+)
+constraints.on_violation(
+    SecurityGroupRule,
+    "security_group_rule_unique",
+    lambda v: AwsError("InvalidPermission.Duplicate", "the specified rule already exists"),
+)
 
 
 @operation("ec2", "DeleteSecurityGroup")
@@ -307,9 +315,7 @@ def delete_security_group(ctx: CallContext, params: dict) -> dict:
     )
     if in_use:
         # VPC-16
-        raise AwsError(
-            "DependencyViolation", f"resource {group.resource_id} has a dependent object"
-        )
+        raise constraints.dependency_error(SecurityGroup, group.resource_id)
     ctx.touch(group)
     group.rules.all().delete()
     group.delete()
@@ -363,26 +369,22 @@ def _authorize(ctx: CallContext, params: dict, *, egress: bool) -> dict:
     )
     tags = describe.tags_from_specifications(params, "security-group-rule")
     made = []
-    try:
-        with transaction.atomic():
-            for spec in specs:
-                made.append(
-                    SecurityGroupRule.objects.create(
-                        account=ctx.account,
-                        region=ctx.region,
-                        group=group,
-                        is_egress=egress,
-                        ip_protocol=spec.ip_protocol,
-                        from_port=spec.from_port,
-                        to_port=spec.to_port,
-                        cidr_ipv4=spec.cidr_ipv4,
-                        referenced_group=spec.referenced_group,
-                        description=spec.description,
-                        tags=tags,
-                    )
-                )
-    except IntegrityError as exc:
-        raise AwsError("InvalidPermission.Duplicate", "the specified rule already exists") from exc
+    for spec in specs:
+        made.append(
+            SecurityGroupRule.objects.create(
+                account=ctx.account,
+                region=ctx.region,
+                group=group,
+                is_egress=egress,
+                ip_protocol=spec.ip_protocol,
+                from_port=spec.from_port,
+                to_port=spec.to_port,
+                cidr_ipv4=spec.cidr_ipv4,
+                referenced_group=spec.referenced_group,
+                description=spec.description,
+                tags=tags,
+            )
+        )
     ctx.touch(group)
     return {"Return": True, "SecurityGroupRules": [r.describe() for r in made]}
 
@@ -484,5 +486,5 @@ def describe_security_group_rules(ctx: CallContext, params: dict) -> dict:
         found = set(qs.values_list("resource_id", flat=True))
         for rule_id in wanted:
             if rule_id not in found:
-                raise lookups.not_found(SecurityGroupRule, rule_id)
+                raise SecurityGroupRule.not_found(rule_id)
     return lookups.page(qs, params, RULE_FILTERS, "SecurityGroupRules", SecurityGroupRule.describe)

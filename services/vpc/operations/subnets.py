@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count
 
-from services.core import describe, ids, regions
+from services.core import constraints, describe, ids, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, lookups, quotas
+from services.vpc import cidr, quotas
 from services.vpc.models import NatGateway, NetworkInterface, Subnet, Vpc
 
 FILTERS: describe.FilterSpec = {
@@ -85,9 +84,7 @@ def create_subnet(ctx: CallContext, params: dict) -> dict:
         vpc=vpc, first_address__lte=block.last, last_address__gte=block.first
     ).exists()
     if overlapping:
-        raise AwsError(
-            "InvalidSubnet.Conflict", f"The CIDR '{block.text}' conflicts with another subnet"
-        )
+        raise _conflict(block.text)
     zone = _zone(ctx, params, vpc)
     tags = describe.tags_from_specifications(params, "subnet")
     quotas.check(
@@ -108,15 +105,19 @@ def create_subnet(ctx: CallContext, params: dict) -> dict:
         acl_association_id=ids.resource_id("aclassoc"),
         tags=tags,
     )
-    try:
-        with transaction.atomic():
-            subnet.save()
-    except IntegrityError as exc:
-        raise AwsError(
-            "InvalidSubnet.Conflict", f"The CIDR '{block.text}' conflicts with another subnet"
-        ) from exc
+    subnet.save()  # VPC-04 under concurrency: the exclusion constraint decides
     ctx.touch(subnet)
     return {"Subnet": subnet.describe()}
+
+
+def _conflict(cidr_block: str) -> AwsError:
+    return AwsError(
+        "InvalidSubnet.Conflict", f"The CIDR '{cidr_block}' conflicts with another subnet"
+    )
+
+
+constraints.on_protected(Subnet, constraints.has_dependencies("subnet"))
+constraints.on_violation(Subnet, "subnet_no_overlap_in_vpc", lambda v: _conflict(v.row.cidr_block))
 
 
 @operation("ec2", "DeleteSubnet")
@@ -128,10 +129,7 @@ def delete_subnet(ctx: CallContext, params: dict) -> dict:
         or NatGateway.objects.filter(subnet=subnet).exclude(state="deleted").exists()
     )
     if in_use:
-        raise AwsError(
-            "DependencyViolation",
-            f"The subnet '{subnet.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.dependency_error(Subnet, subnet.resource_id)
     ctx.touch(subnet)
     NatGateway.objects.filter(subnet=subnet).delete()
     subnet.delete()

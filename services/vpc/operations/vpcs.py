@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from services.core import describe, ids, locks
+from services.core import constraints, describe, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, lookups, quotas
+from services.vpc import cidr, defaults, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
@@ -118,14 +118,15 @@ def _has_dependencies(vpc: Vpc) -> bool:
     )
 
 
+# A subnet, interface or gateway added by a racing call after DeleteVpc's own check.
+constraints.on_protected(Vpc, constraints.has_dependencies("vpc"))
+
+
 @operation("ec2", "DeleteVpc")
 def delete_vpc(ctx: CallContext, params: dict) -> dict:
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
     if _has_dependencies(vpc):
-        raise AwsError(
-            "DependencyViolation",
-            f"The vpc '{vpc.resource_id}' has dependencies and cannot be deleted.",
-        )
+        raise constraints.dependency_error(Vpc, vpc.resource_id)
     ctx.touch(vpc)
     # The main route table, default ACL and default group go with the VPC; the default
     # group's self-reference must go before the group itself.
