@@ -227,7 +227,15 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
     """Apply EC2-style `Filters` ([{"Name": ..., "Values": [...]}]): values of one filter
     are ORed, filters are ANDed, as AWS documents. Every resource understands `tag:<key>`,
     `tag-key` and `tag-value`; other names come from `spec`, and an unknown name is the
-    error AWS gives for it."""
+    error AWS gives for it.
+
+    A `filters.Spec` names its call: the names it documents that are not columns are
+    matched on the described items after these (services/core/filters.py)."""
+    from services.core import filters as engine
+
+    memory: list[dict] = []
+    if isinstance(spec, engine.Spec):
+        filters, memory = engine.split(filters, spec)
     for index, f in enumerate(filters or []):
         name, values = f.get("Name") or "", [str(v) for v in f.get("Values") or []]
         if name.startswith("tag:") and len(name) > 4:
@@ -252,6 +260,8 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
         for v in values:
             q |= _field_value_q(qs, lookup, v)
         qs = qs.filter(q)
+    if memory:
+        qs = engine.narrow(qs, memory, spec)
     return qs
 
 

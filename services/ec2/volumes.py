@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import describe, locks, regions
+from services.core import describe, filters, locks, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -20,15 +20,19 @@ SIZE_LIMITS = {
 }
 IOPS_TYPES = {"io1", "io2", "gp3"}
 
-FILTERS: describe.FilterSpec = {
-    "volume-id": "resource_id",
-    "status": "state",
-    "availability-zone": "availability_zone",
-    "volume-type": "volume_type",
-    "size": "size",
-    "encrypted": "encrypted",
-    "snapshot-id": "snapshot_id",
-}
+FILTERS = filters.Spec(
+    "DescribeVolumes",
+    {
+        "volume-id": "resource_id",
+        "status": "state",
+        "availability-zone": "availability_zone",
+        "volume-type": "volume_type",
+        "size": "size",
+        "encrypted": "encrypted",
+        "snapshot-id": "snapshot_id",
+    },
+    aliases={"attachment.status": ("Attachments", "State")},
+)
 
 
 def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) -> Volume:
