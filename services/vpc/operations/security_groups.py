@@ -33,9 +33,12 @@ FILTERS = filters.Spec(
         "ip-permission.cidr": _permission_filter(False, "cidr_ipv4"),
         "ip-permission.protocol": _permission_filter(False, "ip_protocol"),
         "ip-permission.group-id": _permission_filter(False, "referenced_group__resource_id"),
+        # The answer's group pairs carry no GroupName (VPC groups): read the column.
+        "ip-permission.group-name": _permission_filter(False, "referenced_group__group_name"),
         "egress.ip-permission.cidr": _permission_filter(True, "cidr_ipv4"),
         "egress.ip-permission.protocol": _permission_filter(True, "ip_protocol"),
         "egress.ip-permission.group-id": _permission_filter(True, "referenced_group__resource_id"),
+        "egress.ip-permission.group-name": _permission_filter(True, "referenced_group__group_name"),
     },
     # `ip-permission.cidr` could be IpRanges[].CidrIp or Ipv6Ranges[].CidrIpv6 by the
     # shape; `egress.` names the other list of permissions.
