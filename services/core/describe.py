@@ -220,7 +220,7 @@ def _tag_filter(qs: QuerySet, index: int, key: str, values: list[str]) -> QueryS
         qs = qs.alias(**{alias: KeyTextTransform(key, "tags")})
         for p in patterns:
             q |= Q(**{f"{alias}__aws_like": p})
-    return qs.filter(q if values else Q(tags__has_key=key))
+    return qs.filter(q)
 
 
 def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) -> QuerySet:
@@ -238,23 +238,26 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
         filters, memory = engine.split(filters, spec)
     for index, f in enumerate(filters or []):
         name, values = f.get("Name") or "", [str(v) for v in f.get("Values") or []]
-        if name.startswith("tag:") and len(name) > 4:
+        tag = engine.is_tag_filter(name)
+        if not tag and name not in spec:
+            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        if not values:
+            # AWS answers a filter without values with nothing (`Name=vpc-id` alone
+            # lists no subnets), as if no value matched.
+            qs = qs.filter(_NOTHING)
+            continue
+        if name.startswith("tag:"):
             qs = _tag_filter(qs, index, name[4:], values)
             continue
-        if name in ("tag-key", "tag-value"):
-            if values:
-                alias = f"_tag_{index}"
-                column = "key" if name == "tag-key" else "value"
-                sql = _tags_sql(qs, column, [like_pattern(v) for v in values])
-                qs = qs.alias(**{alias: sql}).filter(**{alias: True})
+        if tag:
+            alias = f"_tag_{index}"
+            column = "key" if name == "tag-key" else "value"
+            sql = _tags_sql(qs, column, [like_pattern(v) for v in values])
+            qs = qs.alias(**{alias: sql}).filter(**{alias: True})
             continue
-        lookup = spec.get(name)
-        if lookup is None:
-            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        lookup = spec[name]
         if callable(lookup):
             qs = qs.filter(lookup(values))
-            continue
-        if not values:
             continue
         q = Q()
         for v in values:

@@ -325,13 +325,16 @@ class Spec(dict):
             declare_aliases(action, aliases)
 
     def checks(self, filters: list[dict]) -> list[Check]:
-        out = []
-        for f in filters:
-            values = [str(v) for v in f.get("Values") or []]
-            test = check(self.service, self.action, f.get("Name") or "", values)
-            if values:  # a filter without values narrows nothing, as column filters
-                out.append(test)
-        return out
+        # A filter without values matches nothing, as in AWS.
+        return [
+            check(
+                self.service,
+                self.action,
+                f.get("Name") or "",
+                [str(v) for v in f.get("Values") or []],
+            )
+            for f in filters
+        ]
 
 
 def is_tag_filter(name: str) -> bool:

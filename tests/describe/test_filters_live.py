@@ -219,6 +219,10 @@ def test_wildcards_do_not_blow_up_and_unknown_names_are_rejected(student):
         ec2.describe_availability_zones(Filters=_f(zone_name="us-east-1[ab]"))["AvailabilityZones"]
         == []
     )
+    # A filter without values matches nothing, on a column or on the item.
+    for name in ("volume-type", "attachment.device", "tag:Name", "tag-key"):
+        assert ec2.describe_volumes(Filters=[{"Name": name, "Values": []}])["Volumes"] == []
+    assert ec2.describe_volumes(Filters=_f(volume_type="gp*"))["Volumes"]
     for call, name in (
         (ec2.describe_volumes, "attachment.nonsense"),
         (ec2.describe_instances, "network-interface.bogus"),
