@@ -48,6 +48,22 @@ def boolean(lookup: str) -> Callable[[list[str]], Q]:
     return build
 
 
+def through(model: type[models.Model], pointer: str, lookup: str) -> Callable[[list[str]], Q]:
+    """A filter on rows of another table that point at the described one (`pointer`
+    names their foreign key column, `lookup` what the values are matched with, by the
+    same rules as a column of the described table), as a subquery, so that a row with
+    two matching relations is answered once (no join, no DISTINCT needed)."""
+
+    def build(values: list[str]) -> Q:
+        related = model.objects.all()
+        q = _NOTHING
+        for v in values:
+            q |= _field_value_q(related, lookup, v)
+        return Q(pk__in=related.filter(q).values(pointer))
+
+    return build
+
+
 def _tokens(value: str) -> list[tuple[bool, str]]:
     """Split a filter value into (is_wildcard, character) pairs. EC2 reads `*` as any
     run of characters and `?` as exactly one; a backslash makes a following `*`, `?` or

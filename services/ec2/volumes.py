@@ -6,7 +6,7 @@ from services.core import describe, filters, locks, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2.models import Volume
+from services.ec2.models import Volume, VolumeAttachment
 
 # EBS-04: size limits per volume type, in GiB.
 SIZE_LIMITS = {
@@ -30,6 +30,10 @@ FILTERS = filters.Spec(
         "size": "size",
         "encrypted": "encrypted",
         "snapshot-id": "snapshot_id",
+        # Hot: the AWS CLI tutorial's way of finding an instance's volumes.
+        "attachment.instance-id": describe.through(
+            VolumeAttachment, "volume_id", "instance__resource_id"
+        ),
     },
     aliases={"attachment.status": ("Attachments", "State")},
 )

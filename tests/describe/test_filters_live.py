@@ -49,6 +49,8 @@ def test_volumes_by_attached_instance_as_in_the_tutorial(student, aws_worker):
     root = {v["VolumeId"] for v in attached} - {spare}
     assert spare in {v["VolumeId"] for v in attached} and len(root) == 1
     assert loose not in {v["VolumeId"] for v in attached}
+    wild = ec2.describe_volumes(Filters=_f(attachment__instance_id=["i-nope", iid[:5] + "*"]))
+    assert _ids(wild, "Volumes", "VolumeId") == {v["VolumeId"] for v in attached}
     # The AWS CLI's way of writing the same filter.
     done = student.cli("ec2", "describe-volumes", "--filters",
                        f"Name=attachment.instance-id,Values={iid}",
