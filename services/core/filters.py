@@ -57,7 +57,7 @@ def filters_member(service: str, action: str) -> str | None:
     """The name of `action`'s list-of-Filter input member (`Filters`, or `Filter` for
     DescribeNatGateways), if it has one."""
     model = shapes.operation_model(service, action)
-    if model.input_shape is None:
+    if model is None or model.input_shape is None:
         return None
     for name, member in model.input_shape.members.items():
         if member.type_name == "list" and member.member.name == "Filter":

@@ -9,19 +9,23 @@ import pytest
 from services.core import filters, operations
 from services.core.errors import AwsError
 
+# Every registered call of every service whose input has EC2-style Filters.
 CALLS = [
-    op.action for op in operations.registered("ec2") if filters.filters_member("ec2", op.action)
+    (op.service, op.action)
+    for op in operations.registered()
+    if filters.filters_member(op.service, op.action)
 ]
+ACTIONS = [action for _, action in CALLS]
 
 
-def _rejected(ctx, action: str) -> list[str]:
-    member = filters.filters_member("ec2", action)
+def _rejected(ctx, service: str, action: str) -> list[str]:
+    member = filters.filters_member(service, action)
     rejected = []
-    for name in filters.documented("ec2", action):
+    for name in filters.documented(service, action):
         if name == "tag:<key>":
             name = "tag:Name"
         try:
-            operations.call(ctx, "ec2", action, {member: [{"Name": name, "Values": ["x"]}]})
+            operations.call(ctx, service, action, {member: [{"Name": name, "Values": ["x"]}]})
         except AwsError as error:
             # A value of the wrong type matches nothing, as in AWS: never a 500.
             if error.message == f"The filter '{name}' is invalid" or error.status >= 500:
@@ -30,19 +34,19 @@ def _rejected(ctx, action: str) -> list[str]:
 
 
 def test_the_documented_lists_are_read() -> None:
-    assert {"DescribeInstances", "DescribeVolumes", "DescribeNatGateways"} <= set(CALLS)
-    assert all(filters.documented("ec2", action) for action in CALLS)
+    assert {"DescribeInstances", "DescribeVolumes", "DescribeNatGateways"} <= set(ACTIONS)
+    assert all(filters.documented(service, action) for service, action in CALLS)
     volumes = filters.documented("ec2", "DescribeVolumes")
     assert "attachment.instance-id" in volumes and "tag:<key>" in volumes
     # DescribeImages' nested list of severity values holds no filter names.
     assert "critical" not in filters.documented("ec2", "DescribeImages")
-    assert sum(len(filters.documented("ec2", action)) for action in CALLS) >= 480
+    assert sum(len(filters.documented(*call)) for call in CALLS) >= 480
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action", CALLS)
-def test_every_documented_filter_is_accepted(ctx, action: str) -> None:
-    assert _rejected(ctx, action) == []
+@pytest.mark.parametrize(("service", "action"), CALLS, ids=ACTIONS)
+def test_every_documented_filter_is_accepted(ctx, service: str, action: str) -> None:
+    assert _rejected(ctx, service, action) == []
 
 
 @pytest.mark.parametrize(
