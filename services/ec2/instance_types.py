@@ -9,7 +9,6 @@ lacks.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.core import filters, regions, shapes
@@ -205,66 +204,13 @@ def require(name: str, zone_name: str | None = None) -> InstanceType:
     return found
 
 
-def _b(path: str) -> Callable[[dict], list]:
-    keys = path.split(".")
-
-    def get(info: dict) -> list:
-        value: object = info
-        for key in keys:
-            if not isinstance(value, dict) or key not in value:
-                return []
-            value = value[key]
-        return value if isinstance(value, list) else [value]
-
-    return get
-
-
+# Every documented name is a path into the InstanceTypeInfo item (derived from the
+# response shape); these two are older names AWS still answers.
 FILTERS = filters.Spec(
     "DescribeInstanceTypes",
-    {
-        "instance-type": _b("InstanceType"),
-        "current-generation": _b("CurrentGeneration"),
-        "free-tier-eligible": _b("FreeTierEligible"),
-        "bare-metal": _b("BareMetal"),
-        "burstable-performance-supported": _b("BurstablePerformanceSupported"),
-        "hibernation-supported": _b("HibernationSupported"),
-        "auto-recovery-supported": _b("AutoRecoverySupported"),
-        "dedicated-hosts-supported": _b("DedicatedHostsSupported"),
-        "hypervisor": _b("Hypervisor"),
-        "instance-storage-supported": _b("InstanceStorageSupported"),
-        "instance-storage-info.total-size-in-gb": _b("InstanceStorageInfo.TotalSizeInGB"),
-        "instance-storage-info.disk.type": lambda i: [
-            d["Type"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-        ],
-        "instance-storage-info.disk.count": lambda i: [
-            d["Count"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-        ],
-        "instance-storage-info.disk.size-in-gb": lambda i: [
-            d["SizeInGB"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-        ],
-        "memory-info.size-in-mib": _b("MemoryInfo.SizeInMiB"),
-        "network-info.ena-support": _b("NetworkInfo.EnaSupport"),
-        "network-info.efa-supported": _b("NetworkInfo.EfaSupported"),
-        "network-info.ipv4-addresses-per-interface": _b("NetworkInfo.Ipv4AddressesPerInterface"),
-        "network-info.ipv6-supported": _b("NetworkInfo.Ipv6Supported"),
-        "network-info.maximum-network-interfaces": _b("NetworkInfo.MaximumNetworkInterfaces"),
-        "network-info.network-performance": _b("NetworkInfo.NetworkPerformance"),
-        "ebs-info.ebs-optimized-support": _b("EbsInfo.EbsOptimizedSupport"),
-        "ebs-info.encryption-support": _b("EbsInfo.EncryptionSupport"),
-        "ebs-info.nvme-support": _b("EbsInfo.NvmeSupport"),
-        "processor-info.supported-architecture": _b("ProcessorInfo.SupportedArchitectures"),
-        "processor-info.manufacturer": _b("ProcessorInfo.Manufacturer"),
-        "processor-info.sustained-clock-speed-in-ghz": _b("ProcessorInfo.SustainedClockSpeedInGhz"),
-        "supported-boot-mode": _b("SupportedBootModes"),
-        "supported-root-device-type": _b("SupportedRootDeviceTypes"),
-        "supported-usage-class": _b("SupportedUsageClasses"),
-        "supported-virtualization-type": _b("SupportedVirtualizationTypes"),
-        "vcpu-info.default-cores": _b("VCpuInfo.DefaultCores"),
-        "vcpu-info.default-threads-per-core": _b("VCpuInfo.DefaultThreadsPerCore"),
-        "vcpu-info.default-vcpus": _b("VCpuInfo.DefaultVCpus"),
-        "vcpu-info.valid-cores": _b("VCpuInfo.ValidCores"),
-        "vcpu-info.valid-threads-per-core": _b("VCpuInfo.ValidThreadsPerCore"),
-        "gpu-info.total-gpu-memory-in-mib": _b("GpuInfo.TotalGpuMemoryInMiB"),
+    aliases={
+        "processor-info.manufacturer": ("ProcessorInfo", "Manufacturer"),
+        "gpu-info": ("GpuInfo",),
     },
 )
 
