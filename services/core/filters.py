@@ -175,7 +175,8 @@ def _leaf(shape, path: tuple[str, ...]):
     return _unwrap(shape)
 
 
-@functools.cache
+# Bounded: names come from callers, and any text may be one.
+@functools.lru_cache(maxsize=4096)
 def path_of(service: str, action: str, name: str) -> tuple[tuple[str, ...], str] | None:
     """(member path, leaf type) of the filter `name` in `action`'s item, `((), "none")`
     for an accepted name no item has, None for a name `action` does not know."""
