@@ -48,6 +48,22 @@ def boolean(lookup: str) -> Callable[[list[str]], Q]:
     return build
 
 
+def through(model: type[models.Model], pointer: str, lookup: str) -> Callable[[list[str]], Q]:
+    """A filter on rows of another table that point at the described one (`pointer`
+    names their foreign key column, `lookup` what the values are matched with, by the
+    same rules as a column of the described table), as a subquery, so that a row with
+    two matching relations is answered once (no join, no DISTINCT needed)."""
+
+    def build(values: list[str]) -> Q:
+        related = model.objects.all()
+        q = _NOTHING
+        for v in values:
+            q |= _field_value_q(related, lookup, v)
+        return Q(pk__in=related.filter(q).values(pointer))
+
+    return build
+
+
 def _tokens(value: str) -> list[tuple[bool, str]]:
     """Split a filter value into (is_wildcard, character) pairs. EC2 reads `*` as any
     run of characters and `?` as exactly one; a backslash makes a following `*`, `?` or
@@ -220,38 +236,51 @@ def _tag_filter(qs: QuerySet, index: int, key: str, values: list[str]) -> QueryS
         qs = qs.alias(**{alias: KeyTextTransform(key, "tags")})
         for p in patterns:
             q |= Q(**{f"{alias}__aws_like": p})
-    return qs.filter(q if values else Q(tags__has_key=key))
+    return qs.filter(q)
 
 
 def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) -> QuerySet:
     """Apply EC2-style `Filters` ([{"Name": ..., "Values": [...]}]): values of one filter
     are ORed, filters are ANDed, as AWS documents. Every resource understands `tag:<key>`,
     `tag-key` and `tag-value`; other names come from `spec`, and an unknown name is the
-    error AWS gives for it."""
+    error AWS gives for it.
+
+    A `filters.Spec` names its call: the names it documents that are not columns are
+    matched on the described items after these (services/core/filters.py)."""
+    from services.core import filters as engine
+
+    memory: list[dict] = []
+    if isinstance(spec, engine.Spec):
+        filters, memory = engine.split(filters, spec)
     for index, f in enumerate(filters or []):
         name, values = f.get("Name") or "", [str(v) for v in f.get("Values") or []]
-        if name.startswith("tag:") and len(name) > 4:
+        tag = engine.is_tag_filter(name)
+        if not tag and name not in spec:
+            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        if not values:
+            # AWS answers a filter without values with nothing (`Name=vpc-id` alone
+            # lists no subnets), as if no value matched.
+            qs = qs.filter(_NOTHING)
+            continue
+        if name.startswith("tag:"):
             qs = _tag_filter(qs, index, name[4:], values)
             continue
-        if name in ("tag-key", "tag-value"):
-            if values:
-                alias = f"_tag_{index}"
-                column = "key" if name == "tag-key" else "value"
-                sql = _tags_sql(qs, column, [like_pattern(v) for v in values])
-                qs = qs.alias(**{alias: sql}).filter(**{alias: True})
+        if tag:
+            alias = f"_tag_{index}"
+            column = "key" if name == "tag-key" else "value"
+            sql = _tags_sql(qs, column, [like_pattern(v) for v in values])
+            qs = qs.alias(**{alias: sql}).filter(**{alias: True})
             continue
-        lookup = spec.get(name)
-        if lookup is None:
-            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+        lookup = spec[name]
         if callable(lookup):
             qs = qs.filter(lookup(values))
-            continue
-        if not values:
             continue
         q = Q()
         for v in values:
             q |= _field_value_q(qs, lookup, v)
         qs = qs.filter(q)
+    if memory:
+        qs = engine.narrow(qs, memory, spec)
     return qs
 
 

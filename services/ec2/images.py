@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from services.core import describe, ids, locks
+from services.core import describe, filters, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -98,41 +98,22 @@ def own_image(ctx: CallContext, image_id: str, *, for_update: bool = False) -> I
     raise Image.not_found(image_id)
 
 
-def _bdm(item: dict, key: str) -> list:
-    return [m.get("Ebs", {}).get(key) for m in item.get("BlockDeviceMappings") or []]
-
-
-FILTERS: listing.ItemFilters = {
-    "architecture": lambda i: [i["Architecture"]],
-    "block-device-mapping.delete-on-termination": lambda i: _bdm(i, "DeleteOnTermination"),
-    "block-device-mapping.device-name": lambda i: [
-        m["DeviceName"] for m in i.get("BlockDeviceMappings") or []
-    ],
-    "block-device-mapping.snapshot-id": lambda i: _bdm(i, "SnapshotId"),
-    "block-device-mapping.volume-size": lambda i: _bdm(i, "VolumeSize"),
-    "block-device-mapping.volume-type": lambda i: _bdm(i, "VolumeType"),
-    "block-device-mapping.encrypted": lambda i: _bdm(i, "Encrypted"),
-    "creation-date": lambda i: [i["CreationDate"]],
-    "description": lambda i: [i.get("Description", "")],
-    "ena-support": lambda i: [i.get("EnaSupport", False)],
-    "free-tier-eligible": lambda i: [i.get("FreeTierEligible", False)],
-    "hypervisor": lambda i: [i["Hypervisor"]],
-    "image-id": lambda i: [i["ImageId"]],
-    "image-type": lambda i: [i["ImageType"]],
-    "is-public": lambda i: [i["Public"]],
-    "manifest-location": lambda i: [i["ImageLocation"]],
-    "name": lambda i: [i["Name"]],
-    "owner-alias": lambda i: [i.get("ImageOwnerAlias", "")],
-    "owner-id": lambda i: [i["OwnerId"]],
-    "platform": lambda i: [i.get("Platform", "")],
-    "platform-details": lambda i: [i["PlatformDetails"]],
-    "usage-operation": lambda i: [i["UsageOperation"]],
-    "root-device-name": lambda i: [i["RootDeviceName"]],
-    "root-device-type": lambda i: [i["RootDeviceType"]],
-    "source-instance-id": lambda i: [i.get("SourceInstanceId", "")],
-    "state": lambda i: [i["State"]],
-    "virtualization-type": lambda i: [i["VirtualizationType"]],
-}
+# Every documented name is a path into the Image item (derived from the response
+# shape) but these, which the shape's member names don't give.
+FILTERS = filters.Spec(
+    "DescribeImages",
+    aliases={
+        "is-public": ("Public",),
+        "manifest-location": ("ImageLocation",),
+        "product-code": ("ProductCodes", "ProductCodeId"),
+        "state-reason-code": ("StateReason", "Code"),
+        "state-reason-message": ("StateReason", "Message"),
+        "instance-type-specification": None,  # not simulated: matches nothing
+        # Older names AWS still answers.
+        "platform-details": ("PlatformDetails",),
+        "usage-operation": ("UsageOperation",),
+    },
+)
 
 
 def _owner_matches(item: dict, owners: list[str], account_id: str) -> bool:
@@ -194,7 +175,7 @@ def describe_images(ctx: CallContext, params: dict) -> dict:
                 and (i["OwnerId"] == account_id or i["ImageId"] in shared)
             )
         ]
-    items = listing.filter_items(items, params.get("Filters"), FILTERS)
+    items = filters.filter_items(items, params.get("Filters"), FILTERS)
     rows, token = listing.page(
         items, params.get("MaxResults"), params.get("NextToken"), minimum=1, maximum=1000
     )

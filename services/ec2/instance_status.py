@@ -6,21 +6,16 @@ A running instance's checks are "initializing" for a while after it boots (the s
 
 from __future__ import annotations
 
+import functools
+
 from django.utils import timezone
 
-from services.core import describe, lookups
+from services.core import describe, filters, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.ec2.models import Instance
 from services.ec2.models.instances import state_of
-
-_STATUS_FILTERS = (
-    "instance-status.status",
-    "system-status.status",
-    "instance-status.reachability",
-    "system-status.reachability",
-)
 
 
 def _check(status: str) -> dict:
@@ -56,9 +51,26 @@ def describe_status(instance: Instance) -> dict:
     }
 
 
+@functools.cache
+def _filters() -> filters.Spec:
+    """The instance columns DescribeInstances filters on, and every other documented
+    name matched on the InstanceStatus item."""
+    from services.ec2.instances import FILTERS
+
+    return filters.Spec(
+        "DescribeInstanceStatus",
+        dict(FILTERS),
+        aliases={
+            "instance-status.reachability": ("InstanceStatus", "Details", "Status"),
+            "system-status.reachability": ("SystemStatus", "Details", "Status"),
+        },
+        render=describe_status,
+    )
+
+
 @operation("ec2", "DescribeInstanceStatus")
 def describe_instance_status(ctx: CallContext, params: dict) -> dict:
-    from services.ec2.instances import FILTERS, check_id
+    from services.ec2.instances import check_id
 
     if params.get("InstanceIds") and params.get("MaxResults"):
         raise AwsError(
@@ -69,27 +81,11 @@ def describe_instance_status(ctx: CallContext, params: dict) -> dict:
     qs = lookups.only_ids(qs, Instance, params.get("InstanceIds"), check=check_id)
     if not params.get("IncludeAllInstances"):
         qs = qs.filter(state="running")
-    filters = []
-    status_filters: dict[str, list[str]] = {}
-    for f in params.get("Filters") or []:
-        name = f.get("Name", "")
-        if name in _STATUS_FILTERS:
-            status_filters[name] = [str(v) for v in f.get("Values") or []]
-        else:
-            filters.append(f)
-    qs = describe.apply_filters(qs, filters, FILTERS)
+    # Status names are matched on the InstanceStatus item before paging, so a page
+    # holds what the filters keep.
+    qs = describe.apply_filters(qs, params.get("Filters"), _filters())
     rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
-    statuses = [describe_status(i) for i in rows]
-    for name, values in status_filters.items():
-        part, field = name.split(".")
-        key = "InstanceStatus" if part == "instance-status" else "SystemStatus"
-        if field == "status":
-            statuses = [s for s in statuses if s[key]["Status"] in values]
-        else:
-            statuses = [
-                s for s in statuses if any(d["Status"] in values for d in s[key].get("Details", []))
-            ]
-    result: dict = {"InstanceStatuses": statuses}
+    result: dict = {"InstanceStatuses": [describe_status(i) for i in rows]}
     if token:
         result["NextToken"] = token
     return result

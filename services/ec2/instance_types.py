@@ -9,10 +9,9 @@ lacks.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.core import regions, shapes
+from services.core import filters, regions, shapes
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -205,65 +204,15 @@ def require(name: str, zone_name: str | None = None) -> InstanceType:
     return found
 
 
-def _b(path: str) -> Callable[[dict], list]:
-    keys = path.split(".")
-
-    def get(info: dict) -> list:
-        value: object = info
-        for key in keys:
-            if not isinstance(value, dict) or key not in value:
-                return []
-            value = value[key]
-        return value if isinstance(value, list) else [value]
-
-    return get
-
-
-FILTERS: listing.ItemFilters = {
-    "instance-type": _b("InstanceType"),
-    "current-generation": _b("CurrentGeneration"),
-    "free-tier-eligible": _b("FreeTierEligible"),
-    "bare-metal": _b("BareMetal"),
-    "burstable-performance-supported": _b("BurstablePerformanceSupported"),
-    "hibernation-supported": _b("HibernationSupported"),
-    "auto-recovery-supported": _b("AutoRecoverySupported"),
-    "dedicated-hosts-supported": _b("DedicatedHostsSupported"),
-    "hypervisor": _b("Hypervisor"),
-    "instance-storage-supported": _b("InstanceStorageSupported"),
-    "instance-storage-info.total-size-in-gb": _b("InstanceStorageInfo.TotalSizeInGB"),
-    "instance-storage-info.disk.type": lambda i: [
-        d["Type"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-    ],
-    "instance-storage-info.disk.count": lambda i: [
-        d["Count"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-    ],
-    "instance-storage-info.disk.size-in-gb": lambda i: [
-        d["SizeInGB"] for d in i.get("InstanceStorageInfo", {}).get("Disks", [])
-    ],
-    "memory-info.size-in-mib": _b("MemoryInfo.SizeInMiB"),
-    "network-info.ena-support": _b("NetworkInfo.EnaSupport"),
-    "network-info.efa-supported": _b("NetworkInfo.EfaSupported"),
-    "network-info.ipv4-addresses-per-interface": _b("NetworkInfo.Ipv4AddressesPerInterface"),
-    "network-info.ipv6-supported": _b("NetworkInfo.Ipv6Supported"),
-    "network-info.maximum-network-interfaces": _b("NetworkInfo.MaximumNetworkInterfaces"),
-    "network-info.network-performance": _b("NetworkInfo.NetworkPerformance"),
-    "ebs-info.ebs-optimized-support": _b("EbsInfo.EbsOptimizedSupport"),
-    "ebs-info.encryption-support": _b("EbsInfo.EncryptionSupport"),
-    "ebs-info.nvme-support": _b("EbsInfo.NvmeSupport"),
-    "processor-info.supported-architecture": _b("ProcessorInfo.SupportedArchitectures"),
-    "processor-info.manufacturer": _b("ProcessorInfo.Manufacturer"),
-    "processor-info.sustained-clock-speed-in-ghz": _b("ProcessorInfo.SustainedClockSpeedInGhz"),
-    "supported-boot-mode": _b("SupportedBootModes"),
-    "supported-root-device-type": _b("SupportedRootDeviceTypes"),
-    "supported-usage-class": _b("SupportedUsageClasses"),
-    "supported-virtualization-type": _b("SupportedVirtualizationTypes"),
-    "vcpu-info.default-cores": _b("VCpuInfo.DefaultCores"),
-    "vcpu-info.default-threads-per-core": _b("VCpuInfo.DefaultThreadsPerCore"),
-    "vcpu-info.default-vcpus": _b("VCpuInfo.DefaultVCpus"),
-    "vcpu-info.valid-cores": _b("VCpuInfo.ValidCores"),
-    "vcpu-info.valid-threads-per-core": _b("VCpuInfo.ValidThreadsPerCore"),
-    "gpu-info.total-gpu-memory-in-mib": _b("GpuInfo.TotalGpuMemoryInMiB"),
-}
+# Every documented name is a path into the InstanceTypeInfo item (derived from the
+# response shape); these two are older names AWS still answers.
+FILTERS = filters.Spec(
+    "DescribeInstanceTypes",
+    aliases={
+        "processor-info.manufacturer": ("ProcessorInfo", "Manufacturer"),
+        "gpu-info": ("GpuInfo",),
+    },
+)
 
 
 @operation("ec2", "DescribeInstanceTypes")
@@ -276,7 +225,7 @@ def describe_instance_types(ctx: CallContext, params: dict) -> dict:
             f"The following supplied instance types do not exist: [{', '.join(missing)}]",
         )
     types = [find(n) for n in dict.fromkeys(wanted)] if wanted else all_types()
-    items = listing.filter_items([t.describe() for t in types], params.get("Filters"), FILTERS)
+    items = filters.filter_items([t.describe() for t in types], params.get("Filters"), FILTERS)
     rows, token = listing.page(
         items, params.get("MaxResults"), params.get("NextToken"), minimum=5, maximum=100
     )
@@ -305,10 +254,13 @@ def _offerings(ctx: CallContext, location_type: str) -> list[dict]:
     return rows
 
 
-OFFERING_FILTERS: listing.ItemFilters = {
-    "instance-type": lambda o: [o["InstanceType"]],
-    "location": lambda o: [o["Location"]],
-}
+OFFERING_FILTERS = filters.Spec(
+    "DescribeInstanceTypeOfferings",
+    {
+        "instance-type": lambda o: [o["InstanceType"]],
+        "location": lambda o: [o["Location"]],
+    },
+)
 
 
 @operation("ec2", "DescribeInstanceTypeOfferings")
@@ -320,7 +272,7 @@ def describe_instance_type_offerings(ctx: CallContext, params: dict) -> dict:
             f"Value ({location_type}) for parameter locationType is invalid. "
             "Valid values are: region, availability-zone, availability-zone-id",
         )
-    items = listing.filter_items(
+    items = filters.filter_items(
         _offerings(ctx, location_type), params.get("Filters"), OFFERING_FILTERS
     )
     rows, token = listing.page(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from services.core import describe, locks, lookups
+from services.core import describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -62,47 +62,76 @@ def _volume_id(values: list[str]) -> Q:
     return Q(volume_attachments__volume__resource_id__in=values)
 
 
-FILTERS: describe.FilterSpec = {
-    "instance-id": "resource_id",
-    "instance-state-name": "state",
-    "instance-state-code": _state_code,
-    "instance-type": "instance_type",
-    "availability-zone": "availability_zone",
-    "vpc-id": "vpc_resource_id",
-    "subnet-id": "subnet_resource_id",
-    "image-id": "image_id",
-    "key-name": "key_name",
-    "reservation-id": "reservation_id",
-    "client-token": "client_token",
-    "architecture": "architecture",
-    "platform": "platform",
-    "platform-details": "platform_details",
-    "root-device-name": "root_device_name",
-    "root-device-type": _always("ebs"),
-    "private-ip-address": "primary_network_interface__private_ip_address",
-    "ip-address": "primary_network_interface__public_ip",
-    "network-interface.addresses.private-ip-address": (
-        "primary_network_interface__private_ip_address"
-    ),
-    "network-interface.network-interface-id": "primary_network_interface__resource_id",
-    "network-interface.mac-address": "primary_network_interface__mac_address",
-    "instance.group-id": "primary_network_interface__security_groups__resource_id",
-    "instance.group-name": "primary_network_interface__security_groups__group_name",
-    "group-id": "primary_network_interface__security_groups__resource_id",
-    "group-name": "primary_network_interface__security_groups__group_name",
-    "dns-name": _dns_name,
-    "private-dns-name": _private_dns_name,
-    "block-device-mapping.volume-id": _volume_id,
-    "block-device-mapping.device-name": describe.any_of("volume_attachments__device"),
-    "disable-api-termination": describe.boolean("disable_api_termination"),
-    "instance-initiated-shutdown-behavior": "shutdown_behavior",
-    "state-reason-code": "state_reason_code",
-    "launch-time": "launch_time",
-    "owner-id": "account_id",
-    "ami-launch-index": "ami_launch_index",
-    "tenancy": _always("default"),
-    "monitoring-state": _always("disabled"),
-}
+FILTERS = filters.Spec(
+    "DescribeInstances",
+    {
+        "instance-id": "resource_id",
+        "instance-state-name": "state",
+        "instance-state-code": _state_code,
+        "instance-type": "instance_type",
+        "availability-zone": "availability_zone",
+        "vpc-id": "vpc_resource_id",
+        "subnet-id": "subnet_resource_id",
+        "image-id": "image_id",
+        "key-name": "key_name",
+        "reservation-id": "reservation_id",
+        "client-token": "client_token",
+        "architecture": "architecture",
+        "platform": "platform",
+        "platform-details": "platform_details",
+        "root-device-name": "root_device_name",
+        "root-device-type": _always("ebs"),
+        "private-ip-address": "primary_network_interface__private_ip_address",
+        "ip-address": "primary_network_interface__public_ip",
+        "network-interface.addresses.private-ip-address": (
+            "primary_network_interface__private_ip_address"
+        ),
+        "network-interface.network-interface-id": "primary_network_interface__resource_id",
+        "network-interface.mac-address": "primary_network_interface__mac_address",
+        "instance.group-id": "primary_network_interface__security_groups__resource_id",
+        "instance.group-name": "primary_network_interface__security_groups__group_name",
+        "group-id": "primary_network_interface__security_groups__resource_id",
+        "group-name": "primary_network_interface__security_groups__group_name",
+        "dns-name": _dns_name,
+        "private-dns-name": _private_dns_name,
+        "block-device-mapping.volume-id": _volume_id,
+        "block-device-mapping.device-name": describe.any_of("volume_attachments__device"),
+        "disable-api-termination": describe.boolean("disable_api_termination"),
+        "instance-initiated-shutdown-behavior": "shutdown_behavior",
+        "state-reason-code": "state_reason_code",
+        "owner-id": "account_id",
+        "ami-launch-index": "ami_launch_index",
+        "tenancy": _always("default"),
+        "monitoring-state": _always("disabled"),
+    },
+    # Names whose path the Instance shape does not give; None: data no simulated
+    # instance has (the shape has no member for it), so the filter matches nothing.
+    aliases={
+        "product-code": ("ProductCodes", "ProductCodeId"),
+        "placement-group-name": ("Placement", "GroupName"),
+        "placement-partition-number": ("Placement", "PartitionNumber"),
+        "state-reason-message": ("StateReason", "Message"),
+        # The attachment of an instance's interface is to the instance itself.
+        "network-interface.attachment.instance-id": ("InstanceId",),
+        "network-interface.attachment.instance-owner-id": ("NetworkInterfaces", "OwnerId"),
+        "network-interface.availability-zone": ("Placement", "AvailabilityZone"),
+        "network-interface.public-dns-name": ("NetworkInterfaces", "Association", "PublicDnsName"),
+        "network-interface.addresses.association.allocation-id": None,
+        "network-interface.addresses.association.association-id": None,
+        "network-interface.association.allocation-id": None,
+        "network-interface.association.association-id": None,
+        "network-interface.deny-all-igw-traffic": None,
+        "network-interface.ipv6-native": None,
+        "network-interface.outpost-arn": None,
+        "network-interface.requester-id": None,
+        "network-interface.requester-managed": None,
+        "network-interface.tag-key": None,
+        "network-interface.tag-value": None,
+        "metadata-options.http-protocol-ipv4": None,
+        "requester-id": None,
+    },
+    prepare=lambda qs: with_network(qs),
+)
 
 
 def check_id(instance_id: str) -> None:

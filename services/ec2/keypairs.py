@@ -6,19 +6,22 @@ never written to the database, and the audit event hides it.
 
 from __future__ import annotations
 
-from services.core import constraints, describe, locks, lookups
+from services.core import constraints, describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.ec2 import keymaterial
 from services.ec2.models import KeyPair
 
-FILTERS: describe.FilterSpec = {
-    "key-pair-id": "resource_id",
-    "key-name": "key_name",
-    "fingerprint": "fingerprint",
-    "key-type": "key_type",
-}
+FILTERS = filters.Spec(
+    "DescribeKeyPairs",
+    {
+        "key-pair-id": "resource_id",
+        "key-name": "key_name",
+        "fingerprint": "fingerprint",
+        "key-type": "key_type",
+    },
+)
 
 
 def _check_name(name: str) -> None:

@@ -6,7 +6,7 @@ import re
 
 from django.db.models import Q
 
-from services.core import describe, lookups
+from services.core import describe, filters, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -14,17 +14,19 @@ from services.core.regions import is_region
 from services.ec2.models import Image, Snapshot, Volume
 from services.ec2.volumes import get_volume
 
-FILTERS: describe.FilterSpec = {
-    "snapshot-id": "resource_id",
-    "volume-id": "volume_id",
-    "status": "state",
-    "description": "description",
-    "volume-size": "volume_size",
-    "encrypted": "encrypted",
-    "owner-id": "account_id",
-    "start-time": "created_at",
-    "storage-tier": lambda values: _tier(values),
-}
+FILTERS = filters.Spec(
+    "DescribeSnapshots",
+    {
+        "snapshot-id": "resource_id",
+        "volume-id": "volume_id",
+        "status": "state",
+        "description": "description",
+        "volume-size": "volume_size",
+        "encrypted": "encrypted",
+        "owner-id": "account_id",
+        "storage-tier": lambda values: _tier(values),
+    },
+)
 
 _ID = re.compile(r"^snap-[0-9a-f]{8}([0-9a-f]{9})?$")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.core import describe, lookups, regions
+from services.core import describe, filters, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2.models import Volume
+from services.ec2.models import Volume, VolumeAttachment
 
 # EBS-04: size limits per volume type, in GiB.
 SIZE_LIMITS = {
@@ -20,15 +20,23 @@ SIZE_LIMITS = {
 }
 IOPS_TYPES = {"io1", "io2", "gp3"}
 
-FILTERS: describe.FilterSpec = {
-    "volume-id": "resource_id",
-    "status": "state",
-    "availability-zone": "availability_zone",
-    "volume-type": "volume_type",
-    "size": "size",
-    "encrypted": "encrypted",
-    "snapshot-id": "snapshot_id",
-}
+FILTERS = filters.Spec(
+    "DescribeVolumes",
+    {
+        "volume-id": "resource_id",
+        "status": "state",
+        "availability-zone": "availability_zone",
+        "volume-type": "volume_type",
+        "size": "size",
+        "encrypted": "encrypted",
+        "snapshot-id": "snapshot_id",
+        # Hot: the AWS CLI tutorial's way of finding an instance's volumes.
+        "attachment.instance-id": describe.through(
+            VolumeAttachment, "volume_id", "instance__resource_id"
+        ),
+    },
+    aliases={"attachment.status": ("Attachments", "State")},
+)
 
 
 def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) -> Volume:

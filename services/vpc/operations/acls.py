@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import constraints, describe, ids, locks, lookups
+from services.core import constraints, describe, filters, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -10,20 +10,23 @@ from services.vpc import cidr, defaults, quotas
 from services.vpc.models import NetworkAcl, NetworkAclEntry, Subnet, Vpc
 from services.vpc.models.acls import MAX_RULE_NUMBER
 
-FILTERS: describe.FilterSpec = {
-    "network-acl-id": "resource_id",
-    "vpc-id": "vpc__resource_id",
-    "default": describe.boolean("is_default"),
-    "owner-id": "account_id",
-    "association.association-id": "subnets__acl_association_id",
-    "association.network-acl-id": "resource_id",
-    "association.subnet-id": "subnets__resource_id",
-    "entry.cidr": "entries__cidr_block",
-    "entry.egress": describe.boolean("entries__egress"),
-    "entry.protocol": "entries__protocol",
-    "entry.rule-action": "entries__rule_action",
-    "entry.rule-number": "entries__rule_number",
-}
+FILTERS = filters.Spec(
+    "DescribeNetworkAcls",
+    {
+        "network-acl-id": "resource_id",
+        "vpc-id": "vpc__resource_id",
+        "default": describe.boolean("is_default"),
+        "owner-id": "account_id",
+        "association.association-id": "subnets__acl_association_id",
+        "association.network-acl-id": "resource_id",
+        "association.subnet-id": "subnets__resource_id",
+        "entry.cidr": "entries__cidr_block",
+        "entry.egress": describe.boolean("entries__egress"),
+        "entry.protocol": "entries__protocol",
+        "entry.rule-action": "entries__rule_action",
+        "entry.rule-number": "entries__rule_number",
+    },
+)
 
 # Names the AWS CLI and console accept for the protocol numbers.
 _PROTOCOLS = {"all": "-1", "-1": "-1", "tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58"}

@@ -7,24 +7,27 @@ import ipaddress
 
 from django.db.models import Q
 
-from services.core import describe, ids, locks, lookups
+from services.core import describe, filters, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.vpc import network, quotas
 from services.vpc.models import Address, InternetGateway, NetworkInterface
 
-FILTERS: describe.FilterSpec = {
-    "allocation-id": "resource_id",
-    "association-id": "association_id",
-    "domain": "domain",
-    "instance-id": "network_interface__instance_id",
-    "network-interface-id": "network_interface__resource_id",
-    "network-interface-owner-id": "network_interface__account_id",
-    "private-ip-address": "private_ip_address",
-    "public-ip": "public_ip",
-    "network-border-group": "region",
-}
+FILTERS = filters.Spec(
+    "DescribeAddresses",
+    {
+        "allocation-id": "resource_id",
+        "association-id": "association_id",
+        "domain": "domain",
+        "instance-id": "network_interface__instance_id",
+        "network-interface-id": "network_interface__resource_id",
+        "network-interface-owner-id": "network_interface__account_id",
+        "private-ip-address": "private_ip_address",
+        "public-ip": "public_ip",
+        "network-border-group": "region",
+    },
+)
 
 
 def public_ip(value: str) -> str:

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from services.core import constraints, describe, lookups
+from services.core import constraints, describe, filters, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.vpc import network, quotas
 from services.vpc.models import Address, InternetGateway, NatGateway, NetworkInterface, Subnet, Vpc
 
-IGW_FILTERS: describe.FilterSpec = {
-    "internet-gateway-id": "resource_id",
-    "attachment.vpc-id": "vpc__resource_id",
-    "attachment.state": lambda values: (
-        Q(vpc__isnull=False) if {"available", "attached"} & set(values) else Q(pk__in=[])
-    ),
-    "owner-id": "account_id",
-}
+IGW_FILTERS = filters.Spec(
+    "DescribeInternetGateways",
+    {
+        "internet-gateway-id": "resource_id",
+        "attachment.vpc-id": "vpc__resource_id",
+        "attachment.state": lambda values: (
+            Q(vpc__isnull=False) if {"available", "attached"} & set(values) else Q(pk__in=[])
+        ),
+        "owner-id": "account_id",
+    },
+)
 
-NAT_FILTERS: describe.FilterSpec = {
-    "nat-gateway-id": "resource_id",
-    "state": "state",
-    "subnet-id": "subnet__resource_id",
-    "vpc-id": "vpc__resource_id",
-}
+NAT_FILTERS = filters.Spec(
+    "DescribeNatGateways",
+    {
+        "nat-gateway-id": "resource_id",
+        "state": "state",
+        "subnet-id": "subnet__resource_id",
+        "vpc-id": "vpc__resource_id",
+    },
+)
 
 
 # --- internet gateways -------------------------------------------------------------------

@@ -3,35 +3,38 @@ DescribeNetworkInterfaces."""
 
 from __future__ import annotations
 
-from services.core import describe, lookups
+from services.core import describe, filters, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.vpc import network
 from services.vpc.models import NetworkInterface, Subnet
 
-FILTERS: describe.FilterSpec = {
-    "network-interface-id": "resource_id",
-    "subnet-id": "subnet__resource_id",
-    "vpc-id": "vpc__resource_id",
-    "availability-zone": "availability_zone",
-    "private-ip-address": "private_ip_address",
-    "addresses.private-ip-address": "private_ip_address",
-    "association.public-ip": "public_ip",
-    "attachment.instance-id": "instance_id",
-    "attachment.attachment-id": "attachment_id",
-    "attachment.device-index": "device_index",
-    "attachment.status": "attachment_status",
-    "description": "description",
-    "group-id": "security_groups__resource_id",
-    "group-name": "security_groups__group_name",
-    "mac-address": "mac_address",
-    "owner-id": "account_id",
-    "requester-managed": describe.boolean("requester_managed"),
-    "source-dest-check": describe.boolean("source_dest_check"),
-    "status": "status",
-    "interface-type": "interface_type",
-}
+FILTERS = filters.Spec(
+    "DescribeNetworkInterfaces",
+    {
+        "network-interface-id": "resource_id",
+        "subnet-id": "subnet__resource_id",
+        "vpc-id": "vpc__resource_id",
+        "availability-zone": "availability_zone",
+        "private-ip-address": "private_ip_address",
+        "addresses.private-ip-address": "private_ip_address",
+        "association.public-ip": "public_ip",
+        "attachment.instance-id": "instance_id",
+        "attachment.attachment-id": "attachment_id",
+        "attachment.device-index": "device_index",
+        "attachment.status": "attachment_status",
+        "description": "description",
+        "group-id": "security_groups__resource_id",
+        "group-name": "security_groups__group_name",
+        "mac-address": "mac_address",
+        "owner-id": "account_id",
+        "requester-managed": describe.boolean("requester_managed"),
+        "source-dest-check": describe.boolean("source_dest_check"),
+        "status": "status",
+        "interface-type": "interface_type",
+    },
+)
 
 
 @operation("ec2", "CreateNetworkInterface")

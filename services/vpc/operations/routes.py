@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import constraints, describe, ids, locks, lookups
+from services.core import constraints, describe, filters, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -18,20 +18,23 @@ from services.vpc.models import (
     Vpc,
 )
 
-FILTERS: describe.FilterSpec = {
-    "route-table-id": "resource_id",
-    "vpc-id": "vpc__resource_id",
-    "owner-id": "account_id",
-    "association.route-table-association-id": "associations__association_id",
-    "association.route-table-id": "associations__route_table__resource_id",
-    "association.subnet-id": "associations__subnet__resource_id",
-    "association.main": describe.boolean("associations__main"),
-    "route.destination-cidr-block": "routes__destination_cidr_block",
-    "route.gateway-id": "routes__gateway_id",
-    "route.nat-gateway-id": "routes__nat_gateway_id",
-    "route.instance-id": "routes__instance_id",
-    "route.origin": "routes__origin",
-}
+FILTERS = filters.Spec(
+    "DescribeRouteTables",
+    {
+        "route-table-id": "resource_id",
+        "vpc-id": "vpc__resource_id",
+        "owner-id": "account_id",
+        "association.route-table-association-id": "associations__association_id",
+        "association.route-table-id": "associations__route_table__resource_id",
+        "association.subnet-id": "associations__subnet__resource_id",
+        "association.main": describe.boolean("associations__main"),
+        "route.destination-cidr-block": "routes__destination_cidr_block",
+        "route.gateway-id": "routes__gateway_id",
+        "route.nat-gateway-id": "routes__nat_gateway_id",
+        "route.instance-id": "routes__instance_id",
+        "route.origin": "routes__origin",
+    },
+)
 
 _TARGETS = ("GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId")
 _UNSIMULATED_TARGETS = (

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from services.core import constraints, describe, locks, lookups
+from services.core import constraints, describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -21,28 +21,42 @@ def _permission_filter(egress: bool, column: str):
     return build
 
 
-FILTERS: describe.FilterSpec = {
-    "group-id": "resource_id",
-    "group-name": "group_name",
-    "description": "description",
-    "vpc-id": "vpc__resource_id",
-    "owner-id": "account_id",
-    "ip-permission.cidr": _permission_filter(False, "cidr_ipv4"),
-    "ip-permission.from-port": _permission_filter(False, "from_port"),
-    "ip-permission.to-port": _permission_filter(False, "to_port"),
-    "ip-permission.protocol": _permission_filter(False, "ip_protocol"),
-    "ip-permission.group-id": _permission_filter(False, "referenced_group__resource_id"),
-    "egress.ip-permission.cidr": _permission_filter(True, "cidr_ipv4"),
-    "egress.ip-permission.from-port": _permission_filter(True, "from_port"),
-    "egress.ip-permission.to-port": _permission_filter(True, "to_port"),
-    "egress.ip-permission.protocol": _permission_filter(True, "ip_protocol"),
-    "egress.ip-permission.group-id": _permission_filter(True, "referenced_group__resource_id"),
-}
+FILTERS = filters.Spec(
+    "DescribeSecurityGroups",
+    {
+        "group-id": "resource_id",
+        "group-name": "group_name",
+        "description": "description",
+        "vpc-id": "vpc__resource_id",
+        "owner-id": "account_id",
+        "ip-permission.cidr": _permission_filter(False, "cidr_ipv4"),
+        "ip-permission.protocol": _permission_filter(False, "ip_protocol"),
+        "ip-permission.group-id": _permission_filter(False, "referenced_group__resource_id"),
+        # The answer's group pairs carry no GroupName (VPC groups): read the column.
+        "ip-permission.group-name": _permission_filter(False, "referenced_group__group_name"),
+        "egress.ip-permission.cidr": _permission_filter(True, "cidr_ipv4"),
+        "egress.ip-permission.protocol": _permission_filter(True, "ip_protocol"),
+        "egress.ip-permission.group-id": _permission_filter(True, "referenced_group__resource_id"),
+        "egress.ip-permission.group-name": _permission_filter(True, "referenced_group__group_name"),
+    },
+    # `ip-permission.cidr` could be IpRanges[].CidrIp or Ipv6Ranges[].CidrIpv6 by the
+    # shape; `egress.` names the other list of permissions.
+    aliases={
+        "ip-permission.cidr": ("IpPermissions", "IpRanges", "CidrIp"),
+        "ip-permission.ipv6-cidr": ("IpPermissions", "Ipv6Ranges", "CidrIpv6"),
+        "egress.ip-permission": ("IpPermissionsEgress",),
+        "egress.ip-permission.cidr": ("IpPermissionsEgress", "IpRanges", "CidrIp"),
+        "egress.ip-permission.ipv6-cidr": ("IpPermissionsEgress", "Ipv6Ranges", "CidrIpv6"),
+    },
+)
 
-RULE_FILTERS: describe.FilterSpec = {
-    "group-id": "group__resource_id",
-    "security-group-rule-id": "resource_id",
-}
+RULE_FILTERS = filters.Spec(
+    "DescribeSecurityGroupRules",
+    {
+        "group-id": "group__resource_id",
+        "security-group-rule-id": "resource_id",
+    },
+)
 
 _PROTOCOL_NAMES = {
     **dict.fromkeys(("-1", "all"), "-1"),

@@ -5,33 +5,36 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from services.core import constraints, describe, ids, lookups, regions
+from services.core import constraints, describe, filters, ids, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.vpc import cidr, quotas
 from services.vpc.models import NatGateway, NetworkInterface, Subnet, Vpc
 
-FILTERS: describe.FilterSpec = {
-    "subnet-id": "resource_id",
-    "vpc-id": "vpc__resource_id",
-    "cidr-block": "cidr_block",
-    "cidr": "cidr_block",
-    "cidrBlock": "cidr_block",
-    "availability-zone": "availability_zone",
-    "availabilityZone": "availability_zone",
-    "availability-zone-id": lambda values: describe.any_of("availability_zone")(
-        [z.name for code in values if (z := _zone_by_id(code))]
-    ),
-    "default-for-az": describe.boolean("default_for_az"),
-    "defaultForAz": describe.boolean("default_for_az"),
-    "map-public-ip-on-launch": describe.boolean("map_public_ip_on_launch"),
-    "owner-id": "account_id",
-    "state": "state",
-    "subnet-arn": lambda values: describe.any_of("resource_id")(
-        [v.rsplit("/", 1)[-1] for v in values]
-    ),
-}
+FILTERS = filters.Spec(
+    "DescribeSubnets",
+    {
+        "subnet-id": "resource_id",
+        "vpc-id": "vpc__resource_id",
+        "cidr-block": "cidr_block",
+        "cidr": "cidr_block",
+        "cidrBlock": "cidr_block",
+        "availability-zone": "availability_zone",
+        "availabilityZone": "availability_zone",
+        "availability-zone-id": lambda values: describe.any_of("availability_zone")(
+            [z.name for code in values if (z := _zone_by_id(code))]
+        ),
+        "default-for-az": describe.boolean("default_for_az"),
+        "defaultForAz": describe.boolean("default_for_az"),
+        "map-public-ip-on-launch": describe.boolean("map_public_ip_on_launch"),
+        "owner-id": "account_id",
+        "state": "state",
+        "subnet-arn": lambda values: describe.any_of("resource_id")(
+            [v.rsplit("/", 1)[-1] for v in values]
+        ),
+    },
+)
 
 
 def _zone_by_id(zone_id: str) -> regions.AvailabilityZone | None:

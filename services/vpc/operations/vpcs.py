@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from services.core import constraints, describe, ids, locks, lookups
+from services.core import filters as engine
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -32,19 +33,28 @@ def _dhcp_filter(ctx: CallContext):
 
 
 def filters(ctx: CallContext) -> describe.FilterSpec:
-    return {
-        "vpc-id": "resource_id",
-        "cidr": "cidr_block",
-        "cidr-block-association.cidr-block": "cidr_blocks__cidr_block",
-        "cidr-block-association.association-id": "cidr_blocks__association_id",
-        "cidr-block-association.state": lambda values: (
-            Q() if "associated" in values else Q(pk__in=[])
-        ),
-        "dhcp-options-id": _dhcp_filter(ctx),
-        "is-default": describe.boolean("is_default"),
-        "owner-id": "account_id",
-        "state": "state",
-    }
+    return engine.Spec(
+        "DescribeVpcs",
+        {
+            "vpc-id": "resource_id",
+            "cidr": "cidr_block",
+            # Older names AWS still answers and tools still send (a provisioning tool's
+            # VPC module filters on `cidr-block` first; `isDefault`, `cidrBlock` are the
+            # query API's own spellings).
+            "cidr-block": "cidr_blocks__cidr_block",
+            "cidrBlock": "cidr_blocks__cidr_block",
+            "isDefault": describe.boolean("is_default"),
+            "cidr-block-association.cidr-block": "cidr_blocks__cidr_block",
+            "cidr-block-association.association-id": "cidr_blocks__association_id",
+            "cidr-block-association.state": lambda values: (
+                Q() if "associated" in values else Q(pk__in=[])
+            ),
+            "dhcp-options-id": _dhcp_filter(ctx),
+            "is-default": describe.boolean("is_default"),
+            "owner-id": "account_id",
+            "state": "state",
+        },
+    )
 
 
 def _check_vpc_quota(ctx: CallContext) -> None:

@@ -3,25 +3,19 @@ facts of the simulated cloud (GLB-01, GLB-02)."""
 
 from __future__ import annotations
 
-import fnmatch
-
-from services.core import regions
+from services.core import filters, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.vpc import network, quotas
 
-
-def _matches(item: dict[str, str], filters: list[dict] | None, names: dict[str, str]) -> bool:
-    """EC2 filter semantics for static data: values ORed (with * and ? wildcards),
-    filters ANDed."""
-    for f in filters or []:
-        key = names.get(f.get("Name", ""))
-        if key is None:
-            raise AwsError("InvalidParameterValue", f"The filter '{f.get('Name')}' is invalid")
-        if not any(fnmatch.fnmatchcase(item[key], str(v)) for v in f.get("Values", [])):
-            return False
-    return True
+# Every documented name is derived from the response shape (services/core/filters.py).
+_ZONE_FILTERS = filters.Spec(
+    "DescribeAvailabilityZones",
+    # Not documented, but answered by AWS (the zone's NetworkBorderGroup).
+    aliases={"network-border-group": ("NetworkBorderGroup",)},
+)
+_REGION_FILTERS = filters.Spec("DescribeRegions")
 
 
 def _zone_shape(region: regions.Region, zone: regions.AvailabilityZone) -> dict:
@@ -37,18 +31,6 @@ def _zone_shape(region: regions.Region, zone: regions.AvailabilityZone) -> dict:
         "ZoneType": "availability-zone",
         "GroupLongName": region.name,
     }
-
-
-_ZONE_FILTERS = {
-    "zone-name": "ZoneName",
-    "zone-id": "ZoneId",
-    "region-name": "RegionName",
-    "state": "State",
-    "opt-in-status": "OptInStatus",
-    "group-name": "GroupName",
-    "network-border-group": "NetworkBorderGroup",
-    "zone-type": "ZoneType",
-}
 
 
 @operation("ec2", "DescribeAvailabilityZones")
@@ -67,7 +49,7 @@ def describe_availability_zones(ctx: CallContext, params: dict) -> dict:
                         "exist",
                     )
             zones = [z for z in zones if z[key] in wanted]
-    zones = [z for z in zones if _matches(z, params.get("Filters"), _ZONE_FILTERS)]
+    zones = filters.filter_items(zones, params.get("Filters"), _ZONE_FILTERS)
     return {"AvailabilityZones": zones}
 
 
@@ -87,8 +69,7 @@ def describe_regions(ctx: CallContext, params: dict) -> dict:
             if not regions.is_region(name):
                 raise AwsError("InvalidParameterValue", f"Invalid region: {name}")
         found = [r for r in found if r["RegionName"] in wanted]
-    names = {"region-name": "RegionName", "endpoint": "Endpoint", "opt-in-status": "OptInStatus"}
-    return {"Regions": [r for r in found if _matches(r, params.get("Filters"), names)]}
+    return {"Regions": filters.filter_items(found, params.get("Filters"), _REGION_FILTERS)}
 
 
 # EC2's default On-Demand instance limit of a new account, as vCPUs AWS now counts;
