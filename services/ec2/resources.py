@@ -6,7 +6,7 @@ from django import forms
 
 from services.core import registry
 from services.core.context import CallContext
-from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.core.registry import Action, Column, Listing, NavLink, ResourceType, Service
 from services.core.views.access import readable
 from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
 
@@ -136,6 +136,8 @@ INSTANCES = registry.register(
             ),
         ),
         create_operation="RunInstances",
+        listing=Listing("DescribeInstances", "Reservations.Instances", "InstanceId"),
+        tag_type="instance",
         extra={"create_label": "Launch instances"},
         search_fields=(
             "resource_id",
@@ -204,6 +206,8 @@ IMAGES = registry.register(
             ),
         ),
         create_operation="CreateImage",
+        listing=Listing("DescribeImages", "Images", "ImageId", params={"Owners": ["self"]}),
+        tag_type="image",
         search_fields=("resource_id", "image_name", "description", "state", "architecture"),
     )
 )
@@ -246,6 +250,8 @@ KEY_PAIRS = registry.register(
             ),
         ),
         create_operation="CreateKeyPair",
+        listing=Listing("DescribeKeyPairs", "KeyPairs", "KeyPairId"),
+        tag_type="key-pair",
         search_fields=("resource_id", "key_name", "fingerprint", "key_type"),
     )
 )
@@ -362,6 +368,8 @@ VOLUMES = registry.register(
             ),
         ),
         create_operation="CreateVolume",
+        listing=Listing("DescribeVolumes", "Volumes", "VolumeId"),
+        tag_type="volume",
         create_form=VolumeForm,
         create_params=volume_create_params,
         search_fields=("resource_id", "volume_type", "availability_zone", "state"),
@@ -447,6 +455,10 @@ SNAPSHOTS = registry.register(
             ),
         ),
         create_operation="CreateSnapshot",
+        listing=Listing(
+            "DescribeSnapshots", "Snapshots", "SnapshotId", params={"OwnerIds": ["self"]}
+        ),
+        tag_type="snapshot",
         create_form=SnapshotForm,
         create_params=snapshot_create_params,
         search_fields=("resource_id", "volume_id", "description", "state"),
