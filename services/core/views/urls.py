@@ -24,6 +24,11 @@ The URL scheme, which every service's pages follow:
     - ``<region>/<service>/<slug>/actions/<operation>/`` ``console:resource-action``
       (GET: the confirm modal; POST: run the action on the selected ``ids``)
     - ``<region>/<service>/<slug>/<resource_id>/``      ``console:resource-detail``
+
+    A type's own details, create or action pages are declared on it
+    (``ResourceType.pages``, dotted view paths) and take these routes' places, with
+    the same names and kwargs. (Older pages still sit on these URLs through their
+    service's ``urls.py``, which is tried first.)
   - ``<region>/<service>/``: ``console:service-home``, redirecting to the service's
     ``home_url_name`` if it resolves, else to its first resource table.
 
@@ -81,9 +86,24 @@ def generic_patterns() -> list[URLPattern]:
     for rt in registry.resource_types():
         base = f"{REGION_ROUTE}{rt.service}/{rt.slug}/"
         kwargs = {"service": rt.service, "slug": rt.slug}
+        # A type's own pages (`ResourceType.pages`) take the generic pages' places.
+        own = rt.pages
+        for operation in own.actions:
+            patterns.append(
+                path(
+                    base + f"actions/{operation}/",
+                    own.view("action", operation),
+                    {**kwargs, "operation": operation},
+                )
+            )
         patterns += [
             path(base, resources.resource_list, kwargs, name="resource-list"),
-            path(base + "create/", resources.resource_create, kwargs, name="resource-create"),
+            path(
+                base + "create/",
+                own.view("create") or resources.resource_create,
+                kwargs,
+                name="resource-create",
+            ),
             path(
                 base + "actions/<str:operation>/",
                 resources.resource_action,
@@ -92,7 +112,7 @@ def generic_patterns() -> list[URLPattern]:
             ),
             path(
                 base + "<str:resource_id>/",
-                resources.resource_detail,
+                own.view("detail") or resources.resource_detail,
                 kwargs,
                 name="resource-detail",
             ),  # fmt: skip
