@@ -8,7 +8,7 @@ from services.core import registry
 from services.core.context import CallContext
 from services.core.registry import Action, Column, Listing, NavLink, ResourceType, Service
 from services.core.views.access import readable
-from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
+from services.ec2.models import Image, Instance, KeyPair, PlacementGroup, Snapshot, Volume
 
 registry.register_service(
     Service(
@@ -462,5 +462,86 @@ SNAPSHOTS = registry.register(
         create_form=SnapshotForm,
         create_params=snapshot_create_params,
         search_fields=("resource_id", "volume_id", "description", "state"),
+    )
+)
+
+
+# --- placement groups ----------------------------------------------------------------------
+
+
+class PlacementGroupForm(forms.Form):
+    """The 'Create placement group' page."""
+
+    GroupName = forms.CharField(label="Name", max_length=255)
+    Strategy = forms.ChoiceField(
+        label="Placement strategy",
+        choices=[("cluster", "Cluster"), ("spread", "Spread"), ("partition", "Partition")],
+        initial="cluster",
+    )
+    SpreadLevel = forms.ChoiceField(
+        label="Spread level (spread only)",
+        choices=[("", "-"), ("rack", "Rack")],
+        required=False,
+    )
+    PartitionCount = forms.IntegerField(
+        label="Number of partitions (partition only)", required=False, min_value=1, max_value=7
+    )
+    Name = forms.CharField(label="Name tag", required=False, max_length=256)
+
+
+def placement_group_create_params(data: dict) -> dict:
+    params = {k: v for k, v in data.items() if k != "Name" and v not in (None, "")}
+    if data.get("Name"):
+        params["TagSpecifications"] = [
+            {"ResourceType": "placement-group", "Tags": [{"Key": "Name", "Value": data["Name"]}]}
+        ]
+    return params
+
+
+PLACEMENT_GROUPS = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="placement-groups",
+        model=PlacementGroup,
+        label="Placement group",
+        label_plural="Placement groups",
+        nav_section="Network & Security",
+        columns=(
+            Column("Group name", "group_name", link=True),
+            Column("Group ID", "resource_id", kind="id"),
+            Column("Strategy", "strategy"),
+            Column("State", "state", kind="state"),
+            Column("Partitions", "partition_count"),
+            Column("Spread level", "spread_level"),
+            Column("Tags", "tags", kind="tags"),
+        ),
+        detail_fields=(
+            Column("Group name", "group_name"),
+            Column("Group ID", "resource_id", kind="id"),
+            Column("Strategy", "strategy"),
+            Column("State", "state", kind="state"),
+            Column("Partitions", "partition_count"),
+            Column("Spread level", "spread_level"),
+            Column("Created", "created_at", kind="datetime"),
+            Column("Group ARN", "arn", kind="code"),
+        ),
+        actions=(
+            Action(
+                "Delete",
+                "DeletePlacementGroup",
+                params=lambda rows: {"GroupName": rows[0].group_name},
+                confirm="Delete placement group? Instances in it must be moved or "
+                "terminated first.",
+                typed_confirmation="delete",
+                destructive=True,
+                enabled=lambda g: g.state in ("pending", "available"),
+            ),
+        ),
+        create_operation="CreatePlacementGroup",
+        create_form=PlacementGroupForm,
+        create_params=placement_group_create_params,
+        listing=Listing("DescribePlacementGroups", "PlacementGroups", "GroupId"),
+        tag_type="placement-group",
+        search_fields=("resource_id", "group_name", "strategy", "state"),
     )
 )
