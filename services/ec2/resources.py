@@ -6,7 +6,7 @@ from django import forms
 
 from services.core import registry
 from services.core.context import CallContext
-from services.core.registry import Action, Column, Listing, NavLink, ResourceType, Service
+from services.core.registry import Action, Column, Listing, NavLink, Pages, ResourceType, Service
 from services.core.views.access import readable
 from services.ec2.models import Image, Instance, KeyPair, PlacementGroup, Snapshot, Volume
 
@@ -138,6 +138,17 @@ INSTANCES = registry.register(
         create_operation="RunInstances",
         listing=Listing("DescribeInstances", "Reservations.Instances", "InstanceId"),
         tag_type="instance",
+        # The details page with its tabs, the Launch instance page, and the modals that
+        # need a form of their own.
+        pages=Pages(
+            detail="services.ec2.views.instances.detail",
+            create="services.ec2.views.launch.create_redirect",
+            actions={
+                "ModifyInstanceAttribute": "services.ec2.views.instances.settings_modal",
+                "CreateTags": "services.ec2.views.instances.tags_modal",
+                "CreateImage": "services.ec2.views.instances.create_image_modal",
+            },
+        ),
         extra={"create_label": "Launch instances"},
         search_fields=(
             "resource_id",
@@ -208,6 +219,7 @@ IMAGES = registry.register(
         create_operation="CreateImage",
         listing=Listing("DescribeImages", "Images", "ImageId", params={"Owners": ["self"]}),
         tag_type="image",
+        pages=Pages(create="services.ec2.views.instances.create_image_modal"),
         search_fields=("resource_id", "image_name", "description", "state", "architecture"),
     )
 )
@@ -252,6 +264,8 @@ KEY_PAIRS = registry.register(
         create_operation="CreateKeyPair",
         listing=Listing("DescribeKeyPairs", "KeyPairs", "KeyPairId"),
         tag_type="key-pair",
+        # A created key's private key is shown once, on a page of its own.
+        pages=Pages(create="services.ec2.views.keypairs.create"),
         search_fields=("resource_id", "key_name", "fingerprint", "key_type"),
     )
 )
@@ -370,6 +384,7 @@ VOLUMES = registry.register(
         create_operation="CreateVolume",
         listing=Listing("DescribeVolumes", "Volumes", "VolumeId"),
         tag_type="volume",
+        pages=Pages(actions={"AttachVolume": "services.ec2.views.volumes.attach_modal"}),
         create_form=VolumeForm,
         create_params=volume_create_params,
         search_fields=("resource_id", "volume_type", "availability_zone", "state"),

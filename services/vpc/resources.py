@@ -11,6 +11,7 @@ from services.core.registry import (
     LabReader,
     Listing,
     NavLink,
+    Pages,
     ResourceType,
     Service,
 )
@@ -122,6 +123,10 @@ VPCS = registry.register(
         create_params=forms.vpc_params,
         search_fields=("resource_id", "cidr_block", "state"),
         listing=Listing("DescribeVpcs", "Vpcs", "VpcId", service="ec2"),
+        pages=Pages(
+            create="services.vpc.views.pages.create_vpc",
+            actions={"DeleteVpc": "services.vpc.views.delete_vpc.delete_vpc"},
+        ),
         tag_type="vpc",
     )
 )
@@ -226,6 +231,7 @@ ROUTE_TABLES = registry.register(
         create_params=forms.route_table_params,
         search_fields=("resource_id", "vpc__resource_id"),
         listing=Listing("DescribeRouteTables", "RouteTables", "RouteTableId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.route_table"),
         tag_type="route-table",
     )
 )
@@ -278,6 +284,7 @@ INTERNET_GATEWAYS = registry.register(
         listing=Listing(
             "DescribeInternetGateways", "InternetGateways", "InternetGatewayId", service="ec2"
         ),
+        pages=Pages(detail="services.vpc.views.details.internet_gateway"),
         tag_type="internet-gateway",
     )
 )
@@ -371,6 +378,7 @@ NETWORK_ACLS = registry.register(
         create_params=forms.network_acl_params,
         search_fields=("resource_id", "vpc__resource_id"),
         listing=Listing("DescribeNetworkAcls", "NetworkAcls", "NetworkAclId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.network_acl"),
         tag_type="network-acl",
     )
 )
@@ -416,6 +424,7 @@ SECURITY_GROUPS = registry.register(
         create_params=forms.security_group_params,
         search_fields=("resource_id", "group_name", "description", "vpc__resource_id"),
         listing=Listing("DescribeSecurityGroups", "SecurityGroups", "GroupId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.security_group"),
         tag_type="security-group",
     )
 )

@@ -38,7 +38,10 @@ Any other HTML 404 is rendered inside the console frame (``ConsoleSessionMiddlew
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import inspect
+from collections.abc import Callable
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
@@ -79,6 +82,26 @@ def service_patterns() -> list[URLResolver]:
     ]
 
 
+def _own(view: Callable) -> Callable:
+    """A type's own page, given only the URL kwargs it takes (`instances.detail(request,
+    region, resource_id)` has no use for `service` and `slug`; the console still reads
+    them from the URL match)."""
+    params = inspect.signature(view).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return view
+
+    @functools.wraps(view)
+    def call(request, **kwargs):
+        return view(request, **{k: v for k, v in kwargs.items() if k in params})
+
+    return call
+
+
+def _page(rt: registry.ResourceType, page: str, generic: Callable) -> Callable:
+    view = rt.pages.view(page)
+    return _own(view) if view else generic
+
+
 def generic_patterns() -> list[URLPattern]:
     """The list, create, action and details pages of every registered resource type,
     and each service's home redirect."""
@@ -92,7 +115,7 @@ def generic_patterns() -> list[URLPattern]:
             patterns.append(
                 path(
                     base + f"actions/{operation}/",
-                    own.view("action", operation),
+                    _own(own.view("action", operation)),
                     {**kwargs, "operation": operation},
                 )
             )
@@ -100,7 +123,7 @@ def generic_patterns() -> list[URLPattern]:
             path(base, resources.resource_list, kwargs, name="resource-list"),
             path(
                 base + "create/",
-                own.view("create") or resources.resource_create,
+                _page(rt, "create", resources.resource_create),
                 kwargs,
                 name="resource-create",
             ),
@@ -112,7 +135,7 @@ def generic_patterns() -> list[URLPattern]:
             ),
             path(
                 base + "<str:resource_id>/",
-                own.view("detail") or resources.resource_detail,
+                _page(rt, "detail", resources.resource_detail),
                 kwargs,
                 name="resource-detail",
             ),  # fmt: skip
