@@ -16,6 +16,7 @@ from services.core.registry import (
     LabReader,
     Listing,
     NavLink,
+    Pages,
     ResourceType,
     Service,
 )
@@ -199,6 +200,7 @@ USERS = registry.register(
         search_fields=("name", "path", "resource_id"),
         default_ordering="name",
         listing=Listing("ListUsers", "Users", "UserId"),
+        pages=Pages(detail="services.iam.user_views.user_detail"),
         lab_enrich=_users,
         extra={"detail_operation": "GetUser", "detail_param": ("UserName", "name")},
     )
@@ -309,6 +311,7 @@ POLICIES = registry.register(
         search_fields=("name", "path", "resource_id", "description"),
         default_ordering="name",
         listing=Listing("ListPolicies", "Policies", "PolicyId", params={"Scope": "Local"}),
+        pages=Pages(detail="services.iam.policy_views.policy_detail"),
         extra={
             "detail_operation": "GetPolicy",
             "detail_param": ("PolicyArn", "arn"),
