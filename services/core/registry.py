@@ -109,8 +109,9 @@ Enricher = Callable[[LabReader, list[dict]], None]
 @dataclass(frozen=True)
 class Pages:
     """A type's own console pages, replacing generic ones: dotted paths of views (so a
-    registration does not import its views) taking the generic pages' URL kwargs
-    (`region`, `service`, `slug`, and `resource_id` or `operation`).
+    registration does not import its views), on the generic pages' URLs and names. A
+    view is given those of the URL kwargs it takes (`region`, `service`, `slug`, and
+    `resource_id` or `operation`).
 
     `Pages(detail="services.ec2.views.instances.detail",
            actions={"CreateTags": "services.ec2.views.instances.tags_modal"})`"""
