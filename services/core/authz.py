@@ -6,11 +6,11 @@ registered, they are denied (IAM-01: implicit deny).
 
 What a call acts on is found here, generically, so a new service is covered without
 writing anything: a Describe* call acts on "*"; a call naming resource ids (VolumeId,
-InstanceIds, ...) acts on those resources' ARNs, found by id prefix among the resource
-models; a Create*/Run*/Allocate* call acts on the ARN of the type it makes with "*" for
-the id (`arn:aws:ec2:us-east-1:123456789012:volume/*`, as AWS checks it). A service that
-knows better registers a resolver for its actions with `@resources("iam:*")` or
-`@resources("ec2:RunInstances")`.
+InstanceIds, ...) acts on those resources' ARNs, found by id prefix among the declared
+types (`registry.models_by_id_prefix`); a Create*/Run*/Allocate* call acts on the ARN
+of the type it makes with "*" for the id (`arn:aws:ec2:us-east-1:123456789012:volume/*`,
+as AWS checks it). A service that knows better registers a resolver for its actions
+with `@resources("iam:*")` or `@resources("ec2:RunInstances")`.
 """
 
 from __future__ import annotations
@@ -129,17 +129,10 @@ def targets_of(ctx: CallContext, iam_action: str, params: dict) -> list[Target]:
     return found or [Target("*")]
 
 
-@functools.cache
 def _models_by_prefix() -> dict[str, type]:
-    from django.apps import apps
+    from services.core import registry
 
-    from services.core.models import Resource
-
-    return {
-        model.id_prefix: model
-        for model in apps.get_models()
-        if issubclass(model, Resource) and model.id_prefix and "{id}" in model.arn_format
-    }
+    return registry.models_by_id_prefix()
 
 
 def _arn(ctx: CallContext, model: type, resource_id: str) -> str:
@@ -184,6 +177,10 @@ def _generic(ctx: CallContext, service: str, action: str, params: dict) -> list[
             continue
         row = model.objects.filter(resource_id=resource_id).first()
         owner = row.account_id if row is not None else ""
-        tags = row.tags if row is not None and owner == ctx.account.id else {}
-        targets.append(Target(_arn(ctx, model, resource_id), tags))
+        mine = row is not None and owner == ctx.account.id
+        tags = row.tags if mine else {}
+        # The row's own ARN when it is the caller's: some ARNs name the resource by
+        # name, not id (a placement group's is placement-group/<name>).
+        arn = row.arn if mine and (row.region == ctx.region or not model.regional) else ""
+        targets.append(Target(arn or _arn(ctx, model, resource_id), tags))
     return targets or [Target("*")]

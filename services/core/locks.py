@@ -6,7 +6,7 @@ order, and never goes back to an earlier rank once it holds a later one:
 
 1. the account row (`lock_account`): region-wide quotas (VPCs, Elastic IPs, running
    instances), client tokens, access keys of the root user;
-2. resources by the rank of their type, containers first (`RANKS`: IAM groups before
+2. resources by the rank of their type, containers first (`ranks()`: IAM groups before
    users, a VPC before its subnets, an instance before its volumes and addresses);
 3. rows of one type by primary key, ascending (`rows` orders its query that way).
 
@@ -40,42 +40,57 @@ from django.db.models import Model, QuerySet
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
-# Model labels, in the order their rows are locked. A model that is locked must be here.
-RANKS: tuple[str, ...] = (
-    "core.Account",
-    # IAM, global: groups hold users; roles hold instance profiles; policies last.
-    "iam.Group",
-    "iam.User",
-    "iam.LoginProfile",
-    "iam.MfaDevice",
-    "core.AccessKey",
-    "iam.Role",
-    "iam.InstanceProfile",
-    "iam.ManagedPolicy",
-    # VPC containers, outermost first.
-    "vpc.Vpc",
-    "vpc.InternetGateway",
-    "vpc.Subnet",
-    "vpc.RouteTable",
-    "vpc.RouteTableAssociation",
-    "vpc.NetworkAcl",
-    "vpc.SecurityGroup",
-    "vpc.SecurityGroupRule",
-    "vpc.NatGateway",
-    # What runs in a subnet, and what hangs off it.
-    "ec2.Instance",
-    "vpc.NetworkInterface",
-    "vpc.Address",
-    "ec2.Volume",
-    "ec2.VolumeAttachment",
-    "ec2.Snapshot",
-    "ec2.Image",
-    "ec2.KeyPair",
-    # S3 keeps to its own rows; listed so that its locks are ranked too.
-    "s3.Bucket",
-    "s3.MultipartUpload",
-)
-_RANK = {label: n for n, label in enumerate(RANKS)}
+# The ranks each service declares next to its models (`declare`), in declaration
+# order: (model labels, the label they come right after, the label they come right
+# before). The account row comes first of all.
+_declared: list[tuple[tuple[str, ...], str, str]] = []
+_order: list[tuple[str, ...]] = []  # the resolved order, cached (one element: the tuple)
+_index: dict[str, int] = {}  # label -> rank, of the cached order
+
+
+def declare(*labels: str, after: str = "", before: str = "") -> None:
+    """Rank rows of the models `labels` ("vpc.Vpc", ...) in this order: right after the
+    model `after`, or right before `before`, or (neither) after everything declared so
+    far. A service declares its own models, containers first, and places them relative
+    to other services' models it is locked with (EC2: an instance before its network
+    interfaces). A model that is locked must be ranked."""
+    _declared.append((tuple(labels), after, before))
+    _order.clear()
+    _index.clear()
+
+
+def ranks() -> tuple[str, ...]:
+    """Model labels, in the order their rows are locked."""
+    if not _order:
+        order = ["core.Account"]
+        waiting = list(_declared)
+        while waiting:
+            placed = False
+            for entry in list(waiting):
+                labels, after, before = entry
+                anchor = after or before
+                if anchor and anchor not in order:
+                    continue  # its anchor is declared later
+                fresh = [label for label in labels if label not in order]
+                if not anchor:
+                    at = len(order)
+                else:
+                    at = order.index(anchor) + (1 if after else 0)
+                order[at:at] = fresh
+                waiting.remove(entry)
+                placed = True
+            if not placed:  # an anchor nobody declares: after everything
+                labels = waiting.pop(0)[0]
+                order += [label for label in labels if label not in order]
+        _order.append(tuple(order))
+        _index.update((label, n) for n, label in enumerate(order))
+    return _order[0]
+
+
+def _ranks() -> dict[str, int]:
+    ranks()
+    return _index
+
 
 # SQLSTATEs PostgreSQL aborts a transaction with when concurrent ones collide.
 DEADLOCK = "40P01"
@@ -120,16 +135,19 @@ def reset() -> None:
 
 def rank(model: type[Model]) -> int:
     """Where rows of `model` come in the lock order (unranked models last)."""
-    return _RANK.get(model._meta.label, len(RANKS))
+    return _ranks().get(model._meta.label, len(ranks()))
 
 
 def _note(model: type[Model]) -> None:
     label = model._meta.label
-    rank = _RANK.get(label)
     if not getattr(settings, "STRATOLAB_CHECK_LOCK_ORDER", False):
         return
+    rank = _ranks().get(label)
     if rank is None:
-        raise LockOrderError(f"{label} is locked but has no rank in services.core.locks.RANKS")
+        raise LockOrderError(
+            f"{label} is locked but has no rank: declare it next to its model "
+            "(services.core.locks.declare)"
+        )
     held = _held.get()
     if held is None:
         return

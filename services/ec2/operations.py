@@ -10,6 +10,7 @@ from services.ec2 import (  # noqa: F401
     instances,
     keypairs,
     launch,
+    placement_groups,
     snapshots,
     tags,
     volumes,

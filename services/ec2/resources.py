@@ -6,9 +6,9 @@ from django import forms
 
 from services.core import registry
 from services.core.context import CallContext
-from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.core.registry import Action, Column, Listing, NavLink, Pages, ResourceType, Service
 from services.core.views.access import readable
-from services.ec2.models import Image, Instance, KeyPair, Snapshot, Volume
+from services.ec2.models import Image, Instance, KeyPair, PlacementGroup, Snapshot, Volume
 
 registry.register_service(
     Service(
@@ -136,6 +136,19 @@ INSTANCES = registry.register(
             ),
         ),
         create_operation="RunInstances",
+        listing=Listing("DescribeInstances", "Reservations.Instances", "InstanceId"),
+        tag_type="instance",
+        # The details page with its tabs, the Launch instance page, and the modals that
+        # need a form of their own.
+        pages=Pages(
+            detail="services.ec2.views.instances.detail",
+            create="services.ec2.views.launch.create_redirect",
+            actions={
+                "ModifyInstanceAttribute": "services.ec2.views.instances.settings_modal",
+                "CreateTags": "services.ec2.views.instances.tags_modal",
+                "CreateImage": "services.ec2.views.instances.create_image_modal",
+            },
+        ),
         extra={"create_label": "Launch instances"},
         search_fields=(
             "resource_id",
@@ -204,6 +217,9 @@ IMAGES = registry.register(
             ),
         ),
         create_operation="CreateImage",
+        listing=Listing("DescribeImages", "Images", "ImageId", params={"Owners": ["self"]}),
+        tag_type="image",
+        pages=Pages(create="services.ec2.views.instances.create_image_modal"),
         search_fields=("resource_id", "image_name", "description", "state", "architecture"),
     )
 )
@@ -246,6 +262,10 @@ KEY_PAIRS = registry.register(
             ),
         ),
         create_operation="CreateKeyPair",
+        listing=Listing("DescribeKeyPairs", "KeyPairs", "KeyPairId"),
+        tag_type="key-pair",
+        # A created key's private key is shown once, on a page of its own.
+        pages=Pages(create="services.ec2.views.keypairs.create"),
         search_fields=("resource_id", "key_name", "fingerprint", "key_type"),
     )
 )
@@ -362,6 +382,9 @@ VOLUMES = registry.register(
             ),
         ),
         create_operation="CreateVolume",
+        listing=Listing("DescribeVolumes", "Volumes", "VolumeId"),
+        tag_type="volume",
+        pages=Pages(actions={"AttachVolume": "services.ec2.views.volumes.attach_modal"}),
         create_form=VolumeForm,
         create_params=volume_create_params,
         search_fields=("resource_id", "volume_type", "availability_zone", "state"),
@@ -447,8 +470,93 @@ SNAPSHOTS = registry.register(
             ),
         ),
         create_operation="CreateSnapshot",
+        listing=Listing(
+            "DescribeSnapshots", "Snapshots", "SnapshotId", params={"OwnerIds": ["self"]}
+        ),
+        tag_type="snapshot",
         create_form=SnapshotForm,
         create_params=snapshot_create_params,
         search_fields=("resource_id", "volume_id", "description", "state"),
+    )
+)
+
+
+# --- placement groups ----------------------------------------------------------------------
+
+
+class PlacementGroupForm(forms.Form):
+    """The 'Create placement group' page."""
+
+    GroupName = forms.CharField(label="Name", max_length=255)
+    Strategy = forms.ChoiceField(
+        label="Placement strategy",
+        choices=[("cluster", "Cluster"), ("spread", "Spread"), ("partition", "Partition")],
+        initial="cluster",
+    )
+    SpreadLevel = forms.ChoiceField(
+        label="Spread level (spread only)",
+        choices=[("", "-"), ("rack", "Rack")],
+        required=False,
+    )
+    PartitionCount = forms.IntegerField(
+        label="Number of partitions (partition only)", required=False, min_value=1, max_value=7
+    )
+    Name = forms.CharField(label="Name tag", required=False, max_length=256)
+
+
+def placement_group_create_params(data: dict) -> dict:
+    params = {k: v for k, v in data.items() if k != "Name" and v not in (None, "")}
+    if data.get("Name"):
+        params["TagSpecifications"] = [
+            {"ResourceType": "placement-group", "Tags": [{"Key": "Name", "Value": data["Name"]}]}
+        ]
+    return params
+
+
+PLACEMENT_GROUPS = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="placement-groups",
+        model=PlacementGroup,
+        label="Placement group",
+        label_plural="Placement groups",
+        nav_section="Network & Security",
+        columns=(
+            Column("Group name", "group_name", link=True),
+            Column("Group ID", "resource_id", kind="id"),
+            Column("Strategy", "strategy"),
+            Column("State", "state", kind="state"),
+            Column("Partitions", "partition_count"),
+            Column("Spread level", "spread_level"),
+            Column("Tags", "tags", kind="tags"),
+        ),
+        detail_fields=(
+            Column("Group name", "group_name"),
+            Column("Group ID", "resource_id", kind="id"),
+            Column("Strategy", "strategy"),
+            Column("State", "state", kind="state"),
+            Column("Partitions", "partition_count"),
+            Column("Spread level", "spread_level"),
+            Column("Created", "created_at", kind="datetime"),
+            Column("Group ARN", "arn", kind="code"),
+        ),
+        actions=(
+            Action(
+                "Delete",
+                "DeletePlacementGroup",
+                params=lambda rows: {"GroupName": rows[0].group_name},
+                confirm="Delete placement group? Instances in it must be moved or "
+                "terminated first.",
+                typed_confirmation="delete",
+                destructive=True,
+                enabled=lambda g: g.state in ("pending", "available"),
+            ),
+        ),
+        create_operation="CreatePlacementGroup",
+        create_form=PlacementGroupForm,
+        create_params=placement_group_create_params,
+        listing=Listing("DescribePlacementGroups", "PlacementGroups", "GroupId"),
+        tag_type="placement-group",
+        search_fields=("resource_id", "group_name", "strategy", "state"),
     )
 )

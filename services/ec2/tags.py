@@ -1,10 +1,9 @@
-"""CreateTags and DeleteTags: tags on any EC2 resource, found by its id prefix."""
+"""CreateTags and DeleteTags: tags on any EC2 resource, found by its id prefix among
+the types declared in the registry (`registry.model_for_id`)."""
 
 from __future__ import annotations
 
-from django.apps import apps
-
-from services.core import describe, locks
+from services.core import describe, locks, registry
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Resource
@@ -13,24 +12,16 @@ from services.core.operations import operation
 MAX_TAGS = 50
 
 
-def _ec2_models() -> dict[str, type[Resource]]:
-    """Every EC2-family model by id prefix (vol, i, vpc, subnet, sg, ...)."""
-    found = {}
-    for model in apps.get_models():
-        if issubclass(model, Resource) and model.arn_format.startswith("arn:aws:ec2:"):
-            found[model.id_prefix] = model
-    return found
-
-
 def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
     """The resources named, locked in the order of services.core.locks (by type, then
     id), whatever order the caller listed them in; returned in the caller's order."""
-    models = _ec2_models()
+    models: dict[str, type[Resource]] = {}
     by_model: dict[type[Resource], list[str]] = {}
     for resource_id in ids:
-        model = models.get(resource_id.rsplit("-", 1)[0])
+        model = registry.model_for_id(resource_id, "ec2")
         if model is None:
             raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+        models[resource_id] = model
         by_model.setdefault(model, []).append(resource_id)
     rows: dict[str, Resource] = {}
     for model in sorted(by_model, key=locks.rank):
@@ -38,7 +29,7 @@ def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
         rows.update((obj.resource_id, obj) for obj in locks.rows(qs))
     for resource_id in ids:
         if resource_id not in rows:
-            model = models[resource_id.rsplit("-", 1)[0]]
+            model = models[resource_id]
             if hasattr(model, "not_found"):
                 raise model.not_found(resource_id)
             raise AwsError(

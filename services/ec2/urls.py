@@ -1,14 +1,13 @@
 """EC2's own console pages, included at /<region>/ec2/ (namespace "ec2").
 
-Some routes sit on the generic resource URLs on purpose (these patterns are tried
-first): the instance details page with its tabs, the Actions modals that need a form
-(instance settings, manage tags, create image, attach volume), and the create pages of
-instances (the Launch instance page) and key pairs (a once-only private key download).
+EC2's own pages on the generic resource URLs (the instance details page with its tabs,
+the Actions modals that need a form, the create pages of instances and key pairs) are
+declared on their types in resources.py (`ResourceType.pages`), not here.
 """
 
 from django.urls import path
 
-from services.ec2.views import catalog, dashboard, instances, keypairs, launch, volumes
+from services.ec2.views import catalog, dashboard, keypairs, launch
 
 app_name = "ec2"
 
@@ -25,19 +24,6 @@ urlpatterns = [
         name="security-groups",
     ),
     path("elastic-ips/", dashboard.vpc_page, {"slug": "elastic-ips"}, name="elastic-ips"),
-    # Generic URLs with EC2's own pages.
-    path("instances/create/", launch.create_redirect, name="instance-create"),
-    path(
-        "instances/actions/ModifyInstanceAttribute/",
-        instances.settings_modal,
-        name="instance-settings",
-    ),
-    path("instances/actions/CreateTags/", instances.tags_modal, name="instance-tags"),
-    path("instances/actions/CreateImage/", instances.create_image_modal, name="instance-image"),
-    path("instances/<str:resource_id>/", instances.detail, name="instance-detail"),
-    path("amis/create/", instances.create_image_modal, name="image-create"),
-    path("volumes/actions/AttachVolume/", volumes.attach_modal, name="volume-attach"),
-    path("key-pairs/create/", keypairs.create, name="key-pair-create"),
     path("key-pairs/import/", keypairs.import_key, name="key-pair-import"),
     path("key-pairs/created/<str:token>/", keypairs.created, name="key-pair-created"),
     path("key-pairs/created/<str:token>/file/", keypairs.download, name="key-pair-download"),

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from services.core import ids
+from services.core import ids, locks
 from services.core.lookups import NotFound
 from services.core.models import Resource
 from services.core.sealed import SealedTextField
@@ -527,3 +527,18 @@ class CredentialReport(models.Model):
 
     def __str__(self) -> str:
         return f"credential report of {self.account_id}"
+
+
+# Lock order (services.core.locks): groups hold users; roles hold instance profiles;
+# policies last. Access keys are the core's rows, but IAM users own them.
+locks.declare(
+    "iam.Group",
+    "iam.User",
+    "iam.LoginProfile",
+    "iam.MfaDevice",
+    "core.AccessKey",
+    "iam.Role",
+    "iam.InstanceProfile",
+    "iam.ManagedPolicy",
+    after="core.Account",
+)

@@ -8,9 +8,20 @@ import json
 from django import forms
 
 from services.core import registry
-from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.core.registry import (
+    Action,
+    ApiType,
+    Column,
+    Enricher,
+    LabReader,
+    Listing,
+    NavLink,
+    Pages,
+    ResourceType,
+    Service,
+)
 from services.iam import policy_doc
-from services.iam.models import Group, ManagedPolicy, Role, User
+from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
 
 registry.register_service(
     Service(
@@ -129,6 +140,32 @@ def _delete(label: str, operation: str, params, **kwargs) -> Action:
     )
 
 
+# --- what lab checks see of IAM (services/classrooms/catalog.py) ---------------------------
+
+
+def _attached(kind: str, key: str) -> Enricher:
+    def enrich(reader: LabReader, items: list[dict]) -> None:
+        for item in items:
+            answer = reader.call("iam", f"ListAttached{kind}Policies", {key: item[key]})
+            item["AttachedPolicies"] = answer.get("AttachedPolicies", [])
+
+    return enrich
+
+
+def _groups(reader: LabReader, groups: list[dict]) -> None:
+    _attached("Group", "GroupName")(reader, groups)
+    for group in groups:
+        users = reader.call("iam", "GetGroup", {"GroupName": group["GroupName"]})
+        group["Users"] = users.get("Users", [])
+
+
+def _users(reader: LabReader, users: list[dict]) -> None:
+    _attached("User", "UserName")(reader, users)
+    for user in users:
+        answer = reader.call("iam", "ListGroupsForUser", {"UserName": user["UserName"]})
+        user["Groups"] = answer.get("Groups", [])
+
+
 USERS = registry.register(
     ResourceType(
         service="iam",
@@ -162,6 +199,9 @@ USERS = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id"),
         default_ordering="name",
+        listing=Listing("ListUsers", "Users", "UserId"),
+        pages=Pages(detail="services.iam.user_views.user_detail"),
+        lab_enrich=_users,
         extra={"detail_operation": "GetUser", "detail_param": ("UserName", "name")},
     )
 )
@@ -193,8 +233,9 @@ GROUPS = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id"),
         default_ordering="name",
+        listing=Listing("ListGroups", "Groups", "GroupId"),
+        lab_enrich=_groups,
         extra={
-            "describe_operation": "ListGroups",
             # What a details page stands for (services/core/views/access.py).
             "detail_operation": "GetGroup",
             "detail_param": ("GroupName", "name"),
@@ -233,6 +274,8 @@ ROLES = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id", "description"),
         default_ordering="name",
+        listing=Listing("ListRoles", "Roles", "RoleId"),
+        lab_enrich=_attached("Role", "RoleName"),
         extra={"detail_operation": "GetRole", "detail_param": ("RoleName", "name")},
     )
 )
@@ -267,10 +310,20 @@ POLICIES = registry.register(
         create_params=_params,
         search_fields=("name", "path", "resource_id", "description"),
         default_ordering="name",
+        listing=Listing("ListPolicies", "Policies", "PolicyId", params={"Scope": "Local"}),
+        pages=Pages(detail="services.iam.policy_views.policy_detail"),
         extra={
-            "describe_operation": "ListPolicies",
             "detail_operation": "GetPolicy",
             "detail_param": ("PolicyArn", "arn"),
         },
+    )
+)
+
+registry.register_api_type(
+    ApiType(
+        "iam",
+        InstanceProfile,
+        Listing("ListInstanceProfiles", "InstanceProfiles", "InstanceProfileId"),
+        lab_check="iam.instance_profiles",
     )
 )

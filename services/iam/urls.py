@@ -1,9 +1,10 @@
 """IAM's console pages, under /<region>/iam/ (IAM is global; the region in the address
-is only the console's current one)."""
+is only the console's current one). The details pages of users and policies are
+declared on their types in resources.py (`ResourceType.pages`)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
-from services.iam import policy_views, switch_views, user_views, views
+from services.iam import switch_views, user_views, views
 
 app_name = "iam"
 
@@ -15,12 +16,6 @@ urlpatterns = [
     path("switch-back/", switch_views.switch_back, name="switch-back"),
     # Before the generic details page of users: theirs has a Security credentials tab.
     # (user ids only, so users/create/ stays the generic create page)
-    re_path(r"^users/(?P<resource_id>AIDA[A-Z0-9]+)/$", user_views.user_detail, name="user-detail"),
-    re_path(
-        r"^policies/(?P<resource_id>ANPA[A-Z0-9]+)/$",
-        policy_views.policy_detail,
-        name="policy-detail",
-    ),
     path("users/<str:resource_id>/access-keys/", user_views.access_keys, name="user-access-keys"),
     path(
         "users/<str:resource_id>/access-keys/created/",

@@ -12,6 +12,7 @@ import hashlib
 from django.db import models
 from django.utils import timezone
 
+from services.core import locks
 from services.core.lifecycle import Lifecycle, LifecycleResource
 
 
@@ -179,3 +180,7 @@ class ObjectRestore(LifecycleResource):
         from services.s3.restore import restore_entered
 
         restore_entered(self, state)
+
+
+# Lock order (services.core.locks): S3 keeps to its own rows.
+locks.declare("s3.Bucket", "s3.MultipartUpload")

@@ -4,15 +4,27 @@ columns of the VPC console's tables, details, actions and create pages."""
 from __future__ import annotations
 
 from services.core import registry
-from services.core.registry import Action, Column, NavLink, ResourceType, Service
+from services.core.registry import (
+    Action,
+    ApiType,
+    Column,
+    LabReader,
+    Listing,
+    NavLink,
+    Pages,
+    ResourceType,
+    Service,
+)
 from services.vpc import forms
 from services.vpc.models import (
     Address,
     InternetGateway,
     NatGateway,
     NetworkAcl,
+    NetworkInterface,
     RouteTable,
     SecurityGroup,
+    SecurityGroupRule,
     Subnet,
     Vpc,
 )
@@ -47,6 +59,21 @@ def _delete(label: str, operation: str, key: str, **kwargs) -> Action:
         destructive=True,
         **kwargs,
     )
+
+
+def _subnet_route_tables(reader: LabReader, subnets: list[dict]) -> None:
+    """A lab check's subnets carry their effective route table: the explicit
+    association, else the VPC's main table (VPC-07)."""
+    tables = reader.items("ec2.route_tables")
+    explicit, main = {}, {}
+    for table in tables:
+        for assoc in table.get("Associations", []):
+            if assoc.get("SubnetId"):
+                explicit[assoc["SubnetId"]] = table
+            if assoc.get("Main"):
+                main[table.get("VpcId")] = table
+    for subnet in subnets:
+        subnet["RouteTable"] = explicit.get(subnet["SubnetId"]) or main.get(subnet.get("VpcId"))
 
 
 VPCS = registry.register(
@@ -95,7 +122,12 @@ VPCS = registry.register(
         create_form=forms.VpcOnlyForm,
         create_params=forms.vpc_params,
         search_fields=("resource_id", "cidr_block", "state"),
-        extra={"describe_operation": "DescribeVpcs", "api_service": "ec2"},
+        listing=Listing("DescribeVpcs", "Vpcs", "VpcId", service="ec2"),
+        pages=Pages(
+            create="services.vpc.views.pages.create_vpc",
+            actions={"DeleteVpc": "services.vpc.views.delete_vpc.delete_vpc"},
+        ),
+        tag_type="vpc",
     )
 )
 
@@ -164,7 +196,9 @@ SUBNETS = registry.register(
         create_form=forms.SubnetForm,
         create_params=forms.subnet_params,
         search_fields=("resource_id", "cidr_block", "availability_zone", "vpc__resource_id"),
-        extra={"describe_operation": "DescribeSubnets", "api_service": "ec2"},
+        listing=Listing("DescribeSubnets", "Subnets", "SubnetId", service="ec2"),
+        lab_enrich=_subnet_route_tables,
+        tag_type="subnet",
     )
 )
 
@@ -196,7 +230,9 @@ ROUTE_TABLES = registry.register(
         create_form=forms.RouteTableForm,
         create_params=forms.route_table_params,
         search_fields=("resource_id", "vpc__resource_id"),
-        extra={"describe_operation": "DescribeRouteTables", "api_service": "ec2"},
+        listing=Listing("DescribeRouteTables", "RouteTables", "RouteTableId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.route_table"),
+        tag_type="route-table",
     )
 )
 
@@ -245,7 +281,11 @@ INTERNET_GATEWAYS = registry.register(
         create_form=forms.InternetGatewayForm,
         create_params=forms.internet_gateway_params,
         search_fields=("resource_id", "vpc__resource_id"),
-        extra={"describe_operation": "DescribeInternetGateways", "api_service": "ec2"},
+        listing=Listing(
+            "DescribeInternetGateways", "InternetGateways", "InternetGatewayId", service="ec2"
+        ),
+        pages=Pages(detail="services.vpc.views.details.internet_gateway"),
+        tag_type="internet-gateway",
     )
 )
 
@@ -295,7 +335,8 @@ NAT_GATEWAYS = registry.register(
         create_form=forms.NatGatewayForm,
         create_params=forms.nat_gateway_params,
         search_fields=("resource_id", "state", "public_ip", "private_ip"),
-        extra={"describe_operation": "DescribeNatGateways", "api_service": "ec2"},
+        listing=Listing("DescribeNatGateways", "NatGateways", "NatGatewayId", service="ec2"),
+        tag_type="natgateway",
     )
 )
 
@@ -336,7 +377,9 @@ NETWORK_ACLS = registry.register(
         create_form=forms.NetworkAclForm,
         create_params=forms.network_acl_params,
         search_fields=("resource_id", "vpc__resource_id"),
-        extra={"describe_operation": "DescribeNetworkAcls", "api_service": "ec2"},
+        listing=Listing("DescribeNetworkAcls", "NetworkAcls", "NetworkAclId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.network_acl"),
+        tag_type="network-acl",
     )
 )
 
@@ -380,7 +423,9 @@ SECURITY_GROUPS = registry.register(
         create_form=forms.SecurityGroupForm,
         create_params=forms.security_group_params,
         search_fields=("resource_id", "group_name", "description", "vpc__resource_id"),
-        extra={"describe_operation": "DescribeSecurityGroups", "api_service": "ec2"},
+        listing=Listing("DescribeSecurityGroups", "SecurityGroups", "GroupId", service="ec2"),
+        pages=Pages(detail="services.vpc.views.details.security_group"),
+        tag_type="security-group",
     )
 )
 
@@ -438,10 +483,37 @@ ELASTIC_IPS = registry.register(
         create_form=forms.ElasticIpForm,
         create_params=forms.elastic_ip_params,
         search_fields=("resource_id", "public_ip", "association_id", "private_ip_address"),
+        listing=Listing("DescribeAddresses", "Addresses", "AllocationId", service="ec2"),
+        lab_check="ec2.addresses",
+        tag_type="elastic-ip",
         extra={
-            "describe_operation": "DescribeAddresses",
-            "api_service": "ec2",
             "create_label": "Allocate Elastic IP address",
         },
+    )
+)
+
+
+# Types without console pages of their own: their ids are tagged (CreateTags) and named
+# in IAM resource ARNs like the others'.
+registry.register_api_type(
+    ApiType(
+        "vpc",
+        NetworkInterface,
+        Listing(
+            "DescribeNetworkInterfaces", "NetworkInterfaces", "NetworkInterfaceId", service="ec2"
+        ),
+        lab_check=None,
+        tag_type="network-interface",
+    )
+)
+registry.register_api_type(
+    ApiType(
+        "vpc",
+        SecurityGroupRule,
+        Listing(
+            "DescribeSecurityGroupRules", "SecurityGroupRules", "SecurityGroupRuleId", service="ec2"
+        ),
+        lab_check=None,
+        tag_type="security-group-rule",
     )
 )

@@ -1,10 +1,11 @@
-"""The VPC console's own pages, under /<region>/vpc/. They come before the generic
-resource pages of the registry, so `vpcs/create/` and the details pages named here
-replace the generic ones for those types."""
+"""The VPC console's own pages, under /<region>/vpc/. The pages that take the place of
+generic ones (Create VPC, Delete VPC, the details pages of route tables, security
+groups, network ACLs and internet gateways) are declared on their types in
+resources.py (`ResourceType.pages`); what hangs off them is here."""
 
 from django.urls import path, register_converter
 
-from services.vpc.views import delete_vpc, details, editing, pages
+from services.vpc.views import editing, pages
 
 
 class ResourceIdConverter:
@@ -28,32 +29,18 @@ SG = "security-groups/<vpc_resource_id:resource_id>/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("vpcs/create/", pages.create_vpc, name="create-vpc"),
     path("vpcs/create/preview/", pages.create_vpc_preview, name="create-vpc-preview"),
-    path("vpcs/actions/DeleteVpc/", delete_vpc.delete_vpc, name="delete-vpc"),
-    path(
-        "internet-gateways/<vpc_resource_id:resource_id>/",
-        details.internet_gateway,
-        name="igw-detail",
-    ),
     path(
         "internet-gateways/<vpc_resource_id:resource_id>/attach/",
         pages.attach_internet_gateway,
         name="attach-internet-gateway",
     ),
-    path(RT, details.route_table, name="route-table-detail"),
     path(RT + "edit-routes/", editing.edit_routes, name="edit-routes"),
     path(
         RT + "edit-subnet-associations/",
         editing.edit_subnet_associations,
         name="edit-subnet-associations",
     ),
-    path(SG, details.security_group, name="security-group-detail"),
     path(SG + "edit-inbound-rules/", editing.edit_inbound_rules, name="edit-inbound-rules"),
     path(SG + "edit-outbound-rules/", editing.edit_outbound_rules, name="edit-outbound-rules"),
-    path(
-        "network-acls/<vpc_resource_id:resource_id>/",
-        details.network_acl,
-        name="network-acl-detail",
-    ),
 ]

@@ -106,3 +106,30 @@ def test_a_lock_out_of_order_fails_in_the_test_suite(account):
 
     with pytest.raises(locks.LockOrderError, match="core.Account locked after vpc.Subnet"):
         operations._run(ctx, _op(backwards), {})
+
+
+def test_services_rank_their_own_models_relative_to_others(monkeypatch):
+    """Each service declares its models' ranks next to them; the resolved order keeps
+    containers before contents across services."""
+    order = locks.ranks()
+    assert order[0] == "core.Account"
+    before = [
+        ("iam.Group", "iam.User"),
+        ("vpc.Vpc", "vpc.Subnet"),
+        ("vpc.NatGateway", "ec2.Instance"),
+        ("ec2.PlacementGroup", "ec2.Instance"),
+        ("ec2.Instance", "vpc.NetworkInterface"),
+        ("vpc.Address", "ec2.Volume"),
+        ("ec2.Volume", "ec2.VolumeAttachment"),
+    ]
+    for first, then in before:
+        assert order.index(first) < order.index(then), (first, then)
+
+    # A declaration whose anchor comes later is placed once the anchor is known.
+    monkeypatch.setattr(locks, "_declared", [])
+    monkeypatch.setattr(locks, "_order", [])
+    monkeypatch.setattr(locks, "_index", {})
+    locks.declare("b.Late", after="a.Two")
+    locks.declare("a.One", "a.Two")
+    locks.declare("c.Early", before="a.One")
+    assert locks.ranks() == ("core.Account", "c.Early", "a.One", "a.Two", "b.Late")

@@ -3,14 +3,16 @@
 Every REST request runs one real operation (so IAM, validation, errors and the audit
 event are the console's and the AWS door's):
 
-- list and detail run the type's Describe/List operation (`DescribeVolumes`), found by
-  name from the type's plural label, or named in `ResourceType.extra["describe_operation"]`;
+- list and detail run the type's Describe/List operation (`DescribeVolumes`): its
+  declared `ResourceType.listing`, else named in `extra["describe_operation"]`, else
+  found by name from the type's plural label;
 - create runs `create_operation` with the request body as its AWS request shape;
 - delete runs the type's Delete/Terminate/Release/Deregister action, and
   `actions/<Operation>/` any other action of the type.
 
-An operation is looked up under the type's service first, then under
-`extra["api_service"]`, then by its action name alone (VPC types run EC2's operations).
+An operation is looked up under the type's service first, then under its
+`api_service` (the listing's service, or `extra["api_service"]`), then by its action
+name alone (VPC types run EC2's operations).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from services.core import operations
+from services.core import operations, registry
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import Operation
@@ -30,7 +32,7 @@ DELETE_PREFIXES = ("Delete", "Terminate", "Release", "Deregister")
 
 def find_operation(resource_type: ResourceType, action: str) -> Operation | None:
     """The registered operation `action` that acts on `resource_type`."""
-    services = [resource_type.service, resource_type.extra.get("api_service", "")]
+    services = [resource_type.service, resource_type.api_service]
     for service in services:
         if service and (op := operations.get(service, action)):
             return op
@@ -40,7 +42,8 @@ def find_operation(resource_type: ResourceType, action: str) -> Operation | None
 
 def describe_operation(resource_type: ResourceType) -> Operation | None:
     """The Describe*/List* operation that lists `resource_type`."""
-    named = resource_type.extra.get("describe_operation")
+    listing = resource_type.listing
+    named = listing.operation if listing else resource_type.extra.get("describe_operation")
     if named:
         return find_operation(resource_type, named)
     plurals = {
@@ -48,7 +51,7 @@ def describe_operation(resource_type: ResourceType) -> Operation | None:
         resource_type.model.__name__.lower() + "s",
     }
     wanted = {verb + plural for verb in ("describe", "list") for plural in plurals}
-    services = {resource_type.service, resource_type.extra.get("api_service", "")}
+    services = {resource_type.service, resource_type.api_service}
     candidates = [op for op in operations.registered() if op.action.lower() in wanted]
     candidates.sort(key=lambda op: op.service not in services)
     return candidates[0] if candidates else None
@@ -163,7 +166,22 @@ def list_ids(
                 f"{op.action} takes no filters; unknown query parameter '{filters[0]['Name']}'.",
             )
         params["Filters"] = filters
-    return resource_ids(ctx, resource_type, run(ctx, op, params))
+    response = run(ctx, op, params)
+    listing = resource_type.listing
+    if listing is not None and listing.id_member and listing.operation == op.action:
+        # The declared listing says where the ids are: no walk through the answer.
+        named = [
+            item.get(listing.id_member)
+            for item in registry.items_at(response, listing.path)
+            if isinstance(item, dict)
+        ]
+        known = set(
+            resource_type.model.objects.visible_to(ctx)
+            .filter(resource_id__in=[n for n in named if isinstance(n, str)])
+            .values_list("resource_id", flat=True)
+        )
+        return [n for n in dict.fromkeys(named) if n in known]
+    return resource_ids(ctx, resource_type, response)
 
 
 def describe_one(ctx: CallContext, resource_type: ResourceType, resource_id: str) -> bool:

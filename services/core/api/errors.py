@@ -10,9 +10,9 @@
      "request_id": "6f1c...", "instance": "/api/v1/ec2/volumes/vol-.../"}
 
 An operation's AwsError keeps its AWS code, message and status, except that a "does
-not exist" error (`*.NotFound`, `NoSuch*`, `*NotFoundException`) about the resource
-the URL names, which the EC2 API answers with 400, is a 404 here as a REST client
-expects. Errors of the HTTP layer (no credentials, bad JSON, a wrong method) get the
+not exist" error (`*.NotFound`, `*.Unknown`, `NoSuch*`, `*NotFoundException`) about the
+resource the URL names, which the EC2 API answers with 400, is a 404 here as a REST
+client expects. Errors of the HTTP layer (no credentials, bad JSON, a wrong method) get the
 codes AWS services use for them, and a bug of ours is an `InternalFailure` 500
 document, never a traceback.
 """
@@ -61,7 +61,8 @@ def rest_status(error: AwsError, resource_id: str = "") -> int:
     does not exist; otherwise AWS's own status (a zone named in a body is still 400)."""
     code = error.code
     missing = (
-        code.endswith((".NotFound", "NotFoundException", "NotFound"))
+        # EC2 says "Unknown" for some types: InvalidPlacementGroup.Unknown.
+        code.endswith((".NotFound", "NotFoundException", "NotFound", ".Unknown"))
         or code.startswith("NoSuch")
         or code == "ResourceNotFound"
     )

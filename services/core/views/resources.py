@@ -126,7 +126,7 @@ def resource_create(request: HttpRequest, region: str, service: str, slug: str) 
         params = rt.create_params(form.cleaned_data) if rt.create_params else form.cleaned_data
         ctx = console_ctx(request, region)
         # VPC types run EC2's operations: `api_service` names the operations' service.
-        op_service = rt.extra.get("api_service", service)
+        op_service = rt.api_service
         result = call(request, region, op_service, rt.create_operation, params, ctx=ctx)
         if result is not None:
             new_id = _created_id(rt, ctx, result)
@@ -281,7 +281,7 @@ def resource_action(
     batches = [rows] if action.batch else [[row] for row in rows]
     done = []
     for batch in batches:
-        op_service = rt.extra.get("api_service", service)
+        op_service = rt.api_service
         if call(request, region, op_service, action.operation, action.params(batch)) is not None:
             done.extend(r.resource_id for r in batch)
     if done:

@@ -24,6 +24,11 @@ The URL scheme, which every service's pages follow:
     - ``<region>/<service>/<slug>/actions/<operation>/`` ``console:resource-action``
       (GET: the confirm modal; POST: run the action on the selected ``ids``)
     - ``<region>/<service>/<slug>/<resource_id>/``      ``console:resource-detail``
+
+    A type's own details, create or action pages are declared on it
+    (``ResourceType.pages``, dotted view paths) and take these routes' places, with
+    the same names and kwargs. (Older pages still sit on these URLs through their
+    service's ``urls.py``, which is tried first.)
   - ``<region>/<service>/``: ``console:service-home``, redirecting to the service's
     ``home_url_name`` if it resolves, else to its first resource table.
 
@@ -33,7 +38,10 @@ Any other HTML 404 is rendered inside the console frame (``ConsoleSessionMiddlew
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import inspect
+from collections.abc import Callable
 
 from django.urls import URLPattern, URLResolver, include, path, register_converter
 
@@ -74,6 +82,26 @@ def service_patterns() -> list[URLResolver]:
     ]
 
 
+def _own(view: Callable) -> Callable:
+    """A type's own page, given only the URL kwargs it takes (`instances.detail(request,
+    region, resource_id)` has no use for `service` and `slug`; the console still reads
+    them from the URL match)."""
+    params = inspect.signature(view).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return view
+
+    @functools.wraps(view)
+    def call(request, **kwargs):
+        return view(request, **{k: v for k, v in kwargs.items() if k in params})
+
+    return call
+
+
+def _page(rt: registry.ResourceType, page: str, generic: Callable) -> Callable:
+    view = rt.pages.view(page)
+    return _own(view) if view else generic
+
+
 def generic_patterns() -> list[URLPattern]:
     """The list, create, action and details pages of every registered resource type,
     and each service's home redirect."""
@@ -81,9 +109,24 @@ def generic_patterns() -> list[URLPattern]:
     for rt in registry.resource_types():
         base = f"{REGION_ROUTE}{rt.service}/{rt.slug}/"
         kwargs = {"service": rt.service, "slug": rt.slug}
+        # A type's own pages (`ResourceType.pages`) take the generic pages' places.
+        own = rt.pages
+        for operation in own.actions:
+            patterns.append(
+                path(
+                    base + f"actions/{operation}/",
+                    _own(own.view("action", operation)),
+                    {**kwargs, "operation": operation},
+                )
+            )
         patterns += [
             path(base, resources.resource_list, kwargs, name="resource-list"),
-            path(base + "create/", resources.resource_create, kwargs, name="resource-create"),
+            path(
+                base + "create/",
+                _page(rt, "create", resources.resource_create),
+                kwargs,
+                name="resource-create",
+            ),
             path(
                 base + "actions/<str:operation>/",
                 resources.resource_action,
@@ -92,7 +135,7 @@ def generic_patterns() -> list[URLPattern]:
             ),
             path(
                 base + "<str:resource_id>/",
-                resources.resource_detail,
+                _page(rt, "detail", resources.resource_detail),
                 kwargs,
                 name="resource-detail",
             ),  # fmt: skip

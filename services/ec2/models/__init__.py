@@ -1,9 +1,32 @@
 """EC2 resources held in PostgreSQL, one module per resource family."""
 
+from services.core import locks
 from services.ec2.models.images import Image
 from services.ec2.models.instances import Instance
 from services.ec2.models.keypairs import KeyPair
+from services.ec2.models.placement_groups import PlacementGroup
 from services.ec2.models.snapshots import Snapshot
 from services.ec2.models.volumes import Volume, VolumeAttachment
 
-__all__ = ["Image", "Instance", "KeyPair", "Snapshot", "Volume", "VolumeAttachment"]
+__all__ = [
+    "Image",
+    "Instance",
+    "KeyPair",
+    "PlacementGroup",
+    "Snapshot",
+    "Volume",
+    "VolumeAttachment",
+]
+
+# Lock order (services.core.locks): an instance comes before its network interfaces and
+# addresses (VPC's), then its volumes and what is made of them. A placement group holds
+# instances: it comes before them.
+locks.declare("ec2.PlacementGroup", "ec2.Instance", before="vpc.NetworkInterface")
+locks.declare(
+    "ec2.Volume",
+    "ec2.VolumeAttachment",
+    "ec2.Snapshot",
+    "ec2.Image",
+    "ec2.KeyPair",
+    after="vpc.Address",
+)

@@ -69,7 +69,9 @@ def home(request: HttpRequest, region: str) -> HttpResponse:
             }
             for r in regions.REGIONS.values()
         ],
-        "create_url": reverse("vpc:create-vpc", kwargs={"region": region}),
+        "create_url": reverse(
+            "console:resource-create", kwargs={"region": region, "service": "vpc", "slug": "vpcs"}
+        ),
         "breadcrumbs": breadcrumbs(request, "VPC dashboard"),
     }
     return render_console(request, "vpc/home.html", context)
