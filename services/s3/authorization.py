@@ -32,6 +32,10 @@ _VERSIONED = {
 _READS = {"s3:GetObject", "s3:GetObjectVersion"}
 # Actions on no bucket at all.
 _ACCOUNT_ACTIONS = {"ListAllMyBuckets"}
+# DeleteObjects: S3 authorizes each key of the request on its own (s3:DeleteObject or
+# s3:DeleteObjectVersion on the object's ARN) and answers a refused key as that key's
+# error; the call itself needs only its bucket to exist.
+EACH_KEY = "s3:DeleteObject (each key)"
 
 
 def _versioned(action: str, version_id: object) -> str:
@@ -57,6 +61,8 @@ def targets(ctx: CallContext, action: str, params: dict) -> list[Target]:
         read = "s3:GetObjectVersion" if source_version else "s3:GetObject"
         found.append(Target(access.object_arn(source, source_key), action=read))
     key = params.get("Key")
+    if action == "DeleteObject" and key is None and "Delete" in params:
+        return [Target(access.bucket_arn(name), action=EACH_KEY)]
     if isinstance(key, str):
         named = _versioned(action, params.get("VersionId"))
         found.append(Target(access.object_arn(name, key), action=f"s3:{named}"))
@@ -83,7 +89,10 @@ def decide(ctx: CallContext, iam_action: str, found: list[Target], params: dict)
     for target in found:
         action = target.action or iam_action
         name, key = _split(target.arn)
-        if name is None or "*" in name:
+        if action == EACH_KEY and name is not None:
+            find_bucket(name)  # the keys are authorized by the operation, one by one
+            decision = Decision(True, resource=target.arn)
+        elif name is None or "*" in name:
             decision = access.decide_unowned(ctx, action, target.arn, params)
         elif action == "s3:CreateBucket":
             decision = access.decide_unowned(ctx, action, target.arn, params)

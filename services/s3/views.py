@@ -255,7 +255,10 @@ def empty_bucket(request: HttpRequest, region: str, bucket: str) -> HttpResponse
             if not items:
                 break
             delete = {"Objects": items, "Quiet": True}
-            operations.call(ctx, "s3", "DeleteObjects", {"Bucket": bucket, "Delete": delete})
+            done = operations.call(ctx, "s3", "DeleteObjects", {"Bucket": bucket, "Delete": delete})
+            if done.get("Errors"):  # keys the user may not delete: stop, and say so
+                messages.error(request, _failed_deletes(done["Errors"]))
+                return HttpResponseRedirect(_url("buckets", region))
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
     else:
@@ -532,14 +535,30 @@ def delete_objects(request: HttpRequest, region: str, bucket: str) -> HttpRespon
                 objects += [{"Key": c["Key"]} for c in listed.get("Contents", [])]
             else:
                 objects.append({"Key": key})
+        failed: list[dict] = []
         for start in range(0, len(objects), 1000):
-            operations.call(ctx, "s3", "DeleteObjects", {
+            done = operations.call(ctx, "s3", "DeleteObjects", {
                 "Bucket": bucket, "Delete": {"Objects": objects[start:start + 1000]}})  # fmt: skip
+            failed += done.get("Errors", [])
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
     else:
-        messages.success(request, f"Successfully deleted {len(objects)} object(s).")
+        if failed:
+            messages.error(request, _failed_deletes(failed))
+        if len(objects) > len(failed):
+            messages.success(
+                request, f"Successfully deleted {len(objects) - len(failed)} object(s)."
+            )
     return HttpResponseRedirect(_url("bucket", region, bucket, prefix=prefix))
+
+
+def _failed_deletes(errors: list[dict]) -> str:
+    """DeleteObjects answers a refused key in its Errors: the first one's reason."""
+    first = errors[0]
+    return (
+        f"Failed to delete {len(errors)} object(s). {first['Key']}: "
+        f"{first['Code']}: {first['Message']}"
+    )
 
 
 @console_view

@@ -123,7 +123,8 @@ def test_a_get_object_only_user_in_the_console_downloads_but_cannot_list_or_dele
     )
     assert response.status_code == 302
     shown = text(client.get(response["Location"]))
-    assert "s3:DeleteObject" in shown
+    assert "Failed to delete 1 object(s)" in shown and "s3:DeleteObject" in shown
+    assert "Successfully deleted" not in shown
     assert Bucket.objects.get(resource_id="bkt").versions.filter(key="notes.txt").exists()
 
 
@@ -164,6 +165,56 @@ def test_an_operation_layer_denial_is_access_denied_403(account):
     ctx = CallContext(creds.account, "us-east-1", creds.principal, "aws")
     assert operations.call(ctx, "s3", "GetObject", {"Bucket": "bkt", "Key": "notes.txt"})
     with pytest.raises(AwsError) as denied:
-        delete = {"Objects": [{"Key": "notes.txt"}]}
-        operations.call(ctx, "s3", "DeleteObjects", {"Bucket": "bkt", "Delete": delete})
+        operations.call(ctx, "s3", "DeleteObject", {"Bucket": "bkt", "Key": "notes.txt"})
     assert (denied.value.code, denied.value.status) == ("AccessDenied", 403)
+    # DeleteObjects answers each refused key in its Errors, as S3 does.
+    delete = {"Objects": [{"Key": "notes.txt"}]}
+    result = operations.call(ctx, "s3", "DeleteObjects", {"Bucket": "bkt", "Delete": delete})
+    assert [(e["Key"], e["Code"]) for e in result["Errors"]] == [("notes.txt", "AccessDenied")]
+
+
+def test_delete_objects_authorizes_each_key_on_its_own(account):
+    """A policy scoped to a prefix deletes the keys under it in one DeleteObjects call
+    (as `aws s3 rm --recursive` and the console send it); the others are that key's
+    AccessDenied in the answer, not a refusal of the whole call."""
+    from services.iam.credentials import principal_for_access_key
+
+    _setup(account)
+    root = _root(account)
+    operations.call(root, "s3", "PutObject", {"Bucket": "bkt", "Key": "tmp/a", "Body": b"1"})
+    document = json.dumps(
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject",
+                        "Resource": "arn:aws:s3:::bkt/tmp/*"}]}
+    )  # fmt: skip
+    key = _user(account, "cleaner", document)
+    creds = principal_for_access_key(key["AccessKeyId"])
+    ctx = CallContext(creds.account, "us-east-1", creds.principal, "aws")
+    delete = {"Objects": [{"Key": "tmp/a"}, {"Key": "notes.txt"}]}
+    result = operations.call(ctx, "s3", "DeleteObjects", {"Bucket": "bkt", "Delete": delete})
+    assert result["Deleted"] == [{"Key": "tmp/a"}]
+    (refused,) = result["Errors"]
+    assert (refused["Key"], refused["Code"]) == ("notes.txt", "AccessDenied")
+    assert "s3:DeleteObject" in refused["Message"]
+    versions = Bucket.objects.get(resource_id="bkt").versions
+    assert not versions.filter(key="tmp/a").exists() and versions.filter(key="notes.txt").exists()
+    with pytest.raises(AwsError) as missing:
+        operations.call(ctx, "s3", "DeleteObjects", {"Bucket": "no-such-bkt", "Delete": delete})
+    assert missing.value.code == "NoSuchBucket"
+
+
+def test_emptying_a_bucket_whose_keys_are_refused_says_so_and_stops(account):
+    _setup(account)
+    document = json.dumps(
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucketVersions",
+                                                      "s3:ListAllMyBuckets"],
+                        "Resource": "*"}]}
+    )  # fmt: skip
+    _user(account, "emptier", document)
+    client = _sign_in(account, "emptier")
+    response = client.post("/us-east-1/s3/buckets/bkt/empty/", {"confirm": "permanently delete"})
+    assert response.status_code == 302
+    shown = text(client.get(response["Location"]))
+    assert "Failed to delete 1 object(s)" in shown and "AccessDenied" in shown
+    assert Bucket.objects.get(resource_id="bkt").versions.filter(key="notes.txt").exists()
