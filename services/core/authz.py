@@ -10,11 +10,20 @@ InstanceIds, ...) acts on those resources' ARNs, found by id prefix among the de
 types (`registry.models_by_id_prefix`); a Create*/Run*/Allocate* call acts on the ARN
 of the type it makes with "*" for the id (`arn:aws:ec2:us-east-1:123456789012:volume/*`,
 as AWS checks it). A service that knows better registers a resolver for its actions
-with `@resources("iam:*")` or `@resources("ec2:RunInstances")`.
+with `@resources("iam:*")` or `@resources("ec2:RunInstances")`; a target may name its
+own IAM action (`Target.action`: S3's GetObject with a VersionId is s3:GetObjectVersion
+on the object).
+
+A service whose resources carry policies that bind every caller (S3's bucket policies
+and ACLs: they deny the owner's root user too and admit other accounts and anonymous
+callers) registers a decider for its prefix with `@decides("s3")`: it is given the
+resolved targets instead of the root-user shortcut and the evaluator, and decides with
+the evaluator's help (`evaluate`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -31,6 +40,7 @@ class Target:
     arn: str  # "*" for actions without resource-level permissions
     tags: Mapping[str, str] = field(default_factory=dict)
     account: str = ""  # the owner, when it is not the caller's account
+    action: str = ""  # the IAM action checked on it, when not the call's
 
 
 @dataclass(frozen=True)
@@ -42,13 +52,18 @@ class Decision:
     resource: str = "*"  # the resource the decision is about
     principal_arn: str = ""  # the caller as IAM names it (with the user's path)
     statement: str = ""  # the deciding statement, for the console and the simulator
+    action: str = ""  # the IAM action denied, when not the call's (see Target.action)
+    message: str = ""  # the whole denial message, for a service that words its own
 
 
 Evaluator = Callable[[CallContext, str, list[Target], dict], Decision]
 # (ctx, action name such as "CreateUser", params) -> what the call acts on
 Resolver = Callable[[CallContext, str, dict], list[Target]]
+# (ctx, IAM action, resolved targets, params) -> the decision, for every caller
+Decider = Callable[[CallContext, str, list[Target], dict], Decision]
 _evaluator: Evaluator | None = None
 _resolvers: dict[str, Resolver] = {}
+_deciders: dict[str, Decider] = {}
 
 
 def set_evaluator(evaluator: Evaluator | None) -> None:
@@ -66,36 +81,65 @@ def resources(pattern: str) -> Callable[[Resolver], Resolver]:
     return register
 
 
+def decides(prefix: str) -> Callable[[Decider], Decider]:
+    """Register the decider of every action of `prefix` ("s3")."""
+
+    def register(decider: Decider) -> Decider:
+        _deciders[prefix] = decider
+        return decider
+
+    return register
+
+
 def authorize(ctx: CallContext, iam_action: str, resource_arns: list[str], params: dict) -> None:
     """Raise AccessDenied (UnauthorizedOperation for EC2) unless the caller may perform
     `iam_action` (e.g. ec2:CreateVolume) on what the call acts on."""
-    if ctx.principal.is_root and ctx.principal.account_id == ctx.account.id:
-        return
     decision = check(ctx, iam_action, resource_arns, params)
     if not decision.allowed:
-        raise denied(ctx, iam_action, decision)
+        raise denied(ctx, decision.action or iam_action, decision)
 
 
 def check(ctx: CallContext, iam_action: str, resource_arns: list[str], params: dict) -> Decision:
     """The decision for the caller, without raising (the console uses it to grey out
     what the user may not do)."""
+    decider = _deciders.get(iam_action.split(":", 1)[0])
+    if decider is not None:
+        targets = [Target(a) for a in resource_arns] or targets_of(ctx, iam_action, params)
+        return decider(ctx, iam_action, targets, params)
     if ctx.principal.is_root and ctx.principal.account_id == ctx.account.id:
         return Decision(True, resource=(resource_arns or ["*"])[0])
     targets = [Target(a) for a in resource_arns] or targets_of(ctx, iam_action, params)
-    if _evaluator is None:
-        return Decision(
-            False,
-            f"because no identity-based policy allows the {iam_action} action",
-            targets[0].arn,
-        )
-    return _evaluator(ctx, iam_action, targets, params)
+    return evaluate(ctx, iam_action, targets, params)
+
+
+def evaluate(ctx: CallContext, iam_action: str, targets: list[Target], params: dict) -> Decision:
+    """The registered evaluator's decision (identity-based and resource-based policies)
+    for a caller that is not its account's root user; each target with its own action."""
+    decision = Decision(True, resource=targets[0].arn if targets else "*")
+    for action in dict.fromkeys(t.action or iam_action for t in targets):
+        group = [t for t in targets if (t.action or iam_action) == action]
+        if _evaluator is None:
+            return Decision(
+                False,
+                f"because no identity-based policy allows the {action} action",
+                group[0].arn,
+                action=action if action != iam_action else "",
+            )
+        decision = _evaluator(ctx, action, group, params)
+        if not decision.allowed:
+            if action != iam_action:
+                decision = dataclasses.replace(decision, action=action)
+            return decision
+    return decision
 
 
 def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
     """The error AWS gives for a denied call."""
     principal = decision.principal_arn or ctx.principal.arn
     on = "" if decision.resource == "*" else f" on resource: {decision.resource}"
-    message = f"User: {principal} is not authorized to perform: {iam_action}{on} {decision.reason}"
+    message = decision.message or (
+        f"User: {principal} is not authorized to perform: {iam_action}{on} {decision.reason}"
+    )
     protocol = _protocol(iam_action.split(":", 1)[0])
     if protocol == "ec2":
         # EC2's query API names a denial UnauthorizedOperation.

@@ -37,10 +37,13 @@ class Operation:
     global_service: bool
     # False for the few actions AWS lets anyone call (sts:GetCallerIdentity).
     needs_permission: bool = True
+    # The IAM action when it is not the API action's name (S3: ListObjectsV2 is
+    # s3:ListBucket, HeadObject is s3:GetObject).
+    iam_name: str = ""
 
     @property
     def iam_action(self) -> str:
-        return f"{self.iam_prefix}:{self.action}"
+        return self.iam_name or f"{self.iam_prefix}:{self.action}"
 
     @property
     def event_source(self) -> str:
@@ -77,8 +80,10 @@ def operation(
     read_only: bool | None = None,
     global_service: bool = False,
     needs_permission: bool = True,
+    iam_action: str = "",
 ) -> Callable[[OperationFunc], OperationFunc]:
-    """Register `func` as the implementation of `service`'s `action`."""
+    """Register `func` as the implementation of `service`'s `action`. `iam_action` names
+    the IAM action it is authorized as when that is not `<iam_prefix>:<action>`."""
 
     def register(func: OperationFunc) -> OperationFunc:
         key = (service, action)
@@ -92,6 +97,7 @@ def operation(
             read_only=action.startswith(_READ_PREFIXES) if read_only is None else read_only,
             global_service=global_service,
             needs_permission=needs_permission,
+            iam_name=iam_action,
         )
         return func
 

@@ -1,19 +1,19 @@
 """Who may do what to a bucket and its objects: IAM policies, the bucket policy, ACLs and
 Block Public Access, evaluated with the IAM evaluator (S3-03).
 
-S3 operations authorize themselves (they are registered with needs_permission=False)
-because S3 decides differently from the generic hook: the IAM action is not the
-operation's name (HeadObject is s3:GetObject), the resource is the bucket or the
-object ARN, a bucket policy's explicit deny binds even the owner's root user (except
-for the bucket policy actions, so the owner can always undo a policy), and callers
-from other accounts or without credentials at all are allowed only by the bucket
-policy or an ACL.
+S3's operations are authorized by the core path like every other (services.core.authz;
+services/s3/authorization.py says what each call acts on and decides through `decide`
+here), but S3 decides differently from the generic rule: a bucket policy's explicit deny
+binds even the owner's root user (except for the bucket policy actions, so the owner can
+always undo a policy), and callers from other accounts or without credentials at all are
+allowed only by the bucket policy or an ACL.
 """
 
 from __future__ import annotations
 
 import json
 
+from services.core import authz
 from services.core.authz import Decision, Target
 from services.core.context import CallContext, Principal
 from services.core.errors import AwsError
@@ -202,20 +202,19 @@ def _canonical(ctx: CallContext) -> str:
     return canonical_user_id(ctx.principal.account_id) if ctx.principal.account_id else ""
 
 
-def _quoted(resource: str) -> str:
-    return f'"{resource}"'
-
-
-def _denied(ctx: CallContext, action: str, resource: str, reason: str) -> AwsError:
-    if is_anonymous(ctx):
-        return access_denied()
-    return access_denied(
-        f"User: {ctx.principal.arn} is not authorized to perform: {action} on resource: "
-        f"{_quoted(resource)} {reason}"
+def _refused(ctx: CallContext, action: str, resource: str, reason: str) -> Decision:
+    """S3's denial: the resource quoted, and no more than "Access Denied" for a caller
+    without credentials."""
+    message = (
+        "Access Denied"
+        if is_anonymous(ctx)
+        else f"User: {ctx.principal.arn} is not authorized to perform: {action} on resource: "
+        f'"{resource}" {reason}'
     )
+    return Decision(False, reason, resource, action=action, message=message)
 
 
-def authorize(
+def decide(
     ctx: CallContext,
     action: str,
     bucket: Bucket,
@@ -223,30 +222,47 @@ def authorize(
     *,
     obj: ObjectVersion | None = None,
     params: dict | None = None,
-) -> None:
-    """Raise AccessDenied unless the caller may perform `action` (s3:GetObject) on the
-    bucket, or on `key` in it."""
+) -> Decision:
+    """Whether the caller may perform `action` (s3:GetObject) on the bucket, or on `key`
+    in it (`obj`: the version whose ACL counts too)."""
     resource = object_arn(bucket.name, key) if key is not None else bucket_arn(bucket.name)
     owner = bucket.account_id
     principal = ctx.principal
     own_root = principal.is_root and principal.account_id == owner
     if own_root and action.lower() in POLICY_ACTIONS:
-        return
+        return Decision(True, resource=resource)
     outsider = is_anonymous(ctx) or principal.account_id != owner
     if principal.is_root or is_anonymous(ctx):
         result = _decide_directly(ctx, action, resource, bucket, outsider)
-        if result.allowed:
-            return
-        if result.decision == "implicitDeny" and _acl_allows(action, bucket, obj, ctx):
-            return
-        raise _denied(ctx, action, resource, result.reason)
+        if result.allowed or (
+            result.decision == "implicitDeny" and _acl_allows(action, bucket, obj, ctx)
+        ):
+            return Decision(True, resource=resource)
+        return _refused(ctx, action, resource, result.reason)
     target = Target(resource, bucket.tags if key is None else {}, owner if outsider else "")
-    decision: Decision = authorizer.evaluate_call(ctx, action, [target], params or {})
-    if decision.allowed:
-        return
-    if "explicit deny" not in decision.reason and _acl_allows(action, bucket, obj, ctx):
-        return
-    raise _denied(ctx, action, resource, decision.reason)
+    decision = authz.evaluate(ctx, action, [target], params or {})
+    if decision.allowed or (
+        "explicit deny" not in decision.reason and _acl_allows(action, bucket, obj, ctx)
+    ):
+        return Decision(True, resource=resource, principal_arn=decision.principal_arn)
+    return _refused(ctx, action, resource, decision.reason)
+
+
+def decide_unowned(ctx: CallContext, action: str, resource: str, params: dict) -> Decision:
+    """An action on no bucket (s3:ListAllMyBuckets, "*") or on one that does not exist
+    yet (s3:CreateBucket): identity-based policies alone decide."""
+    if is_anonymous(ctx):
+        return _refused(ctx, action, resource, "")
+    if principal_is_own_root(ctx):
+        return Decision(True, resource=resource)
+    decision = authz.evaluate(ctx, action, [Target(resource)], params)
+    if decision.allowed or resource == "*":
+        return decision
+    return _refused(ctx, action, resource, decision.reason)
+
+
+def principal_is_own_root(ctx: CallContext) -> bool:
+    return ctx.principal.is_root and ctx.principal.account_id == ctx.account.id
 
 
 def _decide_directly(ctx: CallContext, action: str, resource: str, bucket: Bucket, outsider: bool):

@@ -65,14 +65,11 @@ def _location_of(ctx: CallContext, params: dict) -> str:
     return constraint
 
 
-@operation("s3", "CreateBucket", needs_permission=False)
+@operation("s3", "CreateBucket")
 def create_bucket(ctx: CallContext, params: dict) -> dict:
     name = params["Bucket"]
     names.check(name)
     region = _location_of(ctx, params)
-    if access.is_anonymous(ctx):
-        raise access.access_denied()
-    _authorize_create(ctx, name, params)
     ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
     if ownership not in OWNERSHIPS:
         raise invalid_argument("Invalid x-amz-object-ownership header: " + ownership)
@@ -144,22 +141,6 @@ def _create_existing(ctx: CallContext, existing: Bucket, region: str) -> dict:
     )
 
 
-def _authorize_create(ctx: CallContext, name: str, params: dict) -> None:
-    if ctx.principal.is_root:
-        return
-    from services.core.authz import Target
-    from services.iam import authorizer
-
-    decision = authorizer.evaluate_call(
-        ctx, "s3:CreateBucket", [Target(access.bucket_arn(name))], params
-    )
-    if not decision.allowed:
-        raise access.access_denied(
-            f"User: {ctx.principal.arn} is not authorized to perform: s3:CreateBucket on "
-            f'resource: "{access.bucket_arn(name)}" {decision.reason}'
-        )
-
-
 CANNED = {
     "private": [],
     "public-read": [("Group", access.ALL_USERS, "READ")],
@@ -188,9 +169,9 @@ def canned_grants(acl: str) -> list[dict]:
     ]
 
 
-@operation("s3", "DeleteBucket", needs_permission=False)
+@operation("s3", "DeleteBucket")
 def delete_bucket(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:DeleteBucket", for_update=True)
+    bucket = bucket_for(ctx, params["Bucket"], for_update=True)
     if bucket.versions.exists():
         raise error(
             "BucketNotEmpty",
@@ -207,11 +188,8 @@ def delete_bucket(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "ListBuckets", needs_permission=False)
+@operation("s3", "ListBuckets", iam_action="s3:ListAllMyBuckets")
 def list_buckets(ctx: CallContext, params: dict) -> dict:
-    if access.is_anonymous(ctx):
-        raise access.access_denied()
-    _authorize_list_all(ctx)
     qs = Bucket.objects.filter(account=ctx.account).order_by("resource_id")
     if params.get("Prefix"):
         qs = qs.filter(resource_id__startswith=params["Prefix"])
@@ -250,23 +228,9 @@ def list_buckets(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-def _authorize_list_all(ctx: CallContext) -> None:
-    if ctx.principal.is_root:
-        return
-    from services.core.authz import Target
-    from services.iam import authorizer
-
-    decision = authorizer.evaluate_call(ctx, "s3:ListAllMyBuckets", [Target("*")], {})
-    if not decision.allowed:
-        raise access.access_denied(
-            f"User: {ctx.principal.arn} is not authorized to perform: s3:ListAllMyBuckets "
-            f"{decision.reason}"
-        )
-
-
-@operation("s3", "HeadBucket", needs_permission=False)
+@operation("s3", "HeadBucket", iam_action="s3:ListBucket")
 def head_bucket(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListBucket")
+    bucket = bucket_for(ctx, params["Bucket"])
     return {
         "BucketRegion": bucket.region,
         "AccessPointAlias": False,
@@ -274,9 +238,9 @@ def head_bucket(ctx: CallContext, params: dict) -> dict:
     }
 
 
-@operation("s3", "GetBucketLocation", needs_permission=False)
+@operation("s3", "GetBucketLocation")
 def get_bucket_location(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketLocation")
+    bucket = bucket_for(ctx, params["Bucket"])
     # us-east-1 buckets have no location constraint: S3 answers an empty one.
     return {"LocationConstraint": None if bucket.region == "us-east-1" else bucket.region}
 

@@ -7,7 +7,6 @@ import string
 
 from services.core.context import CallContext
 from services.core.models import Account
-from services.s3 import access
 from services.s3.errors import no_such_bucket
 from services.s3.models import Bucket, canonical_user_id
 
@@ -26,7 +25,7 @@ def new_upload_id() -> str:
 
 def find_bucket(name: str, *, for_update: bool = False) -> Bucket:
     """The bucket named `name`, whoever owns it (names are global); NoSuchBucket if
-    there is none. Access is decided by the caller with `access.authorize`."""
+    there is none. Access was decided before the operation ran (authorization.py)."""
     qs = Bucket.objects.all()
     if for_update:
         qs = qs.select_for_update()
@@ -36,18 +35,10 @@ def find_bucket(name: str, *, for_update: bool = False) -> Bucket:
     return bucket
 
 
-def bucket_for(
-    ctx: CallContext,
-    name: str,
-    action: str,
-    key: str | None = None,
-    *,
-    for_update: bool = False,
-    params: dict | None = None,
-) -> Bucket:
-    """The bucket, once the caller is allowed `action` on it (or on `key` in it)."""
+def bucket_for(ctx: CallContext, name: str, *, for_update: bool = False) -> Bucket:
+    """The bucket a call acts on (the call was authorized on it before it ran), recorded
+    as touched for the audit event."""
     bucket = find_bucket(name, for_update=for_update)
-    access.authorize(ctx, action, bucket, key, params=params)
     ctx.touch(bucket)
     return bucket
 

@@ -14,9 +14,9 @@ from services.s3.models import Bucket
 METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 
 
-@operation("s3", "PutBucketCors", needs_permission=False)
+@operation("s3", "PutBucketCors", iam_action="s3:PutBucketCORS")
 def put_bucket_cors(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketCORS")
+    bucket = bucket_for(ctx, params["Bucket"])
     rules = (params.get("CORSConfiguration") or {}).get("CORSRules") or []
     if not rules or len(rules) > 100:
         raise malformed_xml()
@@ -42,9 +42,9 @@ def put_bucket_cors(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketCors", needs_permission=False)
+@operation("s3", "GetBucketCors", iam_action="s3:GetBucketCORS")
 def get_bucket_cors(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketCORS")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.cors:
         raise not_configured(
             "NoSuchCORSConfiguration", "The CORS configuration does not exist", bucket.name
@@ -52,9 +52,9 @@ def get_bucket_cors(ctx: CallContext, params: dict) -> dict:
     return {"CORSRules": bucket.cors}
 
 
-@operation("s3", "DeleteBucketCors", needs_permission=False)
+@operation("s3", "DeleteBucketCors", iam_action="s3:PutBucketCORS")
 def delete_bucket_cors(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketCORS")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.cors = None
     bucket.save(update_fields=["cors"])
     return {}

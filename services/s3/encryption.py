@@ -83,9 +83,9 @@ def headers(version: ObjectVersion) -> dict:
     return found
 
 
-@operation("s3", "PutBucketEncryption", needs_permission=False)
+@operation("s3", "PutBucketEncryption", iam_action="s3:PutEncryptionConfiguration")
 def put_bucket_encryption(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutEncryptionConfiguration")
+    bucket = bucket_for(ctx, params["Bucket"])
     config = params.get("ServerSideEncryptionConfiguration") or {}
     rules = config.get("Rules") or []
     if len(rules) != 1:
@@ -106,9 +106,9 @@ def put_bucket_encryption(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketEncryption", needs_permission=False)
+@operation("s3", "GetBucketEncryption", iam_action="s3:GetEncryptionConfiguration")
 def get_bucket_encryption(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetEncryptionConfiguration")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.encryption:
         raise not_configured(
             "ServerSideEncryptionConfigurationNotFoundError",
@@ -118,9 +118,9 @@ def get_bucket_encryption(ctx: CallContext, params: dict) -> dict:
     return {"ServerSideEncryptionConfiguration": bucket.encryption}
 
 
-@operation("s3", "DeleteBucketEncryption", needs_permission=False)
+@operation("s3", "DeleteBucketEncryption", iam_action="s3:PutEncryptionConfiguration")
 def delete_bucket_encryption(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutEncryptionConfiguration")
+    bucket = bucket_for(ctx, params["Bucket"])
     # Every bucket is encrypted since 2023: deleting the configuration restores SSE-S3.
     from services.s3.buckets import DEFAULT_ENCRYPTION
 

@@ -160,9 +160,9 @@ def _check_rule(rule: dict) -> dict:
     return {k: v for k, v in rule.items() if v not in (None, [])}
 
 
-@operation("s3", "PutBucketLifecycleConfiguration", needs_permission=False)
+@operation("s3", "PutBucketLifecycleConfiguration", iam_action="s3:PutLifecycleConfiguration")
 def put_lifecycle(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutLifecycleConfiguration", for_update=True)
+    bucket = bucket_for(ctx, params["Bucket"], for_update=True)
     rules = (params.get("LifecycleConfiguration") or {}).get("Rules") or []
     if not rules or len(rules) > 1000:
         raise malformed_xml()
@@ -176,9 +176,9 @@ def put_lifecycle(ctx: CallContext, params: dict) -> dict:
     return {"TransitionDefaultMinimumObjectSize": "all_storage_classes_128K"}
 
 
-@operation("s3", "GetBucketLifecycleConfiguration", needs_permission=False)
+@operation("s3", "GetBucketLifecycleConfiguration", iam_action="s3:GetLifecycleConfiguration")
 def get_lifecycle(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetLifecycleConfiguration")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.lifecycle_rules:
         raise not_configured(
             "NoSuchLifecycleConfiguration",
@@ -191,9 +191,9 @@ def get_lifecycle(ctx: CallContext, params: dict) -> dict:
     }
 
 
-@operation("s3", "DeleteBucketLifecycle", needs_permission=False)
+@operation("s3", "DeleteBucketLifecycle", iam_action="s3:PutLifecycleConfiguration")
 def delete_lifecycle(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutLifecycleConfiguration")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.lifecycle_rules = None
     bucket.state, bucket.next_state, bucket.due_at = "active", "", None
     bucket.save(update_fields=["lifecycle_rules", "state", "next_state", "due_at"])

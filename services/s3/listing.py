@@ -112,9 +112,9 @@ def _collect(walker, limit: int):
     return contents, prefixes, last, truncated
 
 
-@operation("s3", "ListObjectsV2", needs_permission=False)
+@operation("s3", "ListObjectsV2", iam_action="s3:ListBucket")
 def list_objects_v2(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListBucket", params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     encoding = _check_encoding(params)
     limit = _check_max_keys(params.get("MaxKeys"))
     prefix = params.get("Prefix") or ""
@@ -160,9 +160,9 @@ def list_objects_v2(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "ListObjects", needs_permission=False)
+@operation("s3", "ListObjects", iam_action="s3:ListBucket")
 def list_objects(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListBucket", params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     encoding = _check_encoding(params)
     limit = _check_max_keys(params.get("MaxKeys"))
     prefix = params.get("Prefix") or ""
@@ -193,9 +193,9 @@ def list_objects(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "ListObjectVersions", needs_permission=False)
+@operation("s3", "ListObjectVersions", iam_action="s3:ListBucketVersions")
 def list_object_versions(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListBucketVersions", params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     encoding = _check_encoding(params)
     limit = _check_max_keys(params.get("MaxKeys"))
     prefix = params.get("Prefix") or ""

@@ -55,6 +55,15 @@ class Bucket(LifecycleResource):
         # A scheduled lifecycle run is not something the console waits for.
         return False
 
+    def describe(self) -> dict:
+        """The bucket as ListBuckets describes it (the REST door's fields)."""
+        return {
+            "Name": self.name,
+            "BucketRegion": self.region,
+            "CreationDate": self.created_at,
+            "BucketArn": self.arn,
+        }
+
     def on_enter(self, state: str) -> None:
         if state == "active":
             from services.s3.lifecycle import run_rules

@@ -53,11 +53,11 @@ def _upload(bucket, key: str, upload_id: str, *, for_update: bool = False) -> Mu
     return found
 
 
-@operation("s3", "CreateMultipartUpload", needs_permission=False)
+@operation("s3", "CreateMultipartUpload", iam_action="s3:PutObject")
 def create_multipart_upload(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
     check_key(key)
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     fields = object_attributes(params)
     grants = grants_from_params(params)
     access.check_acl_allowed(bucket, grants, canned=params.get("ACL") or "")
@@ -99,10 +99,10 @@ def _save_part(upload: MultipartUpload, number: int, **fields) -> None:
     UploadPart.objects.create(upload=upload, part_number=number, **fields)
 
 
-@operation("s3", "UploadPart", needs_permission=False)
+@operation("s3", "UploadPart", iam_action="s3:PutObject")
 def upload_part(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     body = spool_body(params)
     try:
         number = _part_number(params)
@@ -127,11 +127,11 @@ def upload_part(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "UploadPartCopy", needs_permission=False)
+@operation("s3", "UploadPartCopy", iam_action="s3:PutObject")
 def upload_part_copy(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
     source_bucket, source = read_source(ctx, params)
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     number = _part_number(params)
     upload = _upload(bucket, key, params["UploadId"])
     start, length = 0, source.size
@@ -158,10 +158,10 @@ def upload_part_copy(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "CompleteMultipartUpload", needs_permission=False)
+@operation("s3", "CompleteMultipartUpload", iam_action="s3:PutObject")
 def complete_multipart_upload(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     upload = _upload(bucket, key, params["UploadId"], for_update=True)
     listed = (params.get("MultipartUpload") or {}).get("Parts") or []
     if not listed:
@@ -262,10 +262,10 @@ def _composite(upload: MultipartUpload, parts: list[UploadPart]) -> dict[str, st
     return {algorithm: f"{base64.b64encode(value).decode()}-{len(parts)}"}
 
 
-@operation("s3", "AbortMultipartUpload", needs_permission=False)
+@operation("s3", "AbortMultipartUpload")
 def abort_multipart_upload(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
-    bucket = bucket_for(ctx, params["Bucket"], "s3:AbortMultipartUpload", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     upload = _upload(bucket, key, params["UploadId"], for_update=True)
     storage.unlink_on_commit(*[p.blob for p in upload.parts.all()])
     upload.delete()
@@ -282,10 +282,10 @@ def _page_int(params: dict, name: str, wire: str, default: int) -> int:
     return min(value, 1000)
 
 
-@operation("s3", "ListParts", needs_permission=False)
+@operation("s3", "ListParts", iam_action="s3:ListMultipartUploadParts")
 def list_parts(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListMultipartUploadParts", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     upload = _upload(bucket, key, params["UploadId"])
     limit = _page_int(params, "MaxParts", "max-parts", 1000)
     marker = int(params.get("PartNumberMarker") or 0)
@@ -316,9 +316,9 @@ def list_parts(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "ListMultipartUploads", needs_permission=False)
+@operation("s3", "ListMultipartUploads", iam_action="s3:ListBucketMultipartUploads")
 def list_multipart_uploads(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:ListBucketMultipartUploads", params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     limit = _page_int(params, "MaxUploads", "max-uploads", 1000)
     prefix = params.get("Prefix") or ""
     qs = MultipartUpload.objects.filter(bucket=bucket, key__startswith=prefix)

@@ -64,9 +64,9 @@ def record(bucket: Bucket, event: str, version: ObjectVersion | None, *, key: st
     bucket.notification = {**config, "Deliveries": log}
 
 
-@operation("s3", "PutBucketNotificationConfiguration", needs_permission=False)
+@operation("s3", "PutBucketNotificationConfiguration", iam_action="s3:PutBucketNotification")
 def put_notification(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketNotification")
+    bucket = bucket_for(ctx, params["Bucket"])
     config = dict(params.get("NotificationConfiguration") or {})
     for kind, arn_field, service in _KINDS:
         for item in config.get(kind) or []:
@@ -86,9 +86,9 @@ def put_notification(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketNotificationConfiguration", needs_permission=False)
+@operation("s3", "GetBucketNotificationConfiguration", iam_action="s3:GetBucketNotification")
 def get_notification(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketNotification")
+    bucket = bucket_for(ctx, params["Bucket"])
     config = dict(bucket.notification or {})
     config.pop("Deliveries", None)
     return config

@@ -15,12 +15,12 @@ from urllib.parse import parse_qsl, unquote
 
 from django.utils import timezone
 
+from services.core import authz
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
 from services.s3 import access, encryption, storage, versions
 from services.s3.buckets import canned_grants
-from services.s3.common import bucket_for, find_bucket
+from services.s3.common import bucket_for
 from services.s3.conditions import check_read_conditions, check_write_conditions, parse_range
 from services.s3.errors import error, invalid_argument, malformed_xml
 from services.s3.models import Bucket, ObjectVersion
@@ -241,11 +241,11 @@ def write_headers(bucket: Bucket, version: ObjectVersion) -> dict:
     return result
 
 
-@operation("s3", "PutObject", needs_permission=False)
+@operation("s3", "PutObject")
 def put_object(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
     check_key(key)
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     body = spool_body(params)
     try:
         if body.size > MAX_PUT:
@@ -286,22 +286,10 @@ def put_object(ctx: CallContext, params: dict) -> dict:
 
 
 def _read_object(ctx: CallContext, params: dict, action: str) -> tuple[Bucket, ObjectVersion]:
-    """The version a GET or HEAD reads, once the caller may read it (the object's ACL
-    counts too, so the version is found before access is decided)."""
-    key = params["Key"]
-    version_id = params.get("VersionId")
-    if version_id is not None:
-        action = f"{action}Version"
-    bucket = find_bucket(params["Bucket"])
-    try:
-        version = versions.find(bucket, key, version_id)
-    except AwsError:
-        # Someone who may not read the object learns nothing about it: AccessDenied first.
-        access.authorize(ctx, action, bucket, key, params=params)
-        raise
-    access.authorize(ctx, action, bucket, key, obj=version, params=params)
-    ctx.touch(bucket)
-    return bucket, version
+    """The version a GET or HEAD reads (the call was authorized before it ran, with the
+    object's ACL: someone who may not read it learned nothing about it)."""
+    bucket = bucket_for(ctx, params["Bucket"])
+    return bucket, versions.find(bucket, params["Key"], params.get("VersionId"))
 
 
 def describe_headers(bucket: Bucket, version: ObjectVersion, params: dict) -> dict:
@@ -367,7 +355,7 @@ def _part_range(version: ObjectVersion, part_number: int) -> tuple[int, int]:
     return start, sizes[part_number - 1]
 
 
-@operation("s3", "GetObject", needs_permission=False)
+@operation("s3", "GetObject")
 def get_object(ctx: CallContext, params: dict) -> dict:
     bucket, version = _read_object(ctx, params, "s3:GetObject")
     if version.is_archived and not version.is_restored:
@@ -393,7 +381,7 @@ def get_object(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "HeadObject", needs_permission=False)
+@operation("s3", "HeadObject", iam_action="s3:GetObject")
 def head_object(ctx: CallContext, params: dict) -> dict:
     bucket, version = _read_object(ctx, params, "s3:GetObject")
     check_read_conditions(version, params)
@@ -410,12 +398,11 @@ def head_object(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "DeleteObject", needs_permission=False)
+@operation("s3", "DeleteObject")
 def delete_object(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
     version_id = params.get("VersionId")
-    action = "s3:DeleteObjectVersion" if version_id is not None else "s3:DeleteObject"
-    bucket = bucket_for(ctx, params["Bucket"], action, key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     result = versions.delete(bucket, key, version_id, ctx.account.id)
     from services.s3 import notifications
 
@@ -432,9 +419,9 @@ def delete_object(ctx: CallContext, params: dict) -> dict:
     return result
 
 
-@operation("s3", "DeleteObjects", needs_permission=False)
+@operation("s3", "DeleteObjects", iam_action="s3:DeleteObject")
 def delete_objects(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:DeleteObject", params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     request = params.get("Delete") or {}
     items = request.get("Objects") or []
     if not items or len(items) > 1000:
@@ -444,7 +431,8 @@ def delete_objects(ctx: CallContext, params: dict) -> dict:
         key, version_id = item.get("Key", ""), item.get("VersionId")
         action = "s3:DeleteObjectVersion" if version_id is not None else "s3:DeleteObject"
         try:
-            access.authorize(ctx, action, bucket, key, params=params)
+            # Each key is authorized on its own: a refusal is that key's error.
+            authz.authorize(ctx, action, [access.object_arn(bucket.name, key)], params)
             done = versions.delete(bucket, key, version_id, ctx.account.id)
         except Exception as exc:  # an AwsError for one key is reported, not raised
             code = getattr(exc, "code", "InternalError")
@@ -482,10 +470,9 @@ def parse_copy_source(text: str) -> tuple[str, str, str | None]:
 
 
 def read_source(ctx: CallContext, params: dict) -> tuple[Bucket, ObjectVersion]:
-    """The object a copy reads, checked like a GET of it."""
+    """The object a copy reads (authorized like a GET of it before the call ran)."""
     name, key, version_id = parse_copy_source(params["CopySource"])
-    action = "s3:GetObjectVersion" if version_id else "s3:GetObject"
-    bucket = bucket_for(ctx, name, action, key, params=params)
+    bucket = bucket_for(ctx, name)
     version = versions.find(bucket, key, version_id)
     if version.is_archived and not version.is_restored:
         raise error("InvalidObjectState", "The source object of the COPY action is not in the "
@@ -504,12 +491,12 @@ def read_source(ctx: CallContext, params: dict) -> tuple[Bucket, ObjectVersion]:
     return bucket, version
 
 
-@operation("s3", "CopyObject", needs_permission=False)
+@operation("s3", "CopyObject", iam_action="s3:PutObject")
 def copy_object(ctx: CallContext, params: dict) -> dict:
     key = params["Key"]
     check_key(key)
     source_bucket, source = read_source(ctx, params)
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutObject", key, params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     if source.size > MAX_PUT:
         raise invalid_argument(
             "The specified copy source is larger than the maximum allowable size for a copy "

@@ -1,6 +1,7 @@
 """Every S3 operation, registered by importing the modules that define them."""
 
 from services.s3 import (  # noqa: F401
+    authorization,
     buckets,
     cors,
     encryption,

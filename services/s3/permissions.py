@@ -9,7 +9,7 @@ from services.core.operations import operation
 from services.iam.policy_doc import parse_policy
 from services.s3 import access, versions
 from services.s3.buckets import OWNERSHIPS
-from services.s3.common import bucket_for, find_bucket, owner
+from services.s3.common import bucket_for, owner
 from services.s3.errors import error, malformed_xml, not_configured
 from services.s3.models import Bucket, ObjectVersion
 from services.s3.objects import grants_from_params
@@ -50,9 +50,9 @@ def _s3_policy_message(message: str) -> str:
     return message
 
 
-@operation("s3", "PutBucketPolicy", needs_permission=False)
+@operation("s3", "PutBucketPolicy")
 def put_bucket_policy(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketPolicy", for_update=True)
+    bucket = bucket_for(ctx, params["Bucket"], for_update=True)
     text = params.get("Policy") or ""
     _check_policy(bucket, text)
     if access.bpa(bucket, "BlockPublicPolicy") and access.policy_is_public(text):
@@ -66,25 +66,25 @@ def put_bucket_policy(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketPolicy", needs_permission=False)
+@operation("s3", "GetBucketPolicy")
 def get_bucket_policy(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketPolicy")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.policy:
         raise not_configured("NoSuchBucketPolicy", "The bucket policy does not exist", bucket.name)
     return {"Policy": bucket.policy}
 
 
-@operation("s3", "DeleteBucketPolicy", needs_permission=False)
+@operation("s3", "DeleteBucketPolicy")
 def delete_bucket_policy(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:DeleteBucketPolicy")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.policy = ""
     bucket.save(update_fields=["policy"])
     return {}
 
 
-@operation("s3", "GetBucketPolicyStatus", needs_permission=False)
+@operation("s3", "GetBucketPolicyStatus")
 def get_bucket_policy_status(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketPolicyStatus")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.policy:
         raise not_configured("NoSuchBucketPolicy", "The bucket policy does not exist", bucket.name)
     return {"PolicyStatus": {"IsPublic": access.policy_is_public(bucket.policy)}}
@@ -93,18 +93,18 @@ def get_bucket_policy_status(ctx: CallContext, params: dict) -> dict:
 # --- Block Public Access -----------------------------------------------------------------
 
 
-@operation("s3", "PutPublicAccessBlock", needs_permission=False)
+@operation("s3", "PutPublicAccessBlock", iam_action="s3:PutBucketPublicAccessBlock")
 def put_public_access_block(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketPublicAccessBlock")
+    bucket = bucket_for(ctx, params["Bucket"])
     config = params.get("PublicAccessBlockConfiguration") or {}
     bucket.public_access_block = {flag: bool(config.get(flag)) for flag in access.BPA_FLAGS}
     bucket.save(update_fields=["public_access_block"])
     return {}
 
 
-@operation("s3", "GetPublicAccessBlock", needs_permission=False)
+@operation("s3", "GetPublicAccessBlock", iam_action="s3:GetBucketPublicAccessBlock")
 def get_public_access_block(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketPublicAccessBlock")
+    bucket = bucket_for(ctx, params["Bucket"])
     if bucket.public_access_block is None:
         raise not_configured(
             "NoSuchPublicAccessBlockConfiguration",
@@ -114,9 +114,9 @@ def get_public_access_block(ctx: CallContext, params: dict) -> dict:
     return {"PublicAccessBlockConfiguration": dict(bucket.public_access_block)}
 
 
-@operation("s3", "DeletePublicAccessBlock", needs_permission=False)
+@operation("s3", "DeletePublicAccessBlock", iam_action="s3:PutBucketPublicAccessBlock")
 def delete_public_access_block(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketPublicAccessBlock")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.public_access_block = None
     bucket.save(update_fields=["public_access_block"])
     return {}
@@ -125,9 +125,9 @@ def delete_public_access_block(ctx: CallContext, params: dict) -> dict:
 # --- Object Ownership --------------------------------------------------------------------
 
 
-@operation("s3", "PutBucketOwnershipControls", needs_permission=False)
+@operation("s3", "PutBucketOwnershipControls")
 def put_ownership_controls(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketOwnershipControls")
+    bucket = bucket_for(ctx, params["Bucket"])
     rules = (params.get("OwnershipControls") or {}).get("Rules") or []
     if len(rules) != 1 or rules[0].get("ObjectOwnership") not in OWNERSHIPS:
         raise malformed_xml()
@@ -142,15 +142,15 @@ def put_ownership_controls(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketOwnershipControls", needs_permission=False)
+@operation("s3", "GetBucketOwnershipControls")
 def get_ownership_controls(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketOwnershipControls")
+    bucket = bucket_for(ctx, params["Bucket"])
     return {"OwnershipControls": {"Rules": [{"ObjectOwnership": bucket.object_ownership}]}}
 
 
-@operation("s3", "DeleteBucketOwnershipControls", needs_permission=False)
+@operation("s3", "DeleteBucketOwnershipControls", iam_action="s3:PutBucketOwnershipControls")
 def delete_ownership_controls(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketOwnershipControls")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.object_ownership = "ObjectWriter"
     bucket.save(update_fields=["object_ownership"])
     return {}
@@ -190,9 +190,9 @@ def _new_grants(params: dict, owner_account: str) -> tuple[list[dict], str]:
     return grants_from_params(params), params.get("ACL") or ""
 
 
-@operation("s3", "PutBucketAcl", needs_permission=False)
+@operation("s3", "PutBucketAcl")
 def put_bucket_acl(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketAcl")
+    bucket = bucket_for(ctx, params["Bucket"])
     grants, canned = _new_grants(params, bucket.account_id)
     access.check_acl_allowed(bucket, grants, canned=canned)
     bucket.acl = grants
@@ -200,29 +200,27 @@ def put_bucket_acl(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketAcl", needs_permission=False)
+@operation("s3", "GetBucketAcl")
 def get_bucket_acl(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketAcl")
+    bucket = bucket_for(ctx, params["Bucket"])
     return acl_output(bucket.account_id, list(bucket.acl))
 
 
-def _object(ctx: CallContext, params: dict, action: str) -> tuple[Bucket, ObjectVersion]:
-    bucket = find_bucket(params["Bucket"])
-    version_id = params.get("VersionId")
-    access.authorize(ctx, action + ("Version" if version_id else ""), bucket, params["Key"])
-    return bucket, versions.find(bucket, params["Key"], version_id)
+def _object(ctx: CallContext, params: dict) -> tuple[Bucket, ObjectVersion]:
+    bucket = bucket_for(ctx, params["Bucket"])
+    return bucket, versions.find(bucket, params["Key"], params.get("VersionId"))
 
 
-@operation("s3", "PutObjectAcl", needs_permission=False)
+@operation("s3", "PutObjectAcl")
 def put_object_acl(ctx: CallContext, params: dict) -> dict:
-    bucket, version = _object(ctx, params, "s3:PutObjectAcl")
+    bucket, version = _object(ctx, params)
     grants, canned = _new_grants(params, bucket.account_id)
     access.check_acl_allowed(bucket, grants, canned=canned)
     ObjectVersion.objects.filter(pk=version.pk).update(acl=grants)
     return {}
 
 
-@operation("s3", "GetObjectAcl", needs_permission=False)
+@operation("s3", "GetObjectAcl")
 def get_object_acl(ctx: CallContext, params: dict) -> dict:
-    bucket, version = _object(ctx, params, "s3:GetObjectAcl")
+    bucket, version = _object(ctx, params)
     return acl_output(version.owner_account or bucket.account_id, list(version.acl))

@@ -1,10 +1,22 @@
-"""How S3 appears in the console: a global service (one bucket list for every region,
-each bucket showing its own region), as the AWS console presents it."""
+"""How S3 appears in the registry: a global service (one bucket list for every region,
+each bucket showing its own region), as the AWS console presents it, and its buckets as
+a resource type (console navigation and search, REST routes and their OpenAPI
+description, IAM ARNs arn:aws:s3:::<name>).
+
+Objects are not a type of their own: the generic pages and REST routes are built on
+`Resource` rows (an account, an id, tags), and an object is a version row inside its
+bucket, named by a key that may hold any character. They are listed through the
+bucket's `ListObjectsV2` action (REST `POST .../buckets/<name>/actions/ListObjectsV2/`),
+and the hand-written console pages (services/s3/views.py) browse them.
+"""
 
 from __future__ import annotations
 
 from services.core import registry
-from services.core.registry import NavLink, Service
+from services.core.errors import AwsError
+from services.core.registry import Action, Column, Listing, Pages, ResourceType, Service
+from services.s3.errors import no_such_bucket
+from services.s3.models import Bucket
 
 registry.register_service(
     Service(
@@ -14,7 +26,63 @@ registry.register_service(
         "Storage",
         regional=False,
         home_url_name="s3:buckets",
-        nav_links=(NavLink("General purpose buckets", "s3:buckets", "Buckets"),),
         nav_sections=("Buckets",),
+    )
+)
+
+
+def _bucket(rows: list[Bucket]) -> dict:
+    return {"Bucket": rows[0].resource_id}
+
+
+def _not_found(name: str) -> AwsError:
+    return no_such_bucket(name)
+
+
+BUCKETS = registry.register(
+    ResourceType(
+        service="s3",
+        slug="buckets",
+        model=Bucket,
+        label="Bucket",
+        # The left navigation's words (the AWS console's "General purpose buckets").
+        label_plural="General purpose buckets",
+        nav_section="Buckets",
+        columns=(
+            Column("Name", "resource_id", "id", link=True),
+            Column("AWS Region", "region"),
+            Column("Creation date", "created_at", "datetime"),
+        ),
+        detail_fields=(
+            Column("Name", "resource_id", "id"),
+            Column("AWS Region", "region"),
+            Column("Amazon Resource Name (ARN)", "arn", "code"),
+            Column("Creation date", "created_at", "datetime"),
+            Column("Bucket Versioning", "versioning"),
+            Column("Tags", "tags", "tags"),
+        ),
+        actions=(
+            Action(
+                "Delete",
+                "DeleteBucket",
+                _bucket,
+                confirm="Delete bucket? Deleting a bucket cannot be undone.",
+                destructive=True,
+            ),
+            # The objects of a bucket, through the REST door (an object is no type).
+            Action("List objects", "ListObjectsV2", _bucket, menu="Objects"),
+        ),
+        create_operation="CreateBucket",
+        default_ordering="resource_id",
+        listing=Listing("ListBuckets", "Buckets", "Name"),
+        # The hand-written console pages stand for the generic create and details pages.
+        pages=Pages(create="services.s3.views.type_create", detail="services.s3.views.type_detail"),
+        extra={
+            "create_label": "Create bucket",
+            # Bucket names are the ids (S3-01's rules, the shape of a valid one).
+            "id_pattern": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+            "id_example": "amzn-s3-demo-bucket",
+            "not_found": _not_found,
+        },
     )
 )

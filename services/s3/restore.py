@@ -19,8 +19,8 @@ from django.utils import timezone
 from services.core import lifecycle as engine
 from services.core.context import CallContext
 from services.core.operations import operation
-from services.s3 import access, versions
-from services.s3.common import find_bucket
+from services.s3 import versions
+from services.s3.common import bucket_for
 from services.s3.errors import error, invalid_argument, invalid_object_state
 from services.s3.lifecycle import day
 from services.s3.models import ObjectRestore, ObjectVersion
@@ -43,10 +43,9 @@ def duration(storage_class: str, tier: str) -> dt.timedelta:
     return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
 
 
-@operation("s3", "RestoreObject", needs_permission=False)
+@operation("s3", "RestoreObject")
 def restore_object(ctx: CallContext, params: dict) -> dict:
-    bucket = find_bucket(params["Bucket"])
-    access.authorize(ctx, "s3:RestoreObject", bucket, params["Key"], params=params)
+    bucket = bucket_for(ctx, params["Bucket"])
     version = versions.find(bucket, params["Key"], params.get("VersionId"))
     request = params.get("RestoreRequest") or {}
     if request.get("Type") == "SELECT":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.core.context import CallContext
 from services.core.operations import operation
-from services.s3 import access, versions
-from services.s3.common import bucket_for, find_bucket
+from services.s3 import versions
+from services.s3.common import bucket_for
 from services.s3.errors import error, invalid_argument, not_configured
 from services.s3.models import ObjectVersion
 from services.s3.objects import check_tag_text
@@ -35,35 +35,33 @@ def tag_set(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
 
 
-@operation("s3", "PutBucketTagging", needs_permission=False)
+@operation("s3", "PutBucketTagging")
 def put_bucket_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketTagging")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.tags = _tag_dict((params.get("Tagging") or {}).get("TagSet"), 50)
     bucket.save(update_fields=["tags"])
     return {}
 
 
-@operation("s3", "GetBucketTagging", needs_permission=False)
+@operation("s3", "GetBucketTagging")
 def get_bucket_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketTagging")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.tags:
         raise not_configured("NoSuchTagSet", "The TagSet does not exist", bucket.name)
     return {"TagSet": tag_set(bucket.tags)}
 
 
-@operation("s3", "DeleteBucketTagging", needs_permission=False)
+@operation("s3", "DeleteBucketTagging", iam_action="s3:PutBucketTagging")
 def delete_bucket_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketTagging")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.tags = {}
     bucket.save(update_fields=["tags"])
     return {}
 
 
-def _version(ctx: CallContext, params: dict, action: str):
-    bucket = find_bucket(params["Bucket"])
-    version_id = params.get("VersionId")
-    access.authorize(ctx, action + ("Version" if version_id else ""), bucket, params["Key"])
-    found = versions.find(bucket, params["Key"], version_id)
+def _version(ctx: CallContext, params: dict):
+    bucket = bucket_for(ctx, params["Bucket"])
+    found = versions.find(bucket, params["Key"], params.get("VersionId"))
     return bucket, found
 
 
@@ -72,22 +70,22 @@ def _version_out(bucket, found) -> dict:
     return {"VersionId": version_id} if version_id else {}
 
 
-@operation("s3", "PutObjectTagging", needs_permission=False)
+@operation("s3", "PutObjectTagging")
 def put_object_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket, found = _version(ctx, params, "s3:PutObjectTagging")
+    bucket, found = _version(ctx, params)
     tags = _tag_dict((params.get("Tagging") or {}).get("TagSet"), 10)
     ObjectVersion.objects.filter(pk=found.pk).update(tags=tags)
     return _version_out(bucket, found)
 
 
-@operation("s3", "GetObjectTagging", needs_permission=False)
+@operation("s3", "GetObjectTagging")
 def get_object_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket, found = _version(ctx, params, "s3:GetObjectTagging")
+    bucket, found = _version(ctx, params)
     return {**_version_out(bucket, found), "TagSet": tag_set(found.tags)}
 
 
-@operation("s3", "DeleteObjectTagging", needs_permission=False)
+@operation("s3", "DeleteObjectTagging")
 def delete_object_tagging(ctx: CallContext, params: dict) -> dict:
-    bucket, found = _version(ctx, params, "s3:DeleteObjectTagging")
+    bucket, found = _version(ctx, params)
     ObjectVersion.objects.filter(pk=found.pk).update(tags={})
     return _version_out(bucket, found)

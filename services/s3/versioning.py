@@ -9,9 +9,9 @@ from services.s3.common import bucket_for
 from services.s3.errors import error, malformed_xml
 
 
-@operation("s3", "PutBucketVersioning", needs_permission=False)
+@operation("s3", "PutBucketVersioning")
 def put_bucket_versioning(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketVersioning", for_update=True)
+    bucket = bucket_for(ctx, params["Bucket"], for_update=True)
     config = params.get("VersioningConfiguration") or {}
     status = config.get("Status")
     if status not in ("Enabled", "Suspended"):
@@ -29,9 +29,9 @@ def put_bucket_versioning(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketVersioning", needs_permission=False)
+@operation("s3", "GetBucketVersioning")
 def get_bucket_versioning(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketVersioning")
+    bucket = bucket_for(ctx, params["Bucket"])
     result: dict = {}
     if bucket.versioning:
         result["Status"] = bucket.versioning

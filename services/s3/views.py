@@ -11,11 +11,13 @@ from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from services.core import operations, tenant_content
+from services.core import audit, operations, tenant_content
+from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.regions import REGIONS
 from services.core.views.access import denial, read, render_denied
@@ -140,39 +142,66 @@ class CreateBucketForm(forms.Form):
         return name
 
 
+def _create_steps(data: dict) -> list[tuple[str, dict]]:
+    """The calls of the Create bucket page: CreateBucket, then each setting that differs
+    from a new bucket's defaults."""
+    name, target = data["name"], data["region"]
+    params: dict = {"Bucket": name, "ObjectOwnership": data["object_ownership"]}
+    if target != "us-east-1":
+        params["CreateBucketConfiguration"] = {"LocationConstraint": target}
+    if data["tag_key"]:
+        params.setdefault("CreateBucketConfiguration", {})["Tags"] = [
+            {"Key": data["tag_key"], "Value": data["tag_value"]}]  # fmt: skip
+    steps = [("CreateBucket", params)]
+    if not data["block_all"]:
+        steps.append(("PutPublicAccessBlock", {
+            "Bucket": name, "PublicAccessBlockConfiguration": dict.fromkeys(
+                ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                 "RestrictPublicBuckets"), False)}))  # fmt: skip
+    if data["versioning"] == "Enabled":
+        steps.append(("PutBucketVersioning", {
+            "Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}}))  # fmt: skip
+    if data["encryption"] == "aws:kms":
+        default = {"SSEAlgorithm": "aws:kms"}
+        if data["kms_key"]:
+            default["KMSMasterKeyID"] = data["kms_key"]
+        steps.append(("PutBucketEncryption", {
+            "Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": [{
+                "ApplyServerSideEncryptionByDefault": default,
+                "BucketKeyEnabled": data["bucket_key"]}]}}))  # fmt: skip
+    return steps
+
+
+def create_configured(ctx: CallContext, steps: list[tuple[str, dict]]) -> None:
+    """Run the Create bucket page's calls as one: if any fails (a setting the user may
+    not change, a bad KMS key), none of them happened and no bucket is left half
+    configured. Each call is still its own operation (IAM, validation, its audit event);
+    the failed call's event is written again after the rollback, as a failed call's is."""
+    failed: tuple[str, dict, AwsError] | None = None
+    try:
+        with transaction.atomic():
+            for action, params in steps:
+                try:
+                    operations.call(ctx, "s3", action, params)
+                except AwsError as error:
+                    failed = (action, params, error)
+                    raise
+    except AwsError:
+        if failed is not None:
+            action, params, error = failed
+            audit.record(ctx, operations.get("s3", action), params, error=error)
+        raise
+
+
 @console_view
 def create_bucket(request: HttpRequest, region: str) -> HttpResponse:
     initial = {"region": region if region != "us-east-1" else "us-east-1"}
     form = CreateBucketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = data["region"]
-        ctx = console_ctx(request, target)
-        params: dict = {"Bucket": data["name"], "ObjectOwnership": data["object_ownership"]}
-        if target != "us-east-1":
-            params["CreateBucketConfiguration"] = {"LocationConstraint": target}
-        if data["tag_key"]:
-            params.setdefault("CreateBucketConfiguration", {})["Tags"] = [
-                {"Key": data["tag_key"], "Value": data["tag_value"]}]  # fmt: skip
+        name = data["name"]
         try:
-            operations.call(ctx, "s3", "CreateBucket", params)
-            name = data["name"]
-            if not data["block_all"]:
-                operations.call(ctx, "s3", "PutPublicAccessBlock", {
-                    "Bucket": name, "PublicAccessBlockConfiguration": dict.fromkeys(
-                        ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
-                         "RestrictPublicBuckets"), False)})  # fmt: skip
-            if data["versioning"] == "Enabled":
-                operations.call(ctx, "s3", "PutBucketVersioning", {
-                    "Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}})  # fmt: skip
-            if data["encryption"] == "aws:kms":
-                default = {"SSEAlgorithm": "aws:kms"}
-                if data["kms_key"]:
-                    default["KMSMasterKeyID"] = data["kms_key"]
-                operations.call(ctx, "s3", "PutBucketEncryption", {
-                    "Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": [{
-                        "ApplyServerSideEncryptionByDefault": default,
-                        "BucketKeyEnabled": data["bucket_key"]}]}})  # fmt: skip
+            create_configured(console_ctx(request, data["region"]), _create_steps(data))
         except AwsError as error:
             if error.code in ("BucketAlreadyExists", "BucketAlreadyOwnedByYou"):
                 form.add_error("name", "A bucket with the same name already exists. Bucket "
@@ -186,6 +215,18 @@ def create_bucket(request: HttpRequest, region: str) -> HttpResponse:
         "form": form, "breadcrumbs": _crumbs(request, region, "", "", "Create bucket"),
         "cancel_url": _url("buckets", region),
     })  # fmt: skip
+
+
+def type_create(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
+    """The Create bucket page as the bucket type's create page (the registry's kwargs)."""
+    return create_bucket(request, region)
+
+
+def type_detail(
+    request: HttpRequest, region: str, service: str, slug: str, resource_id: str
+) -> HttpResponse:
+    """The bucket page as the bucket type's details page (the registry's kwargs)."""
+    return bucket_page(request, region, resource_id)
 
 
 @console_view
@@ -214,7 +255,10 @@ def empty_bucket(request: HttpRequest, region: str, bucket: str) -> HttpResponse
             if not items:
                 break
             delete = {"Objects": items, "Quiet": True}
-            operations.call(ctx, "s3", "DeleteObjects", {"Bucket": bucket, "Delete": delete})
+            done = operations.call(ctx, "s3", "DeleteObjects", {"Bucket": bucket, "Delete": delete})
+            if done.get("Errors"):  # keys the user may not delete: stop, and say so
+                messages.error(request, _failed_deletes(done["Errors"]))
+                return HttpResponseRedirect(_url("buckets", region))
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
     else:
@@ -491,14 +535,30 @@ def delete_objects(request: HttpRequest, region: str, bucket: str) -> HttpRespon
                 objects += [{"Key": c["Key"]} for c in listed.get("Contents", [])]
             else:
                 objects.append({"Key": key})
+        failed: list[dict] = []
         for start in range(0, len(objects), 1000):
-            operations.call(ctx, "s3", "DeleteObjects", {
+            done = operations.call(ctx, "s3", "DeleteObjects", {
                 "Bucket": bucket, "Delete": {"Objects": objects[start:start + 1000]}})  # fmt: skip
+            failed += done.get("Errors", [])
     except AwsError as error:
         messages.error(request, f"{error.code}: {error.message}")
     else:
-        messages.success(request, f"Successfully deleted {len(objects)} object(s).")
+        if failed:
+            messages.error(request, _failed_deletes(failed))
+        if len(objects) > len(failed):
+            messages.success(
+                request, f"Successfully deleted {len(objects) - len(failed)} object(s)."
+            )
     return HttpResponseRedirect(_url("bucket", region, bucket, prefix=prefix))
+
+
+def _failed_deletes(errors: list[dict]) -> str:
+    """DeleteObjects answers a refused key in its Errors: the first one's reason."""
+    first = errors[0]
+    return (
+        f"Failed to delete {len(errors)} object(s). {first['Key']}: "
+        f"{first['Code']}: {first['Message']}"
+    )
 
 
 @console_view

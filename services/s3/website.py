@@ -47,9 +47,9 @@ _DASH_REGIONS = frozenset(
 # --- configuration -------------------------------------------------------------------------
 
 
-@operation("s3", "PutBucketWebsite", needs_permission=False)
+@operation("s3", "PutBucketWebsite")
 def put_bucket_website(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:PutBucketWebsite")
+    bucket = bucket_for(ctx, params["Bucket"])
     config = dict(params.get("WebsiteConfiguration") or {})
     redirect_all = config.get("RedirectAllRequestsTo")
     if redirect_all:
@@ -80,9 +80,9 @@ def put_bucket_website(ctx: CallContext, params: dict) -> dict:
     return {}
 
 
-@operation("s3", "GetBucketWebsite", needs_permission=False)
+@operation("s3", "GetBucketWebsite")
 def get_bucket_website(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:GetBucketWebsite")
+    bucket = bucket_for(ctx, params["Bucket"])
     if not bucket.website:
         raise not_configured(
             "NoSuchWebsiteConfiguration",
@@ -92,9 +92,9 @@ def get_bucket_website(ctx: CallContext, params: dict) -> dict:
     return dict(bucket.website)
 
 
-@operation("s3", "DeleteBucketWebsite", needs_permission=False)
+@operation("s3", "DeleteBucketWebsite")
 def delete_bucket_website(ctx: CallContext, params: dict) -> dict:
-    bucket = bucket_for(ctx, params["Bucket"], "s3:DeleteBucketWebsite")
+    bucket = bucket_for(ctx, params["Bucket"])
     bucket.website = None
     bucket.save(update_fields=["website"])
     return {}

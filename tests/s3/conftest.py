@@ -56,7 +56,9 @@ def anonymous_s3(account) -> S3Caller:
     return caller(account, anonymous())
 
 
-# The live gunicorn server and a student account with an access key (tests/aws).
+# REST clients of an account's root key (tests/api); the live gunicorn server and a
+# student account with an access key (tests/aws).
+from tests.api.conftest import api, other_api, root_key  # noqa: E402, F401
 from tests.aws.conftest import AWS_CLI, Student, live_gateway, student  # noqa: E402, F401
 
 

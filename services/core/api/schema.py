@@ -226,6 +226,8 @@ def _request_schema(service: str, slug: str, action: str) -> dict:
 def id_pattern(resource_type: ResourceType) -> str:
     """What ids of `resource_type` look like (`vol-` and 8 or 17 hex digits; IAM's
     `AIDA` and 17 upper-case letters or digits)."""
+    if resource_type.extra.get("id_pattern"):  # ids that are names (S3 buckets)
+        return resource_type.extra["id_pattern"]
     prefix = resource_type.model.id_prefix
     if getattr(resource_type.model, "regional", True):
         return f"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$"
@@ -284,7 +286,12 @@ def resource_schema(resource_type: ResourceType) -> dict:
     """The REST shape of a resource: the core fields, then the resource's AWS
     description in snake_case (known for types whose create operation returns it)."""
     properties: dict[str, Any] = {
-        "id": {"type": "string", "example": f"{resource_type.model.id_prefix}-0123456789abcdef0"},
+        "id": {
+            "type": "string",
+            "example": resource_type.extra.get(
+                "id_example", f"{resource_type.model.id_prefix}-0123456789abcdef0"
+            ),
+        },
         "arn": {"type": "string"},
         "region": {"type": "string", "nullable": True, "example": DEFAULT_REGION},
         "state": {"type": "string"},

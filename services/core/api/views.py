@@ -145,6 +145,8 @@ class ResourceView(RestView):
 
     def not_found(self, resource_id: str) -> AwsError:
         rt = self.resource_type
+        if rt.extra.get("not_found"):  # the service's own words (S3's NoSuchBucket)
+            return rt.extra["not_found"](resource_id)
         if not getattr(rt.model, "regional", True):
             return AwsError(
                 "NoSuchEntity",
