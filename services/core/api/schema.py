@@ -35,7 +35,7 @@ from services.core.api.errors import PROBLEM_JSON
 from services.core.api.serializers import snake_case
 from services.core.regions import DEFAULT_REGION, REGIONS
 from services.core.registry import ResourceType
-from services.core.shapes import operation_model
+from services.core.shapes import operation_model, service_model
 
 MAX_DEPTH = 8
 
@@ -226,6 +226,9 @@ def _request_schema(service: str, slug: str, action: str) -> dict:
 def id_pattern(resource_type: ResourceType) -> str:
     """What ids of `resource_type` look like (`vol-` and 8 or 17 hex digits; IAM's
     `AIDA` and 17 upper-case letters or digits)."""
+    declared = getattr(resource_type.model, "id_pattern", "")
+    if declared:  # ids of another form (CloudTrail's event ids are UUIDs)
+        return declared
     prefix = resource_type.model.id_prefix
     if getattr(resource_type.model, "regional", True):
         return f"^{prefix}-([0-9a-f]{{8}}|[0-9a-f]{{17}})$"
@@ -283,9 +286,12 @@ def errors(*statuses: int) -> dict:
 def resource_schema(resource_type: ResourceType) -> dict:
     """The REST shape of a resource: the core fields, then the resource's AWS
     description in snake_case (known for types whose create operation returns it)."""
+    model = resource_type.model
+    example = getattr(model, "id_example", "") or f"{model.id_prefix}-0123456789abcdef0"
     properties: dict[str, Any] = {
-        "id": {"type": "string", "example": f"{resource_type.model.id_prefix}-0123456789abcdef0"},
-        "arn": {"type": "string"},
+        "id": {"type": "string", "example": example},
+        # A type without ARNs (CloudTrail events) shows `arn: null`.
+        "arn": {"type": "string", "nullable": not getattr(model, "arn_format", "")},
         "region": {"type": "string", "nullable": True, "example": DEFAULT_REGION},
         "state": {"type": "string"},
         "tags": TAGS,
@@ -309,6 +315,16 @@ def resource_schema(resource_type: ResourceType) -> dict:
             properties.setdefault(
                 snake_case(name), _with_doc(member, shape_schema(member, 1, response=True))
             )
+    declared = resource_type.extra.get("response_shape")
+    if declared:  # (service, shape, id member): the shape the resource is shown with
+        service, name, id_member = declared
+        shape = service_model(service).shape_for(name)
+        for member_name, member in shape.members.items():
+            if member_name not in (id_member, "Tags"):
+                properties.setdefault(
+                    snake_case(member_name),
+                    _with_doc(member, shape_schema(member, 1, response=True)),
+                )
     return {
         "type": "object",
         "title": resource_type.label,
