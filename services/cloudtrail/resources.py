@@ -51,6 +51,18 @@ def _by_event_id(resource_id: str) -> dict:
     return {"LookupAttributes": [{"AttributeKey": "EventId", "AttributeValue": resource_id}]}
 
 
+def _lookup(filters: list[dict]) -> dict:
+    """LookupEvents parameters from the REST list's query parameters: each one is a
+    lookup attribute (`?EventName=CreateVpc`); LookupEvents itself refuses an unknown key
+    or more than one attribute (InvalidLookupAttributesException), as AWS does."""
+    attributes = [
+        {"AttributeKey": f["Name"], "AttributeValue": value}
+        for f in filters
+        for value in f["Values"]
+    ]
+    return {"LookupAttributes": attributes} if attributes else {}
+
+
 EVENTS = registry.register(
     ResourceType(
         service="cloudtrail",
@@ -86,6 +98,12 @@ EVENTS = registry.register(
             "describe_operation": "LookupEvents",
             # The REST door's "describe one": LookupEvents of that event id.
             "describe_params": _by_event_id,
+            "list_params": _lookup,
+            "list_doc": "The newest 50 events (one LookupEvents page). One other query "
+            "parameter may name a lookup attribute (`EventName=CreateVpc`, `Username`, "
+            "`ResourceType`, `ResourceName`, `EventSource`, `AccessKeyId`, `ReadOnly`, "
+            "`EventId`); an unknown one or more than one is "
+            "`InvalidLookupAttributesException`.",
             # What the OpenAPI schema documents for a listed event.
             "response_shape": ("cloudtrail", "Event", "EventId"),
         },

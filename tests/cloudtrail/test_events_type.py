@@ -118,3 +118,18 @@ def test_the_console_keeps_one_event_history_link_and_page(console, account):
     event = Event.objects.get(account=account, event_name="CreateVolume")
     found = html(console.get("/search/", {"q": str(event.event_id)}))
     assert f"/us-east-1/cloudtrail/events/{event.event_id}/" in found
+
+
+def test_a_query_parameter_is_a_lookup_attribute(rest, account):
+    volume = make_volume(account)
+    ctx = CallContext(account, "us-east-1", Principal.root(account.id), "aws")
+    operations.call(ctx, "ec2", "DeleteVolume", {"VolumeId": volume})
+    deleted = rest.get(f"{API}?EventName=DeleteVolume").json()["results"]
+    assert [e["event_name"] for e in deleted] == ["DeleteVolume"]
+    named = rest.get(f"{API}?ResourceName={volume}").json()["results"]
+    assert [e["event_name"] for e in named] == ["DeleteVolume", "CreateVolume"]
+    unknown = rest.get(f"{API}?colour=blue")
+    assert unknown.status_code == 400
+    assert unknown.json()["code"] == "InvalidLookupAttributesException"
+    two = rest.get(f"{API}?EventName=DeleteVolume&Username=root")
+    assert two.json()["code"] == "InvalidLookupAttributesException"

@@ -156,7 +156,10 @@ def list_ids(
     if op is None:
         raise not_implemented(resource_type, "listing")
     params: dict[str, Any] = {}
-    if filters:
+    list_params = resource_type.extra.get("list_params")  # LookupEvents: lookup attributes
+    if list_params is not None:
+        params = list_params(filters)
+    elif filters:
         if not accepts_filters(op):
             raise AwsError(
                 "InvalidParameterValue",
