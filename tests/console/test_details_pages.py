@@ -14,7 +14,7 @@ from services.core.models import Event
 from services.ec2 import ami_catalog
 from services.iam import aws_managed
 from services.iam.models import ManagedPolicy
-from services.vpc.models import RouteTable, Vpc
+from services.vpc.models import RouteTable, SecurityGroup, Subnet, Vpc
 from tests.pages import html
 
 R = "/us-east-1"
@@ -47,6 +47,9 @@ def details_pages(call, account) -> dict[str, str]:
     policy = ManagedPolicy.objects.get(name="Mine")
     admin = aws_managed.get("arn:aws:iam::aws:policy/AdministratorAccess")
     event = Event.objects.filter(account=account, event_name="CreateVolume").first()
+    subnet = Subnet.objects.filter(vpc=vpc).first()
+    eni = call("ec2", "CreateNetworkInterface", SubnetId=subnet.resource_id)
+    group = SecurityGroup.objects.get(vpc=vpc, group_name="default")
     return {
         "instance": f"{R}/ec2/instances/{instance}/",
         "instance networking": f"{R}/ec2/instances/{instance}/?tab=networking",
@@ -59,6 +62,9 @@ def details_pages(call, account) -> dict[str, str]:
         "policy": f"{R}/iam/policies/{policy.resource_id}/",
         "aws managed policy": f"{R}/iam/policies/{admin.policy_id}/",
         "event": f"{R}/cloudtrail/events/{event.event_id}/",
+        "network interface": f"{R}/ec2/network-interfaces/"
+        f"{eni['NetworkInterface']['NetworkInterfaceId']}/",
+        "security group rules": f"{R}/vpc/security-groups/{group.resource_id}/?tab=inbound",
     }
 
 
@@ -84,7 +90,7 @@ def test_the_service_stylesheets_are_in_the_head(console, call, account):
 
 def test_details_pages_share_the_header_tabs_and_actions(console, call, account):
     pages = details_pages(call, account)
-    for name in ("instance", "volume", "vpc", "route table", "user", "policy"):
+    for name in ("instance", "volume", "vpc", "route table", "user", "policy", "network interface"):
         _, body = head_and_body(console.get(pages[name]))
         assert body.count('class="page-header"') == 1, name
         assert body.count('role="tablist"') == 1, name
