@@ -98,6 +98,10 @@ def test_details_pages_share_the_header_tabs_and_actions(console, call, account)
         assert "Actions" in body, name
     _, body = head_and_body(console.get(pages["instance"]))
     assert "Instance summary for i-" in body and 'aria-label="Instance details"' in body
+    _, body = head_and_body(console.get(pages["instance networking"]))
+    assert re.search(
+        r'<a class="rid" href="/us-east-1/ec2/network-interfaces/eni-[0-9a-f]+/"', body
+    )
     _, body = head_and_body(console.get(pages["route table routes"]))
     assert 'aria-label="Routes"' in body and "data-polling" not in body
     _, body = head_and_body(console.get(pages["aws managed policy"]))
