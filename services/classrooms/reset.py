@@ -27,7 +27,9 @@ def _owned_models() -> list[type[models.Model]]:
     their side tables (IAM attachments, credentials, ...)."""
     found = []
     for model in apps.get_models():
-        if model in _KEPT or model._meta.app_label in _KEPT_APPS:
+        # A proxy shares its concrete model's rows (CloudTrail's event history is the
+        # audit log seen as a resource type): kept when that model is kept.
+        if model._meta.concrete_model in _KEPT or model._meta.app_label in _KEPT_APPS:
             continue
         field = next((f for f in model._meta.fields if f.name == "account"), None)
         if field is not None and field.related_model is Account:

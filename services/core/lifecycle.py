@@ -3,8 +3,11 @@
 An operation calls `obj.begin("creating")`; on commit a Celery task is scheduled for
 the due time. The task advances the row with a compare-and-set (`UPDATE ... WHERE
 state = 'creating'`), so a repeated, late or lost task is harmless: the beat sweep
-advances anything overdue. Durations come from `STRATOLAB_LIFECYCLE_SECONDS`, scaled by
-`STRATOLAB_TIME_SCALE`.
+advances anything overdue.
+
+Durations: every simulated wait (a lifecycle state, an S3 rule day, a Glacier restore)
+is `duration(key, default)`: `STRATOLAB_LIFECYCLE_SECONDS[key]` when set, else the
+default its service ships with, times `STRATOLAB_TIME_SCALE` (0 in tests: at once).
 """
 
 from __future__ import annotations
@@ -23,17 +26,28 @@ from services.core.models.resources import Resource
 log = logging.getLogger(__name__)
 
 
+def duration(key: str, default: float = 0) -> dt.timedelta:
+    """How long the simulated wait `key` lasts (`ec2.volume.creating`, `s3.lifecycle.day`):
+    `STRATOLAB_LIFECYCLE_SECONDS[key]` seconds, else `default`, scaled by
+    `STRATOLAB_TIME_SCALE`. The one place durations are computed."""
+    seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get(key, default)
+    return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+
+
 class Lifecycle:
     """The automatic transitions of a resource type: {state: next_state}. The time a
-    state lasts is the setting `<name>.<state>` in STRATOLAB_LIFECYCLE_SECONDS."""
+    state lasts is `duration("<name>.<state>")`, falling back to `defaults[state]`
+    (seconds) for a service that ships its own times, else 0."""
 
-    def __init__(self, name: str, transitions: dict[str, str]) -> None:
+    def __init__(
+        self, name: str, transitions: dict[str, str], defaults: dict[str, float] | None = None
+    ) -> None:
         self.name = name
         self.transitions = transitions
+        self.defaults = defaults or {}
 
     def duration(self, state: str) -> dt.timedelta:
-        seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get(f"{self.name}.{state}", 0)
-        return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+        return duration(f"{self.name}.{state}", self.defaults.get(state, 0))
 
     def after(self, state: str, now: dt.datetime) -> tuple[str, dt.datetime | None]:
         """The (next_state, due_at) a row entering `state` at `now` gets."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -39,8 +38,7 @@ MAX_DAYS = 2**31 - 1
 
 
 def day() -> dt.timedelta:
-    seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get("s3.lifecycle.day", 86400)
-    return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+    return engine.duration("s3.lifecycle.day", 86400)
 
 
 def after(start: dt.datetime, days: int) -> dt.datetime | None:

@@ -8,11 +8,13 @@ PostgreSQL orders them as S3 lists them, by UTF-8 bytes.
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
 
 from services.core import locks
+from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
 
 
@@ -29,6 +31,9 @@ class Bucket(LifecycleResource):
     """
 
     arn_format = "arn:aws:s3:::{id}"
+    # Bucket names are the ids (S3-01's rules give the shape of a valid one).
+    id_pattern: ClassVar[str] = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+    id_example: ClassVar[str] = "amzn-s3-demo-bucket"
     cloudformation_type = "AWS::S3::Bucket"
     regional = False  # listed from every region, each bucket still in its own
     lifecycle = Lifecycle("s3.bucket", {"rules-due": "active"})
@@ -54,6 +59,13 @@ class Bucket(LifecycleResource):
     def is_transitional(self) -> bool:
         # A scheduled lifecycle run is not something the console waits for.
         return False
+
+    @classmethod
+    def rest_not_found(cls, resource_id: str, region: str) -> AwsError:
+        """The REST door's answer for a bucket that is not there: S3's own words."""
+        from services.s3.errors import no_such_bucket
+
+        return no_such_bucket(resource_id)
 
     def describe(self) -> dict:
         """The bucket as ListBuckets describes it (the REST door's fields)."""

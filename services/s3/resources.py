@@ -13,9 +13,7 @@ and the hand-written console pages (services/s3/views.py) browse them.
 from __future__ import annotations
 
 from services.core import registry
-from services.core.errors import AwsError
 from services.core.registry import Action, Column, Listing, Pages, ResourceType, Service
-from services.s3.errors import no_such_bucket
 from services.s3.models import Bucket
 
 registry.register_service(
@@ -33,10 +31,6 @@ registry.register_service(
 
 def _bucket(rows: list[Bucket]) -> dict:
     return {"Bucket": rows[0].resource_id}
-
-
-def _not_found(name: str) -> AwsError:
-    return no_such_bucket(name)
 
 
 BUCKETS = registry.register(
@@ -77,12 +71,6 @@ BUCKETS = registry.register(
         listing=Listing("ListBuckets", "Buckets", "Name"),
         # The hand-written console pages stand for the generic create and details pages.
         pages=Pages(create="services.s3.views.type_create", detail="services.s3.views.type_detail"),
-        extra={
-            "create_label": "Create bucket",
-            # Bucket names are the ids (S3-01's rules, the shape of a valid one).
-            "id_pattern": r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-            "id_example": "amzn-s3-demo-bucket",
-            "not_found": _not_found,
-        },
+        extra={"create_label": "Create bucket"},
     )
 )

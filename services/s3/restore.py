@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
 from services.core import lifecycle as engine
@@ -37,10 +36,7 @@ _TYPICAL = {
 
 def duration(storage_class: str, tier: str) -> dt.timedelta:
     name = "deep-archive." if storage_class == "DEEP_ARCHIVE" else ""
-    seconds = settings.STRATOLAB_LIFECYCLE_SECONDS.get(
-        f"s3.restore.{name}{tier}", _TYPICAL[(storage_class, tier)]
-    )
-    return dt.timedelta(seconds=seconds * settings.STRATOLAB_TIME_SCALE)
+    return engine.duration(f"s3.restore.{name}{tier}", _TYPICAL[(storage_class, tier)])
 
 
 @operation("s3", "RestoreObject")

@@ -7,7 +7,7 @@ from django import forms
 
 from services.core.context import CallContext
 from services.core.views.access import readable
-from services.vpc.models import Address, Subnet, Vpc
+from services.vpc.models import Address, SecurityGroup, Subnet, Vpc
 
 
 def name_tag(resource_type: str, name: str) -> list[dict]:
@@ -193,3 +193,65 @@ class ElasticIpForm(forms.Form):
 
 def elastic_ip_params(data: dict) -> dict:
     return {"Domain": "vpc", "TagSpecifications": name_tag("elastic-ip", data.get("Name", ""))}
+
+
+class NetworkInterfaceForm(forms.Form):
+    """EC2's Create network interface page: a subnet, its VPC's security groups."""
+
+    Description = forms.CharField(label="Description - optional", max_length=255, required=False)
+    SubnetId = forms.ChoiceField(label="Subnet", help_text="The subnet of the interface.")
+    PrivateIpAddress = forms.GenericIPAddressField(
+        label="Private IPv4 address - optional",
+        protocol="IPv4",
+        required=False,
+        help_text="Empty: auto-assign an address of the subnet.",
+    )
+    Groups = forms.MultipleChoiceField(
+        label="Security groups",
+        required=False,
+        help_text="Of the subnet's VPC; none chosen: the VPC's default security group.",
+    )
+    Name = NameField()
+
+    sections = [
+        ("Details", ["Description", "SubnetId", "PrivateIpAddress"]),
+        ("Security groups", ["Groups"]),
+        ("Tags", ["Name"]),
+    ]
+
+    def __init__(self, *args, ctx: CallContext | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        subnets = readable(ctx, Subnet).select_related("vpc") if ctx else []
+        self.fields["SubnetId"].choices = (
+            [
+                (
+                    s.resource_id,
+                    f"{s.resource_id} ({s.name or s.cidr_block}, {s.availability_zone})",
+                )
+                for s in subnets.order_by("vpc_id", "cidr_block")
+            ]
+            if ctx
+            else []
+        )
+        groups = readable(ctx, SecurityGroup).select_related("vpc") if ctx else []
+        self.fields["Groups"].choices = (
+            [
+                (g.resource_id, f"{g.resource_id} ({g.group_name}, {g.vpc.resource_id})")
+                for g in groups.order_by("vpc_id", "group_name")
+            ]
+            if ctx
+            else []
+        )
+
+
+def network_interface_params(data: dict) -> dict:
+    params = {
+        "SubnetId": data["SubnetId"],
+        "Description": data.get("Description", ""),
+        "TagSpecifications": name_tag("network-interface", data.get("Name", "")),
+    }
+    if data.get("PrivateIpAddress"):
+        params["PrivateIpAddress"] = data["PrivateIpAddress"]
+    if data.get("Groups"):
+        params["Groups"] = list(data["Groups"])
+    return params

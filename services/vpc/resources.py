@@ -493,19 +493,78 @@ ELASTIC_IPS = registry.register(
 )
 
 
-# Types without console pages of their own: their ids are tagged (CreateTags) and named
-# in IAM resource ARNs like the others'.
-registry.register_api_type(
-    ApiType(
-        "vpc",
-        NetworkInterface,
-        Listing(
+# AWS's console shows network interfaces in EC2 ("Network & Security"), though VPC owns
+# them (their subnet, addresses and security groups).
+NETWORK_INTERFACES = registry.register(
+    ResourceType(
+        service="ec2",
+        slug="network-interfaces",
+        model=NetworkInterface,
+        label="Network interface",
+        label_plural="Network interfaces",
+        nav_section="Network & Security",
+        columns=(
+            NAME,
+            Column("Network interface ID", "resource_id", kind="id", link=True),
+            Column("Subnet ID", "subnet.resource_id"),
+            Column("VPC ID", "vpc.resource_id"),
+            Column("Availability Zone", "availability_zone"),
+            Column("Security group names", "security_group_names"),
+            Column("Description", "description"),
+            Column("Interface Type", "interface_type"),
+            Column("Instance ID", "instance_id"),
+            Column("Status", "status", kind="state"),
+            Column("Public IPv4 address", "public_ip"),
+            Column("Primary private IPv4 address", "private_ip_address"),
+        ),
+        detail_fields=(
+            Column("Network interface ID", "resource_id", kind="id"),
+            Column("Description", "description"),
+            Column("Network interface status", "status", kind="state"),
+            Column("Interface Type", "interface_type"),
+            Column("Subnet ID", "subnet.resource_id"),
+            Column("VPC ID", "vpc.resource_id"),
+            Column("Availability Zone", "availability_zone"),
+            Column("Security groups", "security_group_names"),
+            Column("Private IPv4 address", "private_ip_address"),
+            Column("Private IPv4 DNS name", "private_dns_name"),
+            Column("Public IPv4 address", "public_ip"),
+            Column("Public IPv4 DNS", "public_dns_name"),
+            Column("MAC address", "mac_address"),
+            Column("Instance ID", "instance_id"),
+            Column("Attachment ID", "attachment_id"),
+            Column("Attachment status", "attachment_status"),
+            Column("Device index", "device_index"),
+            Column("Delete on termination", "delete_on_termination"),
+            Column("Source/dest. check", "source_dest_check"),
+            Column("Requester-managed", "requester_managed"),
+            OWNER,
+            ARN,
+        ),
+        actions=(
+            _delete(
+                "Delete network interface",
+                "DeleteNetworkInterface",
+                "NetworkInterfaceId",
+                enabled=lambda eni: eni.status != "in-use" and not eni.requester_managed,
+            ),
+        ),
+        create_operation="CreateNetworkInterface",
+        create_form=forms.NetworkInterfaceForm,
+        create_params=forms.network_interface_params,
+        search_fields=("resource_id", "description", "private_ip_address", "public_ip"),
+        listing=Listing(
             "DescribeNetworkInterfaces", "NetworkInterfaces", "NetworkInterfaceId", service="ec2"
         ),
         lab_check=None,
         tag_type="network-interface",
+        extra={"response_shape": ("ec2", "NetworkInterface", "NetworkInterfaceId")},
     )
 )
+
+
+# Security group rules have no console pages of their own: their ids are tagged
+# (CreateTags) and named in IAM resource ARNs like the others'.
 registry.register_api_type(
     ApiType(
         "vpc",

@@ -204,6 +204,15 @@ def test_wipe_covers_every_model_an_account_owns():
     owned = {m._meta.label for m in reset._owned_models()}
     assert {"ec2.Instance", "vpc.Vpc", "iam.User", "iam.PolicyAttachment", "s3.Bucket"} <= owned
     assert "core.Event" not in owned and "core.AccessKey" not in owned
+    assert "cloudtrail.TrailEvent" not in owned  # the same rows as core.Event
+
+
+def test_reset_keeps_the_event_history(classroom):
+    student = classroom.students.first()
+    caller = student_caller(student)
+    caller.ec2("CreateVolume", AvailabilityZone="us-east-1a", Size=1)
+    provisioning.reset_sandbox(student, empty=True)
+    assert Event.objects.filter(account=student.account, event_name="CreateVolume").exists()
 
 
 # --- progress ---------------------------------------------------------------------------

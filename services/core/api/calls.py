@@ -159,7 +159,10 @@ def list_ids(
     if op is None:
         raise not_implemented(resource_type, "listing")
     params: dict[str, Any] = {}
-    if filters:
+    list_params = resource_type.extra.get("list_params")  # LookupEvents: lookup attributes
+    if list_params is not None:
+        params = list_params(filters)
+    elif filters:
         if not accepts_filters(op):
             raise AwsError(
                 "InvalidParameterValue",
@@ -190,6 +193,11 @@ def describe_one(ctx: CallContext, resource_type: ResourceType, resource_id: str
     op = describe_operation(resource_type)
     if op is None:
         raise not_implemented(resource_type, "describing")
+    by_id = resource_type.extra.get("describe_params")  # LookupEvents: an EventId attribute
     param = id_parameter(op)
-    response = run(ctx, op, {param: [resource_id]} if param else {})
+    if by_id is not None:
+        params = by_id(resource_id)
+    else:
+        params = {param: [resource_id]} if param else {}
+    response = run(ctx, op, params)
     return resource_id in resource_ids(ctx, resource_type, response)

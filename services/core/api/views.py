@@ -145,8 +145,9 @@ class ResourceView(RestView):
 
     def not_found(self, resource_id: str) -> AwsError:
         rt = self.resource_type
-        if rt.extra.get("not_found"):  # the service's own words (S3's NoSuchBucket)
-            return rt.extra["not_found"](resource_id)
+        declared = getattr(rt.model, "rest_not_found", None)
+        if declared is not None:  # a type whose Describe has no not-found error of its own
+            return declared(resource_id, self.request.query_params.get("region") or DEFAULT_REGION)
         if not getattr(rt.model, "regional", True):
             return AwsError(
                 "NoSuchEntity",

@@ -64,6 +64,11 @@ class NetworkInterface(NotFound, Resource):
         return getattr(self, "address", None)
 
     @property
+    def security_group_names(self) -> str:
+        """What the console's tables show in "Security group names"."""
+        return ", ".join(g.group_name for g in self.security_groups.order_by("id"))
+
+    @property
     def private_dns_name(self) -> str:
         host = "ip-" + self.private_ip_address.replace(".", "-")
         if self.region == "us-east-1":
