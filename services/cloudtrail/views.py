@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from services.cloudtrail import errors
 from services.cloudtrail.operations import events_for
 from services.core.errors import AwsError
 from services.core.models import Event
@@ -63,7 +64,7 @@ def _parse_time(text: str, label: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise AwsError("InvalidTimeRangeException", f"{label} is not a valid time.") from exc
+        raise errors.InvalidTimeRangeException(f"{label} is not a valid time.") from exc
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 

@@ -17,7 +17,8 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 from botocore.validate import ParamValidator
 
-from services.core.errors import AwsError, missing_parameter
+from services.core import errors
+from services.core.errors import missing_parameter
 
 _loader = Loader()
 
@@ -240,16 +241,16 @@ def check_constraints(service: str, params: dict, shape: Shape) -> None:
         first = found[0]
         maximum = first.constraint.split(":")[1]
         name = first.path.rsplit(".", 1)[-1]  # EC2 names the member in lowerCamel case
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({first.value}) for parameter {name} is invalid. "
-            f"Length must be at most {maximum} characters.",
+            f"Length must be at most {maximum} characters."
         )
     count = len(found)
     message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(
         v.text() for v in found
     )
-    raise AwsError("ValidationError" if protocol == "query" else "ValidationException", message)
+    code = errors.ValidationError if protocol == "query" else errors.ValidationException
+    raise code(message)
 
 
 def prepare(service: str, action: str, params: dict) -> dict:
@@ -257,7 +258,7 @@ def prepare(service: str, action: str, params: dict) -> dict:
     error a real endpoint gives for a missing, mistyped or out-of-bounds parameter."""
     if _has_nul(params):
         # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
-        raise AwsError("InvalidCharacter", "A specified character is invalid.")
+        raise errors.InvalidCharacter("A specified character is invalid.")
     op = operation_model(service, action)
     if op is None or op.input_shape is None:
         return params
@@ -277,20 +278,19 @@ def prepare(service: str, action: str, params: dict) -> dict:
         if error_type == "missing required field":
             raise missing_parameter(details.get("required_name") or name.split(".")[-1])
         if error_type == "unknown field":
-            raise AwsError(
-                "UnknownParameter", f"The parameter {details['unknown_param']} is not recognized"
+            raise errors.UnknownParameter(
+                f"The parameter {details['unknown_param']} is not recognized"
             )
         if error_type == "invalid type":
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Invalid value '{details['param']}' for {name.lstrip('.')}",
+            raise errors.InvalidParameterValue(
+                f"Invalid value '{details['param']}' for {name.lstrip('.')}"
             )
     # An Unreadable timestamp is text the caller sent: the report says so.
     detail = report.generate_report().replace("\n", " ").replace(_UNREADABLE_TYPE, "<class 'str'>")
     if protocol == "ec2":
-        raise AwsError("InvalidParameterValue", detail)
+        raise errors.InvalidParameterValue(detail)
     if protocol == "json":
-        raise AwsError("ValidationException", detail)
+        raise errors.ValidationException(detail)
     if protocol == "rest-xml":
-        raise AwsError("InvalidArgument", detail)
-    raise AwsError("ValidationError", detail)
+        raise errors.InvalidArgument(detail)
+    raise errors.ValidationError(detail)

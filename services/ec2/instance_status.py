@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from services.core import describe
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
+from services.ec2 import errors
 from services.ec2.models import Instance
 from services.ec2.models.instances import state_of
 
@@ -61,9 +61,8 @@ def describe_instance_status(ctx: CallContext, params: dict) -> dict:
     from services.ec2.instances import FILTERS, only_ids
 
     if params.get("InstanceIds") and params.get("MaxResults"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "The parameter instancesSet cannot be used with the parameter maxResults",
+        raise errors.InvalidParameterCombination(
+            "The parameter instancesSet cannot be used with the parameter maxResults"
         )
     qs = Instance.objects.visible_to(ctx).exclude(state="gone")
     qs = only_ids(qs, params.get("InstanceIds"))

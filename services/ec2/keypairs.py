@@ -12,7 +12,7 @@ from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import keymaterial
+from services.ec2 import errors, keymaterial
 from services.ec2.models import KeyPair
 
 FILTERS: describe.FilterSpec = {
@@ -27,10 +27,9 @@ def _check_name(name: str) -> None:
     if not name:
         raise missing_parameter("KeyName")
     if not keymaterial.valid_name(name):
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({name}) for parameter keyName is invalid. "
-            "Key names are 1 to 255 ASCII characters.",
+            "Key names are 1 to 255 ASCII characters."
         )
 
 
@@ -47,7 +46,7 @@ def _save(key: KeyPair) -> None:
 
 
 def _duplicate(name: str) -> AwsError:
-    return AwsError("InvalidKeyPair.Duplicate", f"The keypair '{name}' already exists.")
+    return errors.InvalidKeyPairDuplicate(f"The keypair '{name}' already exists.")
 
 
 @operation("ec2", "CreateKeyPair")
@@ -57,14 +56,12 @@ def create_key_pair(ctx: CallContext, params: dict) -> dict:
     key_type = params.get("KeyType") or "rsa"
     key_format = params.get("KeyFormat") or "pem"
     if key_type not in ("rsa", "ed25519"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({key_type}) for parameter keyType is invalid. Valid values: rsa, ed25519",
+        raise errors.InvalidParameterValue(
+            f"Value ({key_type}) for parameter keyType is invalid. Valid values: rsa, ed25519"
         )
     if key_format not in ("pem", "ppk"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({key_format}) for parameter keyFormat is invalid. Valid values: pem, ppk",
+        raise errors.InvalidParameterValue(
+            f"Value ({key_format}) for parameter keyFormat is invalid. Valid values: pem, ppk"
         )
     tags = describe.tags_from_specifications(params, "key-pair")
     new = keymaterial.generate(key_type, key_format, name)
@@ -131,9 +128,7 @@ def describe_key_pairs(ctx: CallContext, params: dict) -> dict:
         found = set(qs.filter(resource_id__in=key_ids).values_list("resource_id", flat=True))
         missing = [k for k in key_ids if k not in found]
         if missing:
-            raise AwsError(
-                "InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist"
-            )
+            raise errors.InvalidKeyPairNotFound(f"The key pair ID '{missing[0]}' does not exist")
         qs = qs.filter(resource_id__in=key_ids)
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).order_by("key_name")
     include = bool(params.get("IncludePublicKey"))

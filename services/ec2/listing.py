@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from services.core import describe
-from services.core.errors import AwsError
+from services.ec2 import errors
 
 # A filter name maps to a function giving the item's values for that filter.
 ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
@@ -48,7 +48,7 @@ def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilter
         elif name in spec:
             values = spec[name]
         else:
-            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+            raise errors.InvalidParameterValue(f"The filter '{name}' is invalid")
         items = [
             item for item in items if any(p.match(text(v)) for v in values(item) for p in patterns)
         ]
@@ -66,13 +66,12 @@ def page(
     """A page of `items` and the token for the next one."""
     offset = 0
     if next_token:
-        invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
+        invalid = errors.InvalidNextToken("The provided next token is not valid.")
         offset = describe.read_token(next_token, "offset", invalid)
     if max_results is not None and not minimum <= max_results <= maximum:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
-            f"Expecting a value between {minimum} and {maximum}.",
+            f"Expecting a value between {minimum} and {maximum}."
         )
     if max_results is None:
         return items[offset:], None

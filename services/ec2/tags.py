@@ -9,6 +9,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Resource
 from services.core.operations import operation
+from services.ec2 import errors
 
 MAX_TAGS = 50
 
@@ -30,7 +31,7 @@ def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
     for resource_id in ids:
         model = models.get(resource_id.rsplit("-", 1)[0])
         if model is None:
-            raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+            raise errors.InvalidID(f'The ID "{resource_id}" is not valid')
         by_model.setdefault(model, []).append(resource_id)
     rows: dict[str, Resource] = {}
     for model in sorted(by_model, key=locks.rank):
@@ -56,9 +57,7 @@ def create_tags(ctx: CallContext, params: dict) -> dict:
     for obj in _resources(ctx, params.get("Resources") or []):
         obj.tags.update({t["Key"]: t.get("Value", "") for t in tags})
         if len(obj.tags) > MAX_TAGS:
-            raise AwsError(
-                "TagLimitExceeded", f"The maximum number of tags ({MAX_TAGS}) was exceeded."
-            )
+            raise errors.TagLimitExceeded(f"The maximum number of tags ({MAX_TAGS}) was exceeded.")
         obj.save(update_fields=["tags"])
         ctx.touch(obj)
     return {}
@@ -69,9 +68,8 @@ def delete_tags(ctx: CallContext, params: dict) -> dict:
     tags = params.get("Tags")
     for tag in tags or []:
         if not tag.get("Key"):
-            raise AwsError(
-                "InvalidParameterValue",
-                "Value (  ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
+            raise errors.InvalidParameterValue(
+                "Value (  ) for parameter Tag key is invalid. Tag key cannot be null or empty."
             )
     for obj in _resources(ctx, params.get("Resources") or []):
         if tags is None:

@@ -7,6 +7,7 @@ from django.db import models
 
 from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.ec2 import errors
 
 
 class Image(LifecycleResource):
@@ -52,7 +53,7 @@ class Image(LifecycleResource):
 
     @classmethod
     def not_found(cls, image_id: str) -> AwsError:
-        return AwsError("InvalidAMIID.NotFound", f"The image id '[{image_id}]' does not exist")
+        return errors.InvalidAMIIDNotFound(f"The image id '[{image_id}]' does not exist")
 
     @property
     def snapshot_ids(self) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from services.core import regions
 from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.ec2 import errors
 
 if TYPE_CHECKING:
     from services.vpc.models import NetworkInterface
@@ -101,9 +102,7 @@ class Instance(LifecycleResource):
 
     @classmethod
     def not_found(cls, instance_id: str) -> AwsError:
-        return AwsError(
-            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
-        )
+        return errors.InvalidInstanceIDNotFound(f"The instance ID '{instance_id}' does not exist")
 
     # --- what the console shows ---------------------------------------------------------
 

@@ -6,6 +6,7 @@ from django.db import models
 
 from services.core.errors import AwsError
 from services.core.models import Resource
+from services.ec2 import errors
 
 
 class KeyPair(Resource):
@@ -33,7 +34,7 @@ class KeyPair(Resource):
 
     @classmethod
     def not_found(cls, name: str) -> AwsError:
-        return AwsError("InvalidKeyPair.NotFound", f"The key pair '{name}' does not exist")
+        return errors.InvalidKeyPairNotFound(f"The key pair '{name}' does not exist")
 
     def describe(self, *, include_public_key: bool = False) -> dict:
         """The EC2 `KeyPairInfo` shape."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.ec2 import errors
 
 
 class Snapshot(LifecycleResource):
@@ -30,7 +31,7 @@ class Snapshot(LifecycleResource):
 
     @classmethod
     def not_found(cls, snapshot_id: str) -> AwsError:
-        return AwsError("InvalidSnapshot.NotFound", f"The snapshot '{snapshot_id}' does not exist.")
+        return errors.InvalidSnapshotNotFound(f"The snapshot '{snapshot_id}' does not exist.")
 
     @property
     def progress(self) -> str:

@@ -6,6 +6,7 @@ from django.db import models
 
 from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.ec2 import errors
 
 
 class Volume(LifecycleResource):
@@ -34,7 +35,7 @@ class Volume(LifecycleResource):
 
     @classmethod
     def not_found(cls, volume_id: str) -> AwsError:
-        return AwsError("InvalidVolume.NotFound", f"The volume '{volume_id}' does not exist.")
+        return errors.InvalidVolumeNotFound(f"The volume '{volume_id}' does not exist.")
 
     @property
     def size_label(self) -> str:

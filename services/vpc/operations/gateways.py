@@ -7,9 +7,9 @@ from django.db.models import Q
 
 from services.core import describe
 from services.core.context import CallContext
-from services.core.errors import AwsError, missing_parameter
+from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.vpc import lookups, network, quotas
+from services.vpc import errors, lookups, network, quotas
 from services.vpc.models import Address, InternetGateway, NatGateway, NetworkInterface, Subnet, Vpc
 
 IGW_FILTERS: describe.FilterSpec = {
@@ -52,9 +52,8 @@ def create_internet_gateway(ctx: CallContext, params: dict) -> dict:
 def delete_internet_gateway(ctx: CallContext, params: dict) -> dict:
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
-        raise AwsError(
-            "DependencyViolation",
-            f"The internetGateway '{igw.resource_id}' has dependencies and cannot be deleted.",
+        raise errors.DependencyViolation(
+            f"The internetGateway '{igw.resource_id}' has dependencies and cannot be deleted."
         )
     ctx.touch(igw)
     igw.delete()
@@ -67,23 +66,20 @@ def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
-        raise AwsError(
-            "Resource.AlreadyAssociated",
-            f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}",
+        raise errors.ResourceAlreadyAssociated(
+            f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}"
         )
     if InternetGateway.objects.filter(vpc=vpc).exists():
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
+        raise errors.InvalidParameterValue(
+            f"Network {vpc.resource_id} already has an internet gateway attached"
         )
     igw.vpc = vpc
     try:
         with transaction.atomic():
             igw.save(update_fields=["vpc"])
     except IntegrityError as exc:  # VPC-06 under concurrency: the constraint decides
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Network {vpc.resource_id} already has an internet gateway attached",
+        raise errors.InvalidParameterValue(
+            f"Network {vpc.resource_id} already has an internet gateway attached"
         ) from exc
     ctx.touch(igw)
     return {}
@@ -94,17 +90,15 @@ def detach_internet_gateway(ctx: CallContext, params: dict) -> dict:
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     vpc = lookups.get(ctx, Vpc, params["VpcId"])
     if igw.vpc_id != vpc.pk:
-        raise AwsError(
-            "Gateway.NotAttached",
-            f"resource {igw.resource_id} is not attached to network {vpc.resource_id}",
+        raise errors.GatewayNotAttached(
+            f"resource {igw.resource_id} is not attached to network {vpc.resource_id}"
         )
     # Public addresses need the gateway: AWS refuses to pull it from under them.
     mapped = NetworkInterface.objects.filter(vpc=vpc, public_ip__isnull=False).exists()
     if mapped:
-        raise AwsError(
-            "DependencyViolation",
+        raise errors.DependencyViolation(
             f"Network {vpc.resource_id} has some mapped public address(es). Please unmap "
-            "those public address(es) before detaching the gateway.",
+            "those public address(es) before detaching the gateway."
         )
     igw.vpc = None
     igw.save(update_fields=["vpc"])
@@ -132,9 +126,8 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
     subnet = lookups.get(ctx, Subnet, params["SubnetId"])
     connectivity = params.get("ConnectivityType", "public")
     if connectivity not in ("public", "private"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({connectivity}) for parameter connectivityType is invalid.",
+        raise errors.InvalidParameterValue(
+            f"Value ({connectivity}) for parameter connectivityType is invalid."
         )
     tags = describe.tags_from_specifications(params, "natgateway")
     # The quota's account, the subnet the interface goes into, then the Elastic IP
@@ -145,23 +138,20 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
     if connectivity == "public":
         # VPC-09: a public NAT gateway needs an Elastic IP that nothing else uses.
         if not params.get("AllocationId"):
-            raise AwsError(
-                "MissingParameter",
-                "The request must contain the parameter AllocationId for a public NAT gateway",
+            raise errors.MissingParameter(
+                "The request must contain the parameter AllocationId for a public NAT gateway"
             )
         address = lookups.get(ctx, Address, params["AllocationId"], for_update=True)
         if (
             address.network_interface_id
             or address.nat_gateways.exclude(state__in=["deleted", "deleting"]).exists()
         ):
-            raise AwsError(
-                "Resource.AlreadyAssociated",
-                f"Elastic IP address [{address.resource_id}] is already associated",
+            raise errors.ResourceAlreadyAssociated(
+                f"Elastic IP address [{address.resource_id}] is already associated"
             )
     elif params.get("AllocationId"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "AllocationId cannot be specified for a private NAT gateway.",
+        raise errors.InvalidParameterCombination(
+            "AllocationId cannot be specified for a private NAT gateway."
         )
     in_zone = (
         NatGateway.objects.visible_to(ctx)

@@ -7,9 +7,8 @@ import fnmatch
 
 from services.core import regions
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import network, quotas
+from services.vpc import errors, network, quotas
 
 
 def _matches(item: dict[str, str], filters: list[dict] | None, names: dict[str, str]) -> bool:
@@ -18,7 +17,7 @@ def _matches(item: dict[str, str], filters: list[dict] | None, names: dict[str, 
     for f in filters or []:
         key = names.get(f.get("Name", ""))
         if key is None:
-            raise AwsError("InvalidParameterValue", f"The filter '{f.get('Name')}' is invalid")
+            raise errors.InvalidParameterValue(f"The filter '{f.get('Name')}' is invalid")
         if not any(fnmatch.fnmatchcase(item[key], str(v)) for v in f.get("Values", [])):
             return False
     return True
@@ -61,10 +60,8 @@ def describe_availability_zones(ctx: CallContext, params: dict) -> dict:
             known = {z[key] for z in zones}
             for value in wanted:
                 if value not in known:
-                    raise AwsError(
-                        "InvalidParameterValue",
-                        f"The {'zone' if key == 'ZoneName' else 'zone ID'} '{value}' does not "
-                        "exist",
+                    raise errors.InvalidParameterValue(
+                        f"The {'zone' if key == 'ZoneName' else 'zone ID'} '{value}' does not exist"
                     )
             zones = [z for z in zones if z[key] in wanted]
     zones = [z for z in zones if _matches(z, params.get("Filters"), _ZONE_FILTERS)]
@@ -85,7 +82,7 @@ def describe_regions(ctx: CallContext, params: dict) -> dict:
     if wanted:
         for name in wanted:
             if not regions.is_region(name):
-                raise AwsError("InvalidParameterValue", f"Invalid region: {name}")
+                raise errors.InvalidParameterValue(f"Invalid region: {name}")
         found = [r for r in found if r["RegionName"] in wanted]
     names = {"region-name": "RegionName", "endpoint": "Endpoint", "opt-in-status": "OptInStatus"}
     return {"Regions": [r for r in found if _matches(r, params.get("Filters"), names)]}
@@ -111,8 +108,8 @@ def describe_account_attributes(ctx: CallContext, params: dict) -> dict:
     attributes = []
     for name in wanted:
         if name not in values:
-            raise AwsError(
-                "InvalidParameterValue", f"Value ({name}) for parameter attributeName is invalid."
+            raise errors.InvalidParameterValue(
+                f"Value ({name}) for parameter attributeName is invalid."
             )
         attributes.append(
             {

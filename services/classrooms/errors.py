@@ -1,0 +1,14 @@
+"""Classrooms's AWS error codes, one line each: call a code with the message to make the
+error (`raise errors.InvalidParameterValue("...")`). See docs/ARCHITECTURE.md, "Errors";
+kit-errors-codemod.py adds the codes new `AwsError("Code", ...)` sites raise."""
+
+from __future__ import annotations
+
+from services.core.errors import ErrorCode
+
+AddressLimitExceeded = ErrorCode("AddressLimitExceeded")
+Conflict = ErrorCode("Conflict", 409)
+ExpiredToken = ErrorCode("ExpiredToken")
+InstanceLimitExceeded = ErrorCode("InstanceLimitExceeded")
+VcpuLimitExceeded = ErrorCode("VcpuLimitExceeded")
+VolumeLimitExceeded = ErrorCode("VolumeLimitExceeded")
