@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from botocore.loaders import Loader
@@ -37,8 +38,34 @@ def operation_model(service: str, action: str) -> OperationModel | None:
 
 
 def enum_values(service: str, shape_name: str) -> list[str]:
-    """The allowed values of an enum shape, e.g. ('ec2', 'VolumeType')."""
+    """The allowed values of an enum shape, e.g. ('ec2', 'VolumeType'), in the model's order.
+    Operations and forms take their value sets from here instead of retyping them."""
     return list(service_model(service).shape_for(shape_name).enum)
+
+
+def enum_choices(
+    service: str, shape_name: str, labels: Mapping[str, str], *, others: bool = False
+) -> list[tuple[str, str]]:
+    """Form choices for an enum of the model, with the console's labels, in the labels'
+    order. A label for a value the model does not have raises (a retyped value cannot
+    drift from botocore); `others=True` appends the model's values that have no label,
+    labelled by the value itself (a console that offers every value)."""
+    values = enum_values(service, shape_name)
+    unknown = [v for v in labels if v not in values]
+    if unknown:
+        raise ValueError(f"{service} {shape_name} has no value(s) {unknown}; it has {values}")
+    choices = list(labels.items())
+    if others:
+        choices += [(v, v) for v in values if v not in labels]
+    return choices
+
+
+def lazy_enum_choices(
+    service: str, shape_name: str, labels: Mapping[str, str], *, others: bool = False
+) -> Callable[[], list[tuple[str, str]]]:
+    """`enum_choices` for a form field declared at import time: Django calls it when the
+    form is used, so importing a form does not load the model (EC2's takes 0.8 s)."""
+    return functools.partial(enum_choices, service, shape_name, labels, others=others)
 
 
 _TRUE = {"true", "1", "on", "yes"}
@@ -116,11 +143,15 @@ def _has_nul(value: object) -> bool:
 # - query (IAM, STS): every constraint of the model, in one ValidationError that lists
 #   them all ("1 validation error detected: Value '...' at 'description' failed to
 #   satisfy constraint: Member must have length less than or equal to 1000");
-# - json (CloudTrail): lengths and patterns the same way (ValidationException); numeric
-#   ranges are the operation's, which answers its own error (InvalidMaxResultsException);
+# - json (CloudTrail): lengths, patterns and enums the same way (ValidationException);
+#   numeric ranges are the operation's, which answers its own error
+#   (InvalidMaxResultsException);
 # - ec2: the few maximum string lengths of its model, as InvalidParameterValue; its
-#   ranges (MaxResults) are checked by the Describe* helpers with EC2's own message;
-# - rest-xml (S3) checks its limits where it reads its headers.
+#   ranges (MaxResults) are checked by the Describe* helpers with EC2's own message, and
+#   its enums by the operations (EC2 words each parameter its own way), with the value
+#   sets from the model (`enum_values`);
+# - rest-xml (S3) checks its limits and enums where it reads its headers and bodies
+#   (each header has its own InvalidArgument or MalformedXML), values from the model.
 
 _STRICT = {"query": "all", "json": "lengths", "ec2": "max-length"}
 
@@ -203,7 +234,7 @@ def _check(value: object, shape: Shape, path: str, level: str, out: list[_Violat
         if meta.get("sensitive"):
             for violation in out[start:]:
                 violation.sensitive = True
-        if level == "all" and shape.enum and value not in shape.enum:
+        if level in ("all", "lengths") and shape.enum and value not in shape.enum:
             allowed = ", ".join(shape.enum)
             out.append(_Violation(value, path, f"Member must satisfy enum value set: [{allowed}]"))
         return

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from services.core.context import CallContext
 from services.core.operations import operation
-from services.ec2 import ami_catalog, errors, instance_types
+from services.ec2 import ami_catalog, enums, errors, instance_types
 from services.ec2.instances import get_instance
 from services.ec2.launch import USER_DATA_LIMIT
 from services.ec2.models import Instance
@@ -136,7 +136,7 @@ def modify_instance_attribute(ctx: CallContext, params: dict) -> dict:
             )
         instance.instance_type = itype.name
     elif name == "InstanceInitiatedShutdownBehavior":
-        if value not in ("stop", "terminate"):
+        if value not in enums.SHUTDOWN_BEHAVIORS:
             raise errors.InvalidParameterValue(
                 f"Value ({value}) for parameter instanceInitiatedShutdownBehavior is invalid."
             )

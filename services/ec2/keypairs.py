@@ -12,7 +12,7 @@ from services.core import describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import errors, keymaterial
+from services.ec2 import enums, errors, keymaterial
 from services.ec2.models import KeyPair
 
 FILTERS: describe.FilterSpec = {
@@ -55,13 +55,15 @@ def create_key_pair(ctx: CallContext, params: dict) -> dict:
     _check_name(name)
     key_type = params.get("KeyType") or "rsa"
     key_format = params.get("KeyFormat") or "pem"
-    if key_type not in ("rsa", "ed25519"):
+    if key_type not in enums.KEY_TYPES:
         raise errors.InvalidParameterValue(
-            f"Value ({key_type}) for parameter keyType is invalid. Valid values: rsa, ed25519"
+            f"Value ({key_type}) for parameter keyType is invalid. "
+            f"Valid values: {', '.join(enums.KEY_TYPES)}"
         )
-    if key_format not in ("pem", "ppk"):
+    if key_format not in enums.KEY_FORMATS:
         raise errors.InvalidParameterValue(
-            f"Value ({key_format}) for parameter keyFormat is invalid. Valid values: pem, ppk"
+            f"Value ({key_format}) for parameter keyFormat is invalid. "
+            f"Valid values: {', '.join(enums.KEY_FORMATS)}"
         )
     tags = describe.tags_from_specifications(params, "key-pair")
     new = keymaterial.generate(key_type, key_format, name)

@@ -14,7 +14,7 @@ from services.core import describe, ids, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import errors, instance_types, quotas
+from services.ec2 import enums, errors, instance_types, quotas
 from services.ec2.images import ImageRef, find_image
 from services.ec2.instance_types import InstanceType
 from services.ec2.instances import reservations, with_network
@@ -310,7 +310,7 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
         raise KeyPair.not_found(key_name)
     user_data = _user_data(params)
     shutdown = params.get("InstanceInitiatedShutdownBehavior") or "stop"
-    if shutdown not in ("stop", "terminate"):
+    if shutdown not in enums.SHUTDOWN_BEHAVIORS:
         raise errors.InvalidParameterValue(
             f"Value ({shutdown}) for parameter instanceInitiatedShutdownBehavior is invalid."
         )

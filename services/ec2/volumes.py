@@ -6,10 +6,11 @@ from services.core import describe, locks, regions
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.ec2 import errors
+from services.ec2 import enums, errors
 from services.ec2.models import Volume
 
-# EBS-04: size limits per volume type, in GiB.
+# EBS-04: size limits per volume type, in GiB; one per value of the model's VolumeType
+# (enums.VOLUME_TYPES; tests/ec2/test_enums.py holds them equal).
 SIZE_LIMITS = {
     "gp2": (1, 16384),
     "gp3": (1, 16384),
@@ -79,7 +80,7 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
     if zone is None or zone.region != ctx.region:
         raise errors.InvalidZoneNotFound(f"The zone '{zone_name}' does not exist.")
     volume_type = params.get("VolumeType", "gp2")
-    if volume_type not in SIZE_LIMITS:
+    if volume_type not in enums.VOLUME_TYPES:
         raise errors.InvalidParameterValue(
             f"Value ({volume_type}) for parameter volumeType is invalid. "
             f"Valid values are: {', '.join(SIZE_LIMITS)}"

@@ -10,6 +10,7 @@ import base64
 
 from django.db import IntegrityError, transaction
 
+from services.core import shapes
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.core.regions import is_region
@@ -29,7 +30,7 @@ DEFAULT_ENCRYPTION = {
         }
     ]
 }
-OWNERSHIPS = ("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced")
+OWNERSHIPS = tuple(shapes.enum_values("s3", "ObjectOwnership"))  # the model's, in its order
 _ALREADY_EXISTS = (
     "The requested bucket name is not available. The bucket namespace is shared by all "
     "users of the system. Please select a different name and try again."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.core import describe, ids, locks
+from services.core import describe, ids, locks, shapes
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
@@ -47,7 +47,7 @@ def _entry_fields(params: dict) -> dict:
             f"Expecting a value between 1 and {MAX_RULE_NUMBER}."
         )
     action = str(params["RuleAction"]).lower()
-    if action not in ("allow", "deny"):
+    if action not in shapes.enum_values("ec2", "RuleAction"):
         raise errors.InvalidParameterValue(
             f"Value ({params['RuleAction']}) for parameter ruleAction is invalid."
         )

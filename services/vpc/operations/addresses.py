@@ -8,7 +8,7 @@ import ipaddress
 from django.apps import apps
 from django.db.models import Q
 
-from services.core import describe, ids, locks
+from services.core import describe, ids, locks, shapes
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.vpc import errors, lookups, network, quotas
@@ -59,7 +59,7 @@ def _by_allocation_or_ip(ctx: CallContext, params: dict, *, for_update: bool = T
 @operation("ec2", "AllocateAddress")
 def allocate_address(ctx: CallContext, params: dict) -> dict:
     domain = params.get("Domain", "vpc")
-    if domain not in ("vpc", "standard"):
+    if domain not in shapes.enum_values("ec2", "DomainType"):
         raise errors.InvalidParameterValue(f"Value ({domain}) for parameter domain is invalid.")
     if params.get("Address") or params.get("PublicIpv4Pool") or params.get("IpamPoolId"):
         raise errors.InvalidParameterValue("Bring-your-own IP pools are not simulated.")

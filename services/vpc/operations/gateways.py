@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import describe
+from services.core import describe, shapes
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
@@ -125,7 +125,7 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
         raise missing_parameter("subnetId")
     subnet = lookups.get(ctx, Subnet, params["SubnetId"])
     connectivity = params.get("ConnectivityType", "public")
-    if connectivity not in ("public", "private"):
+    if connectivity not in shapes.enum_values("ec2", "ConnectivityType"):
         raise errors.InvalidParameterValue(
             f"Value ({connectivity}) for parameter connectivityType is invalid."
         )
