@@ -104,7 +104,7 @@ def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
             f"You are not authorized to perform this operation. {message}"
         )
     if protocol in ("json", "rest-json"):
-        return errors.AccessDeniedException(message, 400 if protocol == "json" else 403)
+        return errors.AccessDeniedException(message, status=400 if protocol == "json" else 403)
     return errors.AccessDenied(message)
 
 

@@ -128,7 +128,9 @@ def authorize(
     at once, the console's search, writes none)."""
     op = get(service, action)
     if op is None:
-        raise errors.InvalidAction(f"Stratolab does not simulate {service}:{action} yet.", 501)
+        raise errors.InvalidAction(
+            f"Stratolab does not simulate {service}:{action} yet.", status=501
+        )
     params = dict(params or {})
     try:
         _permit(ctx, op, params)

@@ -45,7 +45,7 @@ def expired_credentials(service: str = "") -> AwsError:
     if service == "ec2":
         return errors.RequestExpired("Request has expired.")
     if service == "s3":
-        return errors.ExpiredToken("The provided token has expired.", 400)
+        return errors.ExpiredToken("The provided token has expired.", status=400)
     return errors.ExpiredToken("The security token included in the request is expired")
 
 

@@ -285,7 +285,7 @@ class ResourceActionView(ResourceView):
             raise core_errors.InvalidAction(
                 f"{operation} is not an action of {rt.label_plural.lower()} "
                 f"(their actions: {names}).",
-                404,
+                status=404,
             )
         body = request_body(request, rt, action.operation)
         ctx = call_context(request, rt)

@@ -112,4 +112,4 @@ class JsonProtocol(Protocol):
 
     def unknown_operation(self, model: ServiceModel, name: str | None) -> AwsError:
         target = f"{model.metadata.get('targetPrefix', '')}.{name or ''}"
-        return errors.UnknownOperationException(f"Unknown operation {target}", 400)
+        return errors.UnknownOperationException(f"Unknown operation {target}", status=400)
