@@ -1,6 +1,6 @@
 """Classrooms's AWS error codes, one line each: call a code with the message to make the
 error (`raise errors.InvalidParameterValue("...")`). See docs/ARCHITECTURE.md, "Errors";
-kit-errors-codemod.py adds the codes new `AwsError("Code", ...)` sites raise."""
+a new code is one line here, in name order."""
 
 from __future__ import annotations
 

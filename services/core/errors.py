@@ -64,7 +64,7 @@ INTERNAL_FAILURE = (
 )
 
 
-# --- the codes core itself raises (kit-errors-codemod.py adds new ones in name order) ---
+# --- the codes core itself raises, one line each, in name order -------------------------
 AccessDenied = ErrorCode("AccessDenied", 403)
 AccessDeniedException = ErrorCode("AccessDeniedException")
 ConcurrentModification = ErrorCode("ConcurrentModification", 409)

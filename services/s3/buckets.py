@@ -30,7 +30,6 @@ DEFAULT_ENCRYPTION = {
         }
     ]
 }
-OWNERSHIPS = tuple(shapes.enum_values("s3", "ObjectOwnership"))  # the model's, in its order
 _ALREADY_EXISTS = (
     "The requested bucket name is not available. The bucket namespace is shared by all "
     "users of the system. Please select a different name and try again."
@@ -75,7 +74,7 @@ def create_bucket(ctx: CallContext, params: dict) -> dict:
         raise access.access_denied()
     _authorize_create(ctx, name, params)
     ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
-    if ownership not in OWNERSHIPS:
+    if ownership not in shapes.enum_values("s3", "ObjectOwnership"):
         raise invalid_argument("Invalid x-amz-object-ownership header: " + ownership)
     existing = Bucket.objects.filter(resource_id=name).first()
     if existing is not None:

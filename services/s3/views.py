@@ -118,7 +118,7 @@ class CreateBucketForm(forms.Form):
     region = forms.ChoiceField(label="AWS Region")
     object_ownership = forms.ChoiceField(
         label="Object Ownership",
-        choices=shapes.enum_choices("s3", "ObjectOwnership", OWNERSHIP_LABELS),
+        choices=shapes.lazy_enum_choices("s3", "ObjectOwnership", OWNERSHIP_LABELS),
     )
     block_all = forms.BooleanField(label="Block all public access", required=False, initial=True)
     versioning = forms.ChoiceField(
@@ -126,7 +126,7 @@ class CreateBucketForm(forms.Form):
     )
     encryption = forms.ChoiceField(
         label="Encryption type",
-        choices=shapes.enum_choices("s3", "ServerSideEncryption", ENCRYPTION_LABELS),
+        choices=shapes.lazy_enum_choices("s3", "ServerSideEncryption", ENCRYPTION_LABELS),
     )
     kms_key = forms.CharField(label="AWS KMS key ARN", required=False)
     bucket_key = forms.BooleanField(label="Bucket Key", required=False, initial=True)
