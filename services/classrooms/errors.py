@@ -1,6 +1,7 @@
-"""Classrooms's AWS error codes, one line each: call a code with the message to make the
-error (`raise errors.InvalidParameterValue("...")`). See docs/ARCHITECTURE.md, "Errors";
-a new code is one line here, in name order."""
+"""Classrooms's AWS error codes, one line each.
+
+Call a code with the message to make the error (`raise errors.InvalidParameterValue("...")`);
+see docs/ARCHITECTURE.md, "Errors". A new code is one line here, in name order."""
 
 from __future__ import annotations
 
