@@ -31,13 +31,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.classrooms import errors as classrooms_errors
 from services.classrooms import labs, provisioning
 from services.classrooms.models import Classroom, Student
 from services.classrooms.signin import InstructorBasicAuthentication
 from services.core.api import validation
 from services.core.api.schema import errors
 from services.core.api.views import StrictJSONParser
-from services.core.errors import AwsError
 
 
 class InstructorBasicScheme(BasicScheme):
@@ -376,8 +376,8 @@ class StudentList(InstructorView):
             else:
                 _check_student(data["name"], data["email"])
                 if room.students.filter(email=data["email"].strip().lower()).exists():
-                    raise AwsError(
-                        "Conflict", f"{data['email'].strip()} is already on the roster.", 409
+                    raise classrooms_errors.Conflict(
+                        f"{data['email'].strip()} is already on the roster."
                     )
                 added = [provisioning.add_student(room, data["name"], data["email"])]
         except provisioning.RosterError as error:

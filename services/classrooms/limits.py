@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from services.classrooms import errors
 from services.classrooms.models import Student
 from services.core import authz, locks, operations
 from services.core.context import CallContext
@@ -90,18 +91,16 @@ def _check_counts(ctx: CallContext, op: operations.Operation, params: dict, room
         if Volume.objects.filter(account=ctx.account).exclude(state="deleted").count() >= (
             room.max_volumes
         ):
-            raise AwsError(
-                "VolumeLimitExceeded",
-                f"You have reached the classroom limit of {room.max_volumes} volumes.",
+            raise errors.VolumeLimitExceeded(
+                f"You have reached the classroom limit of {room.max_volumes} volumes."
             )
     elif op.iam_action == "ec2:AllocateAddress" and room.max_elastic_ips is not None:
         from services.vpc.models import Address
 
         if Address.objects.filter(account=ctx.account).count() >= room.max_elastic_ips:
-            raise AwsError(
-                "AddressLimitExceeded",
+            raise errors.AddressLimitExceeded(
                 "The maximum number of addresses has been reached "
-                f"(classroom limit: {room.max_elastic_ips} Elastic IP addresses).",
+                f"(classroom limit: {room.max_elastic_ips} Elastic IP addresses)."
             )
 
 
@@ -122,10 +121,9 @@ def _check_session(ctx: CallContext, minutes: int) -> None:
         .first()
     )
     if login is not None and login < timezone.now() - dt.timedelta(minutes=minutes):
-        raise AwsError(
-            "ExpiredToken",
+        raise errors.ExpiredToken(
             f"Your console session has ended (classroom limit: sessions last {minutes} "
-            "minutes). Sign out and sign in again.",
+            "minutes). Sign out and sign in again."
         )
 
 
@@ -142,10 +140,9 @@ def _check_launch(ctx: CallContext, op: operations.Operation, params: dict, room
     live = Instance.objects.filter(account=ctx.account, state__in=_LIVE_STATES)
     if room.max_instances is not None and live.count() + count > room.max_instances:
         left = max(0, room.max_instances - live.count())
-        raise AwsError(
-            "InstanceLimitExceeded",
+        raise errors.InstanceLimitExceeded(
             f"Your quota allows for {left} more running instance(s). You requested at "
-            f"least {count} (classroom limit: {room.max_instances} instances).",
+            f"least {count} (classroom limit: {room.max_instances} instances)."
         )
     if room.max_vcpus is not None:
         found = instance_types.find(wanted)
@@ -155,8 +152,7 @@ def _check_launch(ctx: CallContext, op: operations.Operation, params: dict, room
             for name in live.values_list("instance_type", flat=True)
         )
         if used + per * count > room.max_vcpus:
-            raise AwsError(
-                "VcpuLimitExceeded",
+            raise errors.VcpuLimitExceeded(
                 f"You have requested more vCPU capacity than your current vCPU limit of "
-                f"{room.max_vcpus} allows (classroom limit).",
+                f"{room.max_vcpus} allows (classroom limit)."
             )

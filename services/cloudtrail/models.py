@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Cast
 
+from services.cloudtrail import errors
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Event
@@ -58,6 +59,4 @@ class TrailEvent(Event):
 
     @classmethod
     def rest_not_found(cls, resource_id: str, region: str) -> AwsError:
-        return AwsError(
-            "NotFound", f"The event {resource_id} is not in the event history of {region}.", 404
-        )
+        return errors.NotFound(f"The event {resource_id} is not in the event history of {region}.")

@@ -7,9 +7,9 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
+from services.cloudtrail import errors
 from services.core import describe
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.models import Event
 from services.core.operations import operation
 
@@ -42,21 +42,19 @@ def events_for(ctx: CallContext, params: dict) -> QuerySet:
     qs = Event.objects.filter(account_id=ctx.account.id, region=ctx.region)
     attributes = params.get("LookupAttributes") or []
     if len(attributes) > 1:
-        raise AwsError(
-            "InvalidLookupAttributesException",
-            "You cannot specify more than one lookup attribute.",
+        raise errors.InvalidLookupAttributesException(
+            "You cannot specify more than one lookup attribute."
         )
     for attr in attributes:
         build = ATTRIBUTES.get(attr.get("AttributeKey", ""))
         if build is None:
-            raise AwsError(
-                "InvalidLookupAttributesException",
-                f"Lookup attribute key {attr.get('AttributeKey')} is not valid.",
+            raise errors.InvalidLookupAttributesException(
+                f"Lookup attribute key {attr.get('AttributeKey')} is not valid."
             )
         qs = qs.filter(build(attr.get("AttributeValue", "")))
     start, end = params.get("StartTime"), params.get("EndTime")
     if start and end and start > end:
-        raise AwsError("InvalidTimeRangeException", "Start time must be earlier than end time.")
+        raise errors.InvalidTimeRangeException("Start time must be earlier than end time.")
     if start:
         qs = qs.filter(event_time__gte=start)
     if end:
@@ -87,11 +85,11 @@ def lookup_item(event: Event) -> dict:
 def lookup_events(ctx: CallContext, params: dict) -> dict:
     max_results = params.get("MaxResults") or 50
     if not 1 <= max_results <= 50:
-        raise AwsError("InvalidMaxResultsException", "MaxResults must be between 1 and 50.")
+        raise errors.InvalidMaxResultsException("MaxResults must be between 1 and 50.")
     qs = events_for(ctx, params)
     offset = 0
     if params.get("NextToken"):
-        invalid = AwsError("InvalidNextTokenException", "Invalid NextToken.")
+        invalid = errors.InvalidNextTokenException("Invalid NextToken.")
         offset = describe.read_token(params["NextToken"], "offset", invalid)
     rows = list(qs[offset : offset + max_results + 1])
     result: dict = {"Events": [lookup_item(e) for e in rows[:max_results]]}

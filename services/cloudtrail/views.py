@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from services.cloudtrail import errors
 from services.cloudtrail.operations import events_for
+from services.core import shapes
 from services.core.errors import AwsError
 from services.core.models import Event
 from services.core.views.access import denied, render_denied
@@ -26,17 +28,24 @@ from services.core.views.base import (
 
 PAGE_SIZE = 50  # what LookupEvents returns at most per page
 
-# The lookup attributes the console offers, in its order (LookupAttributes keys).
-LOOKUP_ATTRIBUTES = (
-    ("ReadOnly", "Read-only"),
-    ("EventName", "Event name"),
-    ("Username", "User name"),
-    ("ResourceType", "Resource type"),
-    ("ResourceName", "Resource name"),
-    ("EventSource", "Event source"),
-    ("AccessKeyId", "AWS access key"),
-    ("EventId", "Event ID"),
-)
+# The lookup attributes the console offers, in its order (the model's LookupAttributeKey
+# values, with the console's labels).
+LOOKUP_LABELS = {
+    "ReadOnly": "Read-only",
+    "EventName": "Event name",
+    "Username": "User name",
+    "ResourceType": "Resource type",
+    "ResourceName": "Resource name",
+    "EventSource": "Event source",
+    "AccessKeyId": "AWS access key",
+    "EventId": "Event ID",
+}
+
+
+def lookup_attributes() -> list[tuple[str, str]]:
+    return shapes.enum_choices("cloudtrail", "LookupAttributeKey", LOOKUP_LABELS)
+
+
 TIME_RANGES = (
     ("", "Any time"),
     ("30m", "Last 30 minutes"),
@@ -63,7 +72,7 @@ def _parse_time(text: str, label: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise AwsError("InvalidTimeRangeException", f"{label} is not a valid time.") from exc
+        raise errors.InvalidTimeRangeException(f"{label} is not a valid time.") from exc
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -142,7 +151,7 @@ def event_history(request: HttpRequest, region: str) -> HttpResponse:
         "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else "",
         "next_url": page_url(page + 1) if page < pages else "",
-        "attributes": LOOKUP_ATTRIBUTES,
+        "attributes": lookup_attributes(),
         "ranges": TIME_RANGES,
         "attribute": query.get("attribute", "EventName"),
         "value": query.get("value", ""),

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 
-from services.core.errors import AwsError
+from services.core import errors
 from services.core.models import AccessKey, Account
 from services.core.signin_guard import hash_anyway
 
@@ -42,11 +42,11 @@ def create_account(email: str, password: str, alias: str | None = None) -> NewAc
     """A new sandbox account with its root user and one root access key."""
     email = email.strip().lower()
     if Account.objects.filter(root_email=email).exists():
-        raise AwsError("EmailAlreadyExists", f"An account with the email {email} already exists.")
+        raise errors.EmailAlreadyExists(f"An account with the email {email} already exists.")
     if alias and Account.objects.filter(alias=alias).exists():
-        raise AwsError("EntityAlreadyExists", f"The account alias {alias} already exists.", 409)
+        raise errors.EntityAlreadyExists(f"The account alias {alias} already exists.")
     if len(password) < 8:
-        raise AwsError("PasswordPolicyViolation", "Password must be at least 8 characters long.")
+        raise errors.PasswordPolicyViolation("Password must be at least 8 characters long.")
     with transaction.atomic():
         account = Account(root_email=email, alias=alias or None)
         while Account.objects.filter(id=account.id).exists():

@@ -7,6 +7,7 @@ import decimal
 import json
 from typing import TYPE_CHECKING
 
+from services.core import errors
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -100,5 +101,5 @@ def record_console_login(ctx: CallContext, *, success: bool, mfa_used: bool = Fa
         login,
         {"MFAUsed": "Yes" if mfa_used else "No"},
         result=outcome,
-        error=None if success else AwsError("Failed authentication", "Failed authentication"),
+        error=None if success else errors.FailedAuthentication("Failed authentication"),
     )

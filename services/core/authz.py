@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from services.core import errors
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -143,14 +144,12 @@ def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
     protocol = _protocol(iam_action.split(":", 1)[0])
     if protocol == "ec2":
         # EC2's query API names a denial UnauthorizedOperation.
-        return AwsError(
-            "UnauthorizedOperation",
-            f"You are not authorized to perform this operation. {message}",
-            403,
+        return errors.UnauthorizedOperation(
+            f"You are not authorized to perform this operation. {message}"
         )
     if protocol in ("json", "rest-json"):
-        return AwsError("AccessDeniedException", message, 400 if protocol == "json" else 403)
-    return AwsError("AccessDenied", message, 403)
+        return errors.AccessDeniedException(message, status=400 if protocol == "json" else 403)
+    return errors.AccessDenied(message)
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from django.db.models import Model
 from django.db.models.deletion import ProtectedError
 from django.db.models.signals import pre_save
 
+from services.core import errors
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -83,7 +84,7 @@ def on_protected(model: type[Model], error: DependencyError) -> None:
 def dependency_violation(resource_id: str) -> AwsError:
     """EC2's words for a resource that others still depend on, for the models that
     declare nothing else."""
-    return AwsError("DependencyViolation", f"resource {resource_id} has a dependent object")
+    return errors.DependencyViolation(f"resource {resource_id} has a dependent object")
 
 
 def has_dependencies(kind: str) -> DependencyError:
@@ -91,9 +92,8 @@ def has_dependencies(kind: str) -> DependencyError:
     cannot be deleted." (`kind` as AWS spells it: vpc, subnet, networkAcl)."""
 
     def error(resource_id: str) -> AwsError:
-        return AwsError(
-            "DependencyViolation",
-            f"The {kind} '{resource_id}' has dependencies and cannot be deleted.",
+        return errors.DependencyViolation(
+            f"The {kind} '{resource_id}' has dependencies and cannot be deleted."
         )
 
     return error

@@ -14,6 +14,7 @@ from django.db.models import Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 
+from services.core import errors
 from services.core.errors import AwsError
 
 # A filter name maps to a model lookup ("state") or a function building a Q from values.
@@ -256,7 +257,7 @@ def apply_filters(qs: QuerySet, filters: list[dict] | None, spec: FilterSpec) ->
         name, values = f.get("Name") or "", [str(v) for v in f.get("Values") or []]
         tag = engine.is_tag_filter(name)
         if not tag and name not in spec:
-            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+            raise errors.InvalidParameterValue(f"The filter '{name}' is invalid")
         if not values:
             # AWS answers a filter without values with nothing (`Name=vpc-id` alone
             # lists no subnets), as if no value matched.
@@ -295,16 +296,14 @@ def paginate(
     """A page of `qs` (ordered by pk) and the token for the next one. The bounds and
     messages are EC2's (5 to 1000 for most Describe actions)."""
     if max_results is not None and max_results < minimum:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
-            f"Expecting a value greater than {minimum}.",
+            f"Expecting a value greater than {minimum}."
         )
     if max_results is not None and max_results > maximum:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
-            f"Expecting a value less than {maximum}.",
+            f"Expecting a value less than {maximum}."
         )
     after = read_token(next_token, "after", _INVALID_TOKEN) if next_token else 0
     qs = qs.order_by("pk").filter(pk__gt=after)
@@ -317,8 +316,8 @@ def paginate(
     return rows, make_token("after", rows[-1].pk)
 
 
-_INVALID_TOKEN = AwsError(
-    "InvalidPaginationToken", "The specified pagination token is not valid or is expired."
+_INVALID_TOKEN = errors.InvalidPaginationToken(
+    "The specified pagination token is not valid or is expired."
 )
 # Our tokens are a few dozen characters; anything much longer was not made by us.
 _TOKEN_LENGTH = 1024
@@ -360,12 +359,10 @@ def tags_from_specifications(params: dict, resource_type: str) -> dict[str, str]
 
 def validate_tag(key: str, value: str) -> None:
     if not key or len(key) > 128:
-        raise AwsError(
-            "InvalidParameterValue", "Tag key must be between 1 and 128 characters long."
-        )
+        raise errors.InvalidParameterValue("Tag key must be between 1 and 128 characters long.")
     if key.lower().startswith("aws:"):
-        raise AwsError(
-            "InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use"
+        raise errors.InvalidParameterValue(
+            "Tag keys starting with 'aws:' are reserved for internal use"
         )
     if len(value) > 256:
-        raise AwsError("InvalidParameterValue", "Tag value must be at most 256 characters long.")
+        raise errors.InvalidParameterValue("Tag value must be at most 256 characters long.")

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 from django.db.models import Model, QuerySet
 
-from services.core import describe, shapes
+from services.core import describe, errors, shapes
 from services.core.errors import AwsError
 
 
@@ -287,7 +287,7 @@ class Check:
 
 
 def invalid(name: str) -> AwsError:
-    return AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+    return errors.InvalidParameterValue(f"The filter '{name}' is invalid")
 
 
 def check(service: str, action: str, name: str, values: list[str]) -> Check:

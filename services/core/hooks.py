@@ -31,8 +31,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
 
+from services.core import errors
 from services.core.context import Principal
-from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
 from services.core.signin_guard import hash_anyway
 
@@ -87,9 +87,7 @@ def _long_term_key(
     user's key still names its user, whom authz then denies (no evaluator, IAM-01)."""
     key = AccessKey.objects.select_related("account").filter(access_key_id=key_id).first()
     if key is None or key.status != "Active" or key.account.status != "active":
-        raise AwsError(
-            "InvalidClientTokenId", "The security token included in the request is invalid.", 403
-        )
+        raise errors.InvalidClientTokenId("The security token included in the request is invalid.")
     AccessKey.objects.filter(pk=key.pk).update(
         last_used_at=timezone.now(), last_used_service=service, last_used_region=region
     )

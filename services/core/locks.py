@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Model, QuerySet
 
+from services.core import errors
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -192,17 +193,15 @@ def conflict_error(service: str) -> AwsError:
     from services.core import shapes
 
     if service == "iam":
-        return AwsError(
-            "ConcurrentModification",
+        return errors.ConcurrentModification(
             "The request was rejected because multiple requests to change this object were "
-            "submitted simultaneously. Wait a few minutes and submit your request again.",
-            409,
+            "submitted simultaneously. Wait a few minutes and submit your request again."
         )
     protocol = shapes.service_model(service).protocol if service else "ec2"
     if protocol == "ec2":
-        return AwsError("RequestLimitExceeded", "Request limit exceeded.", 503)
+        return errors.RequestLimitExceeded("Request limit exceeded.")
     if protocol == "rest-xml":
-        return AwsError("SlowDown", "Please reduce your request rate.", 503)
+        return errors.SlowDown("Please reduce your request rate.")
     if protocol == "json":
-        return AwsError("ThrottlingException", "Rate exceeded", 400)
-    return AwsError("Throttling", "Rate exceeded", 400)
+        return errors.ThrottlingException("Rate exceeded")
+    return errors.Throttling("Rate exceeded")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from services.core import audit, authz, constraints, locks, shapes
+from services.core import audit, authz, constraints, errors, locks, shapes
 from services.core.context import CallContext
 from services.core.errors import INTERNAL_FAILURE, AwsError
 from services.core.regions import is_region
@@ -134,7 +134,9 @@ def authorize(
     at once, the console's search, writes none)."""
     op = get(service, action)
     if op is None:
-        raise AwsError("InvalidAction", f"Stratolab does not simulate {service}:{action} yet.", 501)
+        raise errors.InvalidAction(
+            f"Stratolab does not simulate {service}:{action} yet.", status=501
+        )
     params = dict(params or {})
     try:
         _permit(ctx, op, params)
@@ -149,20 +151,18 @@ def call(ctx: CallContext, service: str, action: str, params: dict | None = None
     params = dict(params or {})
     op = get(service, action)
     if op is None:
-        raise AwsError(
-            "NotImplemented" if service else "InvalidAction",
+        code = errors.NotImplemented if service else errors.InvalidAction
+        raise code(
             f"Stratolab does not simulate {service}:{action} yet.",
             501,
         )
     try:
         if not op.global_service and not is_region(ctx.region):
-            raise AwsError("InvalidRegion", f"The region '{ctx.region}' does not exist.")
+            raise errors.InvalidRegion(f"The region '{ctx.region}' does not exist.")
         params = shapes.prepare(service, action, params)
         _permit(ctx, op, params)
         if params.pop("DryRun", False):
-            raise AwsError(
-                "DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412
-            )
+            raise errors.DryRunOperation("Request would have succeeded, but DryRun flag is set.")
         return _run(ctx, op, params)
     except AwsError as error:
         audit.record(ctx, op, params, error=error)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from botocore.loaders import Loader
@@ -17,7 +18,8 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 from botocore.validate import ParamValidator
 
-from services.core.errors import AwsError, missing_parameter
+from services.core import errors
+from services.core.errors import missing_parameter
 
 _loader = Loader()
 
@@ -36,8 +38,34 @@ def operation_model(service: str, action: str) -> OperationModel | None:
 
 
 def enum_values(service: str, shape_name: str) -> list[str]:
-    """The allowed values of an enum shape, e.g. ('ec2', 'VolumeType')."""
+    """The allowed values of an enum shape, e.g. ('ec2', 'VolumeType'), in the model's order.
+    Operations and forms take their value sets from here instead of retyping them."""
     return list(service_model(service).shape_for(shape_name).enum)
+
+
+def enum_choices(
+    service: str, shape_name: str, labels: Mapping[str, str], *, others: bool = False
+) -> list[tuple[str, str]]:
+    """Form choices for an enum of the model, with the console's labels, in the labels'
+    order. A label for a value the model does not have raises (a retyped value cannot
+    drift from botocore); `others=True` appends the model's values that have no label,
+    labelled by the value itself (a console that offers every value)."""
+    values = enum_values(service, shape_name)
+    unknown = [v for v in labels if v not in values]
+    if unknown:
+        raise ValueError(f"{service} {shape_name} has no value(s) {unknown}; it has {values}")
+    choices = list(labels.items())
+    if others:
+        choices += [(v, v) for v in values if v not in labels]
+    return choices
+
+
+def lazy_enum_choices(
+    service: str, shape_name: str, labels: Mapping[str, str], *, others: bool = False
+) -> Callable[[], list[tuple[str, str]]]:
+    """`enum_choices` for a form field declared at import time: Django calls it when the
+    form is used, so importing a form does not load the model (EC2's takes 0.8 s)."""
+    return functools.partial(enum_choices, service, shape_name, labels, others=others)
 
 
 _TRUE = {"true", "1", "on", "yes"}
@@ -115,11 +143,15 @@ def _has_nul(value: object) -> bool:
 # - query (IAM, STS): every constraint of the model, in one ValidationError that lists
 #   them all ("1 validation error detected: Value '...' at 'description' failed to
 #   satisfy constraint: Member must have length less than or equal to 1000");
-# - json (CloudTrail): lengths and patterns the same way (ValidationException); numeric
-#   ranges are the operation's, which answers its own error (InvalidMaxResultsException);
+# - json (CloudTrail): lengths, patterns and enums the same way (ValidationException);
+#   numeric ranges are the operation's, which answers its own error
+#   (InvalidMaxResultsException);
 # - ec2: the few maximum string lengths of its model, as InvalidParameterValue; its
-#   ranges (MaxResults) are checked by the Describe* helpers with EC2's own message;
-# - rest-xml (S3) checks its limits where it reads its headers.
+#   ranges (MaxResults) are checked by the Describe* helpers with EC2's own message, and
+#   its enums by the operations (EC2 words each parameter its own way), with the value
+#   sets from the model (`enum_values`);
+# - rest-xml (S3) checks its limits and enums where it reads its headers and bodies
+#   (each header has its own InvalidArgument or MalformedXML), values from the model.
 
 _STRICT = {"query": "all", "json": "lengths", "ec2": "max-length"}
 
@@ -202,7 +234,7 @@ def _check(value: object, shape: Shape, path: str, level: str, out: list[_Violat
         if meta.get("sensitive"):
             for violation in out[start:]:
                 violation.sensitive = True
-        if level == "all" and shape.enum and value not in shape.enum:
+        if level in ("all", "lengths") and shape.enum and value not in shape.enum:
             allowed = ", ".join(shape.enum)
             out.append(_Violation(value, path, f"Member must satisfy enum value set: [{allowed}]"))
         return
@@ -240,16 +272,16 @@ def check_constraints(service: str, params: dict, shape: Shape) -> None:
         first = found[0]
         maximum = first.constraint.split(":")[1]
         name = first.path.rsplit(".", 1)[-1]  # EC2 names the member in lowerCamel case
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({first.value}) for parameter {name} is invalid. "
-            f"Length must be at most {maximum} characters.",
+            f"Length must be at most {maximum} characters."
         )
     count = len(found)
     message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(
         v.text() for v in found
     )
-    raise AwsError("ValidationError" if protocol == "query" else "ValidationException", message)
+    code = errors.ValidationError if protocol == "query" else errors.ValidationException
+    raise code(message)
 
 
 def prepare(service: str, action: str, params: dict) -> dict:
@@ -257,7 +289,7 @@ def prepare(service: str, action: str, params: dict) -> dict:
     error a real endpoint gives for a missing, mistyped or out-of-bounds parameter."""
     if _has_nul(params):
         # PostgreSQL text cannot hold NUL; EC2 names the error for such input.
-        raise AwsError("InvalidCharacter", "A specified character is invalid.")
+        raise errors.InvalidCharacter("A specified character is invalid.")
     op = operation_model(service, action)
     if op is None or op.input_shape is None:
         return params
@@ -277,20 +309,19 @@ def prepare(service: str, action: str, params: dict) -> dict:
         if error_type == "missing required field":
             raise missing_parameter(details.get("required_name") or name.split(".")[-1])
         if error_type == "unknown field":
-            raise AwsError(
-                "UnknownParameter", f"The parameter {details['unknown_param']} is not recognized"
+            raise errors.UnknownParameter(
+                f"The parameter {details['unknown_param']} is not recognized"
             )
         if error_type == "invalid type":
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Invalid value '{details['param']}' for {name.lstrip('.')}",
+            raise errors.InvalidParameterValue(
+                f"Invalid value '{details['param']}' for {name.lstrip('.')}"
             )
     # An Unreadable timestamp is text the caller sent: the report says so.
     detail = report.generate_report().replace("\n", " ").replace(_UNREADABLE_TYPE, "<class 'str'>")
     if protocol == "ec2":
-        raise AwsError("InvalidParameterValue", detail)
+        raise errors.InvalidParameterValue(detail)
     if protocol == "json":
-        raise AwsError("ValidationException", detail)
+        raise errors.ValidationException(detail)
     if protocol == "rest-xml":
-        raise AwsError("InvalidArgument", detail)
-    raise AwsError("ValidationError", detail)
+        raise errors.InvalidArgument(detail)
+    raise errors.ValidationError(detail)

@@ -7,8 +7,8 @@ import re
 
 from services.core import locks
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
+from services.ec2 import errors
 from services.ec2.instances import get_instance
 from services.ec2.models import VolumeAttachment
 from services.ec2.volumes import get_volume
@@ -24,44 +24,35 @@ def attach_volume(ctx: CallContext, params: dict) -> dict:
     volume = get_volume(ctx, params["VolumeId"], for_update=True)
     device = params["Device"]
     if not _DEVICE.match(device):
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({device}) for parameter device is invalid. "
-            f"{device} is not a valid EBS device name.",
+            f"{device} is not a valid EBS device name."
         )
     if instance.state not in ("running", "stopped"):
-        raise AwsError(
-            "IncorrectState",
-            f"Instance '{instance.resource_id}' is not 'running' or 'stopped'.",
+        raise errors.IncorrectState(
+            f"Instance '{instance.resource_id}' is not 'running' or 'stopped'."
         )
     if volume.availability_zone != instance.availability_zone:
-        raise AwsError(
-            "InvalidVolume.ZoneMismatch",
+        raise errors.InvalidVolumeZoneMismatch(
             f"The volume '{volume.resource_id}' is not in the same availability zone as "
-            f"instance '{instance.resource_id}'",
+            f"instance '{instance.resource_id}'"
         )
     attached = list(volume.attachments.select_related("instance"))
     if volume.state == "in-use" and not volume.multi_attach_enabled:
-        raise AwsError(
-            "VolumeInUse",
-            f"{volume.resource_id} is already attached to an instance",
-        )
+        raise errors.VolumeInUse(f"{volume.resource_id} is already attached to an instance")
     if volume.state not in ("available", "in-use"):
-        raise AwsError("IncorrectState", f"The volume '{volume.resource_id}' is not 'available'.")
+        raise errors.IncorrectState(f"The volume '{volume.resource_id}' is not 'available'.")
     if any(a.instance_id == instance.pk for a in attached):
-        raise AwsError(
-            "VolumeInUse",
-            f"{volume.resource_id} is already attached to {instance.resource_id}",
+        raise errors.VolumeInUse(
+            f"{volume.resource_id} is already attached to {instance.resource_id}"
         )
     if len(attached) >= MULTI_ATTACH_LIMIT:
-        raise AwsError(
-            "AttachmentLimitExceeded",
-            f"A Multi-Attach volume can be attached to at most {MULTI_ATTACH_LIMIT} instances.",
+        raise errors.AttachmentLimitExceeded(
+            f"A Multi-Attach volume can be attached to at most {MULTI_ATTACH_LIMIT} instances."
         )
     if instance.volume_attachments.filter(device=device).exists():
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Invalid value '{device}' for unixDevice. Attachment point {device} is already in use",
+        raise errors.InvalidParameterValue(
+            f"Invalid value '{device}' for unixDevice. Attachment point {device} is already in use"
         )
     attachment = VolumeAttachment(
         account=ctx.account,
@@ -89,13 +80,10 @@ def detach_volume(ctx: CallContext, params: dict) -> dict:
         attachments = attachments.filter(device=params["Device"])
     found = list(attachments)
     if not found:
-        raise AwsError(
-            "IncorrectState", f"Volume '{volume.resource_id}' is in the 'available' state."
-        )
+        raise errors.IncorrectState(f"Volume '{volume.resource_id}' is in the 'available' state.")
     if len(found) > 1:
-        raise AwsError(
-            "InvalidParameterCombination",
-            "The volume is attached to several instances: specify the instance to detach from.",
+        raise errors.InvalidParameterCombination(
+            "The volume is attached to several instances: specify the instance to detach from."
         )
     (attachment,) = found
     instance = attachment.instance
@@ -104,10 +92,9 @@ def detach_volume(ctx: CallContext, params: dict) -> dict:
         and instance.state not in ("stopped",)
         and not params.get("Force")
     ):
-        raise AwsError(
-            "OperationNotPermitted",
+        raise errors.OperationNotPermitted(
             f"Unable to detach root volume '{volume.resource_id}' from instance "
-            f"'{instance.resource_id}'",
+            f"'{instance.resource_id}'"
         )
     if attachment.state != "detaching":
         attachment.begin("detaching")

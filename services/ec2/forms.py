@@ -11,19 +11,11 @@ from django import forms
 
 from services.core.context import CallContext
 from services.core.views.access import readable
-from services.ec2 import ami_catalog, instance_types
+from services.ec2 import ami_catalog, enums, instance_types
 from services.ec2.models import Image, Instance, KeyPair
 from services.vpc.network import SecurityGroup, Subnet, Vpc
 
-VOLUME_TYPES = [
-    ("gp3", "General purpose SSD (gp3)"),
-    ("gp2", "General purpose SSD (gp2)"),
-    ("io1", "Provisioned IOPS SSD (io1)"),
-    ("io2", "Provisioned IOPS SSD (io2)"),
-    ("st1", "Throughput optimized HDD (st1)"),
-    ("sc1", "Cold HDD (sc1)"),
-    ("standard", "Magnetic (standard)"),
-]
+VOLUME_TYPES = enums.choices("VolumeType", enums.LAUNCH_VOLUME_TYPE_LABELS)
 EXTRA_VOLUMES = 3  # "Add new volume" rows on the launch page
 EXTRA_TAGS = 3
 
@@ -160,7 +152,7 @@ class LaunchForm(forms.Form):
     root_type = forms.ChoiceField(label="Root volume type", choices=VOLUME_TYPES, initial="gp3")
     InstanceInitiatedShutdownBehavior = forms.ChoiceField(
         label="Shutdown behavior",
-        choices=[("stop", "Stop"), ("terminate", "Terminate")],
+        choices=enums.choices("ShutdownBehavior", enums.SHUTDOWN_LABELS),
         initial="stop",
     )
     DisableApiTermination = forms.BooleanField(label="Termination protection", required=False)
@@ -406,13 +398,13 @@ class CreateKeyPairForm(forms.Form):
     )
     KeyType = forms.ChoiceField(
         label="Key pair type",
-        choices=[("rsa", "RSA"), ("ed25519", "ED25519")],
+        choices=enums.choices("KeyType", enums.KEY_TYPE_LABELS),
         initial="rsa",
         widget=forms.RadioSelect,
     )
     KeyFormat = forms.ChoiceField(
         label="Private key file format",
-        choices=[("pem", ".pem (for use with OpenSSH)"), ("ppk", ".ppk (for use with PuTTY)")],
+        choices=enums.choices("KeyFormat", enums.KEY_FORMAT_LABELS),
         initial="pem",
         widget=forms.RadioSelect,
     )
@@ -437,7 +429,8 @@ class InstanceSettingsForm(forms.Form):
     )
     DisableApiStop = forms.BooleanField(label="Enable stop protection", required=False)
     InstanceInitiatedShutdownBehavior = forms.ChoiceField(
-        label="Shutdown behavior", choices=[("stop", "Stop"), ("terminate", "Terminate")]
+        label="Shutdown behavior",
+        choices=enums.choices("ShutdownBehavior", enums.SHUTDOWN_LABELS),
     )
 
     def __init__(self, *args, instance: Instance, **kwargs) -> None:

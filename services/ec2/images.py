@@ -11,10 +11,9 @@ from django.db.models import Q, QuerySet
 
 from services.core import describe, filters, ids, locks
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
 from services.core.regions import is_region
-from services.ec2 import ami_catalog, listing
+from services.ec2 import ami_catalog, errors, listing
 from services.ec2.ami_catalog import CatalogImage
 from services.ec2.models import Image, Snapshot
 
@@ -53,7 +52,7 @@ class ImageRef:
 
 def check_id(image_id: str) -> None:
     if not _ID.match(image_id or ""):
-        raise AwsError("InvalidAMIID.Malformed", f'Invalid id: "{image_id}" (expecting "ami-...")')
+        raise errors.InvalidAMIIDMalformed(f'Invalid id: "{image_id}" (expecting "ami-...")')
 
 
 def _visible_rows(ctx: CallContext) -> QuerySet[Image]:
@@ -76,7 +75,7 @@ def find_image(ctx: CallContext, image_id: str) -> ImageRef:
         return ImageRef(row.describe(), row=row)
     if Image.objects.filter(region=ctx.region, resource_id=image_id).exists():
         # Another account's private image in this region.
-        raise AwsError("AuthFailure", f"Not authorized for images: [{image_id}]")
+        raise errors.AuthFailure(f"Not authorized for images: [{image_id}]")
     # AMI ids are regional: one from another region does not exist here.
     raise Image.not_found(image_id)
 
@@ -94,7 +93,7 @@ def own_image(ctx: CallContext, image_id: str, *, for_update: bool = False) -> I
         ami_catalog.find(ctx.region, image_id)
         or _visible_rows(ctx).filter(resource_id=image_id).exists()
     ):
-        raise AwsError("AuthFailure", f"Not authorized for image:{image_id}")
+        raise errors.AuthFailure(f"Not authorized for image:{image_id}")
     raise Image.not_found(image_id)
 
 
@@ -134,7 +133,7 @@ def _check_owners(owners: list[str]) -> None:
         if owner not in ("self", "amazon", "aws-marketplace", "aws-backup-vault") and not (
             _ACCOUNT.match(owner)
         ):
-            raise AwsError("InvalidUserID.Malformed", f'Invalid user id: "{owner}"')
+            raise errors.InvalidUserIDMalformed(f'Invalid user id: "{owner}"')
 
 
 @operation("ec2", "DescribeImages")
@@ -189,10 +188,9 @@ def describe_images(ctx: CallContext, params: dict) -> dict:
 def deregister_image(ctx: CallContext, params: dict) -> dict:
     image = own_image(ctx, params["ImageId"], for_update=True)
     if image.deregistration_protection:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Deregistration protection is enabled for {image.resource_id}. "
-            "Disable deregistration protection and try again.",
+            "Disable deregistration protection and try again."
         )
     ctx.touch(image)
     image.delete()  # its snapshots stay, as on AWS: they are deleted separately
@@ -234,7 +232,7 @@ def describe_image_attribute(ctx: CallContext, params: dict) -> dict:
     elif attribute in _EMPTY_ATTRIBUTES:
         result[_EMPTY_ATTRIBUTES[attribute]] = {}
     elif not owned:
-        raise AwsError("AuthFailure", f"Not authorized for image:{image_id}")
+        raise errors.AuthFailure(f"Not authorized for image:{image_id}")
     elif attribute == "launchPermission":
         result["LaunchPermissions"] = ref.row.launch_permissions()
     elif attribute == "lastLaunchedTime":
@@ -242,9 +240,8 @@ def describe_image_attribute(ctx: CallContext, params: dict) -> dict:
     elif attribute == "deregistrationProtection":
         result["DeregistrationProtection"] = _attribute_value(data["DeregistrationProtection"])
     else:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute.",
+        raise errors.InvalidParameterValue(
+            f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute."
         )
     return result
 
@@ -279,9 +276,9 @@ def modify_image_attribute(ctx: CallContext, params: dict) -> dict:
     for perm in add + remove:
         group, user = perm.get("Group"), perm.get("UserId")
         if group is not None and group != "all":
-            raise AwsError("InvalidParameterValue", f"Invalid value '{group}' for group")
+            raise errors.InvalidParameterValue(f"Invalid value '{group}' for group")
         if user is not None and not _ACCOUNT.match(user):
-            raise AwsError("InvalidUserID.Malformed", f'Invalid user id: "{user}"')
+            raise errors.InvalidUserIDMalformed(f'Invalid user id: "{user}"')
     for perm in add:
         if perm.get("Group") == "all":
             image.public = True
@@ -303,9 +300,8 @@ def modify_image_attribute(ctx: CallContext, params: dict) -> dict:
 def reset_image_attribute(ctx: CallContext, params: dict) -> dict:
     image = own_image(ctx, params["ImageId"], for_update=True)
     if params["Attribute"] != "launchPermission":
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({params['Attribute']}) for parameter attribute is invalid.",
+        raise errors.InvalidParameterValue(
+            f"Value ({params['Attribute']}) for parameter attribute is invalid."
         )
     image.public = False
     image.launch_user_ids = []
@@ -318,12 +314,10 @@ def copy_image(ctx: CallContext, params: dict) -> dict:
     """EC2-15: an AMI reaches another region by copying; the copy gets new snapshots."""
     source_region = params["SourceRegion"]
     if not is_region(source_region):
-        raise AwsError("InvalidRegion", f"The region '{source_region}' does not exist.")
+        raise errors.InvalidRegion(f"The region '{source_region}' does not exist.")
     source = find_image(ctx.in_region(source_region), params["SourceImageId"])
     if source.data["State"] != "available":
-        raise AwsError(
-            "IncorrectState", f"Image {source.image_id} is not in a valid state: pending"
-        )
+        raise errors.IncorrectState(f"Image {source.image_id} is not in a valid state: pending")
     name = params["Name"]
     check_name(ctx, name)
     image_id = ids.resource_id("ami")
@@ -378,14 +372,12 @@ def copy_image(ctx: CallContext, params: dict) -> dict:
 def check_name(ctx: CallContext, name: str) -> None:
     """AMI names: 3-128 characters of a small alphabet, unique per account and region."""
     if not re.fullmatch(r"[A-Za-z0-9()\[\] ./\-'@_]{3,128}", name or ""):
-        raise AwsError(
-            "InvalidAMIName.Malformed",
+        raise errors.InvalidAMINameMalformed(
             "AMI names must be between 3 and 128 characters long, and may contain letters, "
-            "numbers, '(', ')', '.', '-', '/' and '_'",
+            "numbers, '(', ')', '.', '-', '/' and '_'"
         )
     clash = Image.objects.visible_to(ctx).filter(image_name=name).first()
     if clash is not None:
-        raise AwsError(
-            "InvalidAMIName.Duplicate",
-            f"AMI name {name} is already in use by AMI {clash.resource_id}",
+        raise errors.InvalidAMINameDuplicate(
+            f"AMI name {name} is already in use by AMI {clash.resource_id}"
         )

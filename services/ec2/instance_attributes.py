@@ -8,9 +8,8 @@ import base64
 from django.utils import timezone
 
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.ec2 import ami_catalog, instance_types
+from services.ec2 import ami_catalog, enums, errors, instance_types
 from services.ec2.instances import get_instance
 from services.ec2.launch import USER_DATA_LIMIT
 from services.ec2.models import Instance
@@ -60,18 +59,16 @@ def describe_instance_attribute(ctx: CallContext, params: dict) -> dict:
     elif attribute == "enclaveOptions":
         result["EnclaveOptions"] = {"Enabled": False}
     else:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute.",
+        raise errors.InvalidParameterValue(
+            f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute."
         )
     return result
 
 
 def _must_be_stopped(instance: Instance) -> None:
     if instance.state != "stopped":
-        raise AwsError(
-            "IncorrectInstanceState",
-            f"The instance '{instance.resource_id}' is not in the 'stopped' state.",
+        raise errors.IncorrectInstanceState(
+            f"The instance '{instance.resource_id}' is not in the 'stopped' state."
         )
 
 
@@ -101,11 +98,10 @@ def _changes(params: dict) -> dict:
             name = "Groups"
         changes[name] = params.get("Value")
     if not changes:
-        raise AwsError("InvalidParameterCombination", "No attributes specified.")
+        raise errors.InvalidParameterCombination("No attributes specified.")
     if len(changes) > 1:
-        raise AwsError(
-            "InvalidParameterCombination",
-            "Fields for multiple attribute types specified: " + ", ".join(changes),
+        raise errors.InvalidParameterCombination(
+            "Fields for multiple attribute types specified: " + ", ".join(changes)
         )
     return changes
 
@@ -120,10 +116,9 @@ def _bool(value: object) -> bool:
 def modify_instance_attribute(ctx: CallContext, params: dict) -> dict:
     instance = get_instance(ctx, params["InstanceId"], for_update=True)
     if instance.state == "terminated":
-        raise AwsError(
-            "IncorrectInstanceState",
+        raise errors.IncorrectInstanceState(
             f"The instance '{instance.resource_id}' is not in a state from which it can be "
-            "modified.",
+            "modified."
         )
     ((name, value),) = _changes(params).items()
     if name == "DisableApiTermination":
@@ -135,24 +130,22 @@ def modify_instance_attribute(ctx: CallContext, params: dict) -> dict:
         _must_be_stopped(instance)
         itype = instance_types.require(str(value), instance.availability_zone)
         if instance.architecture not in itype.architectures:
-            raise AwsError(
-                "InvalidInstanceAttributeValue",
+            raise errors.InvalidInstanceAttributeValue(
                 f"The instance type '{itype.name}' does not support the '"
-                f"{instance.architecture}' architecture of instance '{instance.resource_id}'.",
+                f"{instance.architecture}' architecture of instance '{instance.resource_id}'."
             )
         instance.instance_type = itype.name
     elif name == "InstanceInitiatedShutdownBehavior":
-        if value not in ("stop", "terminate"):
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Value ({value}) for parameter instanceInitiatedShutdownBehavior is invalid.",
+        if value not in enums.SHUTDOWN_BEHAVIORS:
+            raise errors.InvalidParameterValue(
+                f"Value ({value}) for parameter instanceInitiatedShutdownBehavior is invalid."
             )
         instance.shutdown_behavior = value
     elif name == "UserData":
         _must_be_stopped(instance)
         raw = value if isinstance(value, bytes) else str(value or "").encode()
         if len(raw) > USER_DATA_LIMIT:
-            raise AwsError("InvalidParameterValue", "User data is limited to 16384 bytes")
+            raise errors.InvalidParameterValue("User data is limited to 16384 bytes")
         instance.user_data = base64.b64encode(raw).decode() if raw else ""
     elif name == "SourceDestCheck":
         if instance.eni is not None:
@@ -163,7 +156,7 @@ def modify_instance_attribute(ctx: CallContext, params: dict) -> dict:
         instance.ebs_optimized = _bool(value)
     elif name == "Groups":
         if instance.eni is None:
-            raise AwsError("IncorrectInstanceState", "The instance has no network interface.")
+            raise errors.IncorrectInstanceState("The instance has no network interface.")
         vpc = instance.eni.vpc
         groups = network.security_groups(ctx, vpc, list(value or []))
         instance.eni.security_groups.set(groups)
@@ -174,17 +167,15 @@ def modify_instance_attribute(ctx: CallContext, params: dict) -> dict:
                 device=mapping.get("DeviceName")
             ).first()
             if attachment is None:
-                raise AwsError(
-                    "InvalidInstanceAttributeValue",
-                    f"No device is currently mapped at {mapping.get('DeviceName')}",
+                raise errors.InvalidInstanceAttributeValue(
+                    f"No device is currently mapped at {mapping.get('DeviceName')}"
                 )
             if "DeleteOnTermination" in ebs:
                 attachment.delete_on_termination = bool(ebs["DeleteOnTermination"])
                 attachment.save(update_fields=["delete_on_termination"])
     else:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({params.get('Attribute') or name}) for parameter attribute is invalid.",
+        raise errors.InvalidParameterValue(
+            f"Value ({params.get('Attribute') or name}) for parameter attribute is invalid."
         )
     instance.save()
     ctx.touch(instance)

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from services.core import describe, ids
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
+from services.ec2 import errors
 from services.ec2.images import check_name
 from services.ec2.instances import get_instance
 from services.ec2.models import Image
@@ -18,10 +18,9 @@ from services.ec2.snapshots import take_snapshot
 def create_image(ctx: CallContext, params: dict) -> dict:
     instance = get_instance(ctx, params["InstanceId"], for_update=True)
     if instance.state not in ("running", "stopped"):
-        raise AwsError(
-            "IncorrectInstanceState",
+        raise errors.IncorrectInstanceState(
             f"Instance '{instance.resource_id}' is not in a valid state for this operation: "
-            f"{instance.state}",
+            f"{instance.state}"
         )
     name = params["Name"]
     check_name(ctx, name)

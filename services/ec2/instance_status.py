@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from services.core import describe, filters, lookups
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
+from services.ec2 import errors
 from services.ec2.models import Instance
 from services.ec2.models.instances import state_of
 
@@ -73,9 +73,8 @@ def describe_instance_status(ctx: CallContext, params: dict) -> dict:
     from services.ec2.instances import check_id
 
     if params.get("InstanceIds") and params.get("MaxResults"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "The parameter instancesSet cannot be used with the parameter maxResults",
+        raise errors.InvalidParameterCombination(
+            "The parameter instancesSet cannot be used with the parameter maxResults"
         )
     qs = Instance.objects.visible_to(ctx).exclude(state="gone")
     qs = lookups.only_ids(qs, Instance, params.get("InstanceIds"), check=check_id)

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from services.core import filters, regions, shapes
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.ec2 import listing
+from services.ec2 import errors, listing
 from services.ec2.instance_type_data import FAMILIES, FREE_TIER, OLD_ZONES, Family, Size
 
 # Nitro v4 and later encrypt traffic between instances of these families.
@@ -183,23 +182,20 @@ def require(name: str, zone_name: str | None = None) -> InstanceType:
     found = find(name)
     if found is None:
         if name in shapes.enum_values("ec2", "InstanceType"):
-            raise AwsError(
-                "Unsupported",
+            raise errors.Unsupported(
                 "The requested configuration is currently not supported. "
-                "Please check the documentation for supported configurations.",
+                "Please check the documentation for supported configurations."
             )
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({name}) for parameter instanceType is invalid. Invalid instance type.",
+        raise errors.InvalidParameterValue(
+            f"Value ({name}) for parameter instanceType is invalid. Invalid instance type."
         )
     if zone_name and not found.offered_in(zone_name):
         region = regions.get_region(zone_name[:-1])
         others = [z for z in region.zone_names if found.offered_in(z)] if region else []
-        raise AwsError(
-            "Unsupported",
+        raise errors.Unsupported(
             f"Your requested instance type ({name}) is not supported in your requested "
             f"Availability Zone ({zone_name}). Please retry your request by not specifying "
-            f"an Availability Zone or choosing {', '.join(others)}.",
+            f"an Availability Zone or choosing {', '.join(others)}."
         )
     return found
 
@@ -220,9 +216,8 @@ def describe_instance_types(ctx: CallContext, params: dict) -> dict:
     wanted = params.get("InstanceTypes") or []
     missing = [name for name in wanted if find(name) is None]
     if missing:
-        raise AwsError(
-            "InvalidInstanceType",
-            f"The following supplied instance types do not exist: [{', '.join(missing)}]",
+        raise errors.InvalidInstanceType(
+            f"The following supplied instance types do not exist: [{', '.join(missing)}]"
         )
     types = [find(n) for n in dict.fromkeys(wanted)] if wanted else all_types()
     items = filters.filter_items([t.describe() for t in types], params.get("Filters"), FILTERS)
@@ -267,10 +262,9 @@ OFFERING_FILTERS = filters.Spec(
 def describe_instance_type_offerings(ctx: CallContext, params: dict) -> dict:
     location_type = params.get("LocationType") or "region"
     if location_type not in ("region", "availability-zone", "availability-zone-id"):
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({location_type}) for parameter locationType is invalid. "
-            "Valid values are: region, availability-zone, availability-zone-id",
+            "Valid values are: region, availability-zone, availability-zone-id"
         )
     items = filters.filter_items(
         _offerings(ctx, location_type), params.get("Filters"), OFFERING_FILTERS

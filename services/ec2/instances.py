@@ -13,7 +13,7 @@ from services.core import describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.ec2 import instance_types, quotas
+from services.ec2 import errors, instance_types, quotas
 from services.ec2.models import Instance
 from services.ec2.models.instances import GONE, STATE_CODES, state_of, user_initiated_reason
 from services.vpc import network
@@ -136,7 +136,7 @@ FILTERS = filters.Spec(
 
 def check_id(instance_id: str) -> None:
     if not _ID.match(instance_id or ""):
-        raise AwsError("InvalidInstanceID.Malformed", f'Invalid id: "{instance_id}"')
+        raise errors.InvalidInstanceIDMalformed(f'Invalid id: "{instance_id}"')
 
 
 def visible(ctx: CallContext) -> QuerySet:
@@ -146,7 +146,7 @@ def visible(ctx: CallContext) -> QuerySet:
 def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
     """The instances named, locked for a state change, in the order given."""
     if not instance_ids:
-        raise AwsError("MissingParameter", "The request must contain the parameter InstanceId")
+        raise errors.MissingParameter("The request must contain the parameter InstanceId")
     qs = lookups.only_ids(locks.rows(visible(ctx)), Instance, instance_ids, check=check_id)
     by_id = {i.resource_id: i for i in qs.select_related("primary_network_interface")}
     return [by_id[i] for i in dict.fromkeys(instance_ids)]
@@ -184,9 +184,8 @@ def with_network(qs: QuerySet) -> QuerySet:
 def describe_instances(ctx: CallContext, params: dict) -> dict:
     wanted = params.get("InstanceIds") or []
     if wanted and params.get("MaxResults"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "The parameter instancesSet cannot be used with the parameter maxResults",
+        raise errors.InvalidParameterCombination(
+            "The parameter instancesSet cannot be used with the parameter maxResults"
         )
     qs = lookups.only_ids(visible(ctx), Instance, wanted, check=check_id)
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).distinct()
@@ -209,9 +208,8 @@ def _change(instance: Instance, previous: str) -> dict:
 
 
 def _incorrect(instance: Instance, verb: str) -> AwsError:
-    return AwsError(
-        "IncorrectInstanceState",
-        f"This instance '{instance.resource_id}' is not in a state from which it can be {verb}.",
+    return errors.IncorrectInstanceState(
+        f"This instance '{instance.resource_id}' is not in a state from which it can be {verb}."
     )
 
 
@@ -224,9 +222,8 @@ def _user_shutdown(instance: Instance) -> None:
 @operation("ec2", "StopInstances")
 def stop_instances(ctx: CallContext, params: dict) -> dict:
     if params.get("Hibernate"):
-        raise AwsError(
-            "UnsupportedHibernationConfiguration",
-            "The instance was not launched with hibernation enabled.",
+        raise errors.UnsupportedHibernationConfiguration(
+            "The instance was not launched with hibernation enabled."
         )
     instances = get_instances(ctx, params.get("InstanceIds") or [])
     for instance in instances:
@@ -234,10 +231,9 @@ def stop_instances(ctx: CallContext, params: dict) -> dict:
         if instance.state in ("pending", "shutting-down", "terminated"):
             raise _incorrect(instance, "stopped")
         if instance.disable_api_stop and instance.state == "running":
-            raise AwsError(
-                "OperationNotPermitted",
+            raise errors.OperationNotPermitted(
                 f"The instance '{instance.resource_id}' may not be stopped. Modify its "
-                "'disableApiStop' instance attribute and try again.",
+                "'disableApiStop' instance attribute and try again."
             )
     changes = []
     for instance in instances:
@@ -257,10 +253,9 @@ def start_instances(ctx: CallContext, params: dict) -> dict:
     instances = get_instances(ctx, params.get("InstanceIds") or [])
     for instance in instances:
         if instance.state in ("stopping", "shutting-down", "terminated"):
-            raise AwsError(
-                "IncorrectInstanceState",
+            raise errors.IncorrectInstanceState(
                 f"The instance '{instance.resource_id}' is not in a state from which it can "
-                "be started.",
+                "be started."
             )
     to_start = [i for i in instances if i.state == "stopped"]
     if to_start:
@@ -305,10 +300,9 @@ def terminate_instances(ctx: CallContext, params: dict) -> dict:
     protected = [i for i in instances if i.disable_api_termination and i.state != "terminated"]
     if protected:
         # EC2-06: termination protection blocks the whole call.
-        raise AwsError(
-            "OperationNotPermitted",
+        raise errors.OperationNotPermitted(
             f"The instance '{protected[0].resource_id}' may not be terminated. Modify its "
-            "'disableApiTermination' instance attribute and try again.",
+            "'disableApiTermination' instance attribute and try again."
         )
     changes = []
     for instance in instances:

@@ -22,10 +22,10 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from services.core.errors import AwsError
+from services.ec2 import errors
 
 RSA_SIZES = (1024, 2048, 4096)  # what ImportKeyPair accepts
-_INVALID = ("InvalidKey.Format", "Key is not in valid OpenSSH public key format")
+_INVALID = "Key is not in valid OpenSSH public key format"
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _openssh_text(material: bytes | str) -> bytes:
             (length,) = struct.unpack(">I", blob[:4])
             algorithm = blob[4 : 4 + length]
         except (binascii.Error, ValueError, struct.error) as exc:
-            raise AwsError(*_INVALID) from exc
+            raise errors.InvalidKeyFormat(_INVALID) from exc
         return algorithm + b" " + base64.b64encode(blob)
     return data
 
@@ -125,11 +125,11 @@ def parse_public(material: bytes | str) -> PublicKey:
     text = _openssh_text(material)
     parts = text.split()
     if len(parts) < 2 or parts[0] not in (b"ssh-rsa", b"ssh-ed25519"):
-        raise AwsError(*_INVALID)
+        raise errors.InvalidKeyFormat(_INVALID)
     try:
         key = serialization.load_ssh_public_key(b" ".join(parts[:2]))
     except (ValueError, UnsupportedAlgorithm) as exc:
-        raise AwsError(*_INVALID) from exc
+        raise errors.InvalidKeyFormat(_INVALID) from exc
     openssh = key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     comment = b" ".join(parts[2:]).decode(errors="replace")
     public_text = openssh.decode() + (f" {comment}" if comment else "")
@@ -137,17 +137,15 @@ def parse_public(material: bytes | str) -> PublicKey:
         return PublicKey("ed25519", public_text, _sha256_b64(_ssh_blob(openssh)))
     if isinstance(key, rsa.RSAPublicKey):
         if key.key_size not in RSA_SIZES:
-            raise AwsError(
-                "InvalidKey.Format",
-                f"Invalid RSA key length {key.key_size}. "
-                "Supported lengths are 1024, 2048 and 4096.",
+            raise errors.InvalidKeyFormat(
+                f"Invalid RSA key length {key.key_size}. Supported lengths are 1024, 2048 and 4096."
             )
         der = key.public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         digest = hashlib.md5(der, usedforsecurity=False).digest()
         return PublicKey("rsa", public_text, colon_hex(digest))
-    raise AwsError(*_INVALID)
+    raise errors.InvalidKeyFormat(_INVALID)
 
 
 # --- PuTTY's .ppk format (version 2, unencrypted), for KeyFormat=ppk ------------------

@@ -10,7 +10,7 @@ from services.core import constraints, describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import keymaterial
+from services.ec2 import enums, errors, keymaterial
 from services.ec2.models import KeyPair
 
 FILTERS = filters.Spec(
@@ -28,10 +28,9 @@ def _check_name(name: str) -> None:
     if not name:
         raise missing_parameter("KeyName")
     if not keymaterial.valid_name(name):
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({name}) for parameter keyName is invalid. "
-            "Key names are 1 to 255 ASCII characters.",
+            "Key names are 1 to 255 ASCII characters."
         )
 
 
@@ -43,7 +42,7 @@ def _save(key: KeyPair) -> None:
 
 
 def _duplicate(name: str) -> AwsError:
-    return AwsError("InvalidKeyPair.Duplicate", f"The keypair '{name}' already exists.")
+    return errors.InvalidKeyPairDuplicate(f"The keypair '{name}' already exists.")
 
 
 constraints.on_violation(KeyPair, "key_pair_name_unique", lambda v: _duplicate(v.row.key_name))
@@ -55,15 +54,15 @@ def create_key_pair(ctx: CallContext, params: dict) -> dict:
     _check_name(name)
     key_type = params.get("KeyType") or "rsa"
     key_format = params.get("KeyFormat") or "pem"
-    if key_type not in ("rsa", "ed25519"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({key_type}) for parameter keyType is invalid. Valid values: rsa, ed25519",
+    if key_type not in enums.KEY_TYPES:
+        raise errors.InvalidParameterValue(
+            f"Value ({key_type}) for parameter keyType is invalid. "
+            f"Valid values: {', '.join(enums.KEY_TYPES)}"
         )
-    if key_format not in ("pem", "ppk"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({key_format}) for parameter keyFormat is invalid. Valid values: pem, ppk",
+    if key_format not in enums.KEY_FORMATS:
+        raise errors.InvalidParameterValue(
+            f"Value ({key_format}) for parameter keyFormat is invalid. "
+            f"Valid values: {', '.join(enums.KEY_FORMATS)}"
         )
     tags = describe.tags_from_specifications(params, "key-pair")
     new = keymaterial.generate(key_type, key_format, name)
@@ -116,7 +115,7 @@ def import_key_pair(ctx: CallContext, params: dict) -> dict:
 
 
 def _id_not_found(missing: list[str]) -> AwsError:
-    return AwsError("InvalidKeyPair.NotFound", f"The key pair ID '{missing[0]}' does not exist")
+    return errors.InvalidKeyPairNotFound(f"The key pair ID '{missing[0]}' does not exist")
 
 
 @operation("ec2", "DescribeKeyPairs")

@@ -14,7 +14,7 @@ from services.core import describe, ids, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import instance_types, quotas
+from services.ec2 import enums, errors, instance_types, quotas
 from services.ec2.images import ImageRef, find_image
 from services.ec2.instance_types import InstanceType
 from services.ec2.instances import reservations, with_network
@@ -61,15 +61,13 @@ class Network:
 def _counts(params: dict) -> tuple[int, int]:
     low, high = params["MinCount"], params["MaxCount"]
     if low < 1:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({low}) for parameter minCount is invalid. Expected a positive integer.",
+        raise errors.InvalidParameterValue(
+            f"Value ({low}) for parameter minCount is invalid. Expected a positive integer."
         )
     if high < low:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({high}) for parameter maxCount is invalid. "
-            "Expected a value greater than or equal to minCount.",
+            "Expected a value greater than or equal to minCount."
         )
     return low, high
 
@@ -83,31 +81,29 @@ def _user_data(params: dict) -> str:
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise AwsError("InvalidParameterValue", "Invalid BASE64 encoding of user data.") from exc
+        raise errors.InvalidParameterValue("Invalid BASE64 encoding of user data.") from exc
     if len(raw) > USER_DATA_LIMIT:
-        raise AwsError("InvalidParameterValue", "User data is limited to 16384 bytes")
+        raise errors.InvalidParameterValue("User data is limited to 16384 bytes")
     return value
 
 
 def _check_architecture(itype: InstanceType, image: ImageRef) -> None:
     if image.architecture not in itype.architectures:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"The architecture '{itype.architectures[-1]}' of the specified instance type "
             f"does not match the architecture '{image.architecture}' of the specified AMI. "
             "Specify an instance type and an AMI that have matching architectures, and try "
             "again. You can use 'describe-instance-types' or 'describe-images' to discover "
-            "the architecture of the instance type or AMI.",
+            "the architecture of the instance type or AMI."
         )
 
 
 def _tags(params: dict) -> dict[str, dict[str, str]]:
     for spec in params.get("TagSpecifications") or []:
         if spec.get("ResourceType") not in TAGGABLE:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"'{spec.get('ResourceType')}' is not a valid taggable resource type for this "
-                "operation.",
+                "operation."
             )
     return {kind: describe.tags_from_specifications(params, kind) for kind in TAGGABLE}
 
@@ -118,7 +114,7 @@ def _zone(ctx: CallContext, params: dict) -> str | None:
         return None
     zone = regions.zone(name)
     if zone is None or zone.region != ctx.region:
-        raise AwsError("InvalidParameterValue", f"Invalid availability zone: [{name}]")
+        raise errors.InvalidParameterValue(f"Invalid availability zone: [{name}]")
     return name
 
 
@@ -129,29 +125,23 @@ def _network(ctx: CallContext, params: dict, tags: dict) -> Network:
     group_names = params.get("SecurityGroups") or []
     if specs:
         if params.get("SubnetId") or group_ids or group_names:
-            raise AwsError(
-                "InvalidParameterCombination",
+            raise errors.InvalidParameterCombination(
                 "Network interfaces and an instance-level subnet ID or security groups may "
-                "not be specified on the same request",
+                "not be specified on the same request"
             )
         primary = next((s for s in specs if s.get("DeviceIndex", 0) == 0), None)
         if primary is None:
-            raise AwsError(
-                "InvalidParameterValue",
-                "Each instance must have a network interface with device index 0.",
+            raise errors.InvalidParameterValue(
+                "Each instance must have a network interface with device index 0."
             )
         if len(specs) > 1:
-            raise AwsError(
-                "InvalidParameterValue",
-                "Stratolab launches instances with one network interface; attach more later.",
+            raise errors.InvalidParameterValue(
+                "Stratolab launches instances with one network interface; attach more later."
             )
         if primary.get("NetworkInterfaceId"):
             eni = network.get_network_interface(ctx, primary["NetworkInterfaceId"])
             if eni.status != "available":
-                raise AwsError(
-                    "InvalidNetworkInterface.InUse",
-                    f"Interface: [{eni.resource_id}] in use.",
-                )
+                raise errors.InvalidNetworkInterfaceInUse(f"Interface: [{eni.resource_id}] in use.")
             return Network(
                 eni.subnet,
                 list(eni.security_groups.all()),
@@ -178,10 +168,9 @@ def _network(ctx: CallContext, params: dict, tags: dict) -> Network:
     if params.get("SubnetId"):
         subnet = network.get_subnet(ctx, params["SubnetId"])
         if zone and zone != subnet.availability_zone:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"The specified Availability Zone ({zone}) does not match the Availability "
-                f"Zone of subnet {subnet.resource_id} ({subnet.availability_zone}).",
+                f"Zone of subnet {subnet.resource_id} ({subnet.availability_zone})."
             )
     else:
         subnet = network.default_subnet(ctx, zone)
@@ -197,7 +186,7 @@ def _network(ctx: CallContext, params: dict, tags: dict) -> Network:
 
 def _device(name: str) -> str:
     if not _DEVICE.match(name or ""):
-        raise AwsError("InvalidBlockDeviceMapping", f"Invalid device name {name}")
+        raise errors.InvalidBlockDeviceMapping(f"Invalid device name {name}")
     return name
 
 
@@ -223,7 +212,7 @@ def _disks(ctx: CallContext, params: dict, image: ImageRef) -> list[Disk]:
             raise missing_parameter("BlockDeviceMapping.DeviceName")
         if "NoDevice" in mapping:
             if device == root:
-                raise AwsError("InvalidBlockDeviceMapping", "The root device cannot be suppressed.")
+                raise errors.InvalidBlockDeviceMapping("The root device cannot be suppressed.")
             planned.pop(device, None)
             continue
         if mapping.get("VirtualName"):
@@ -240,17 +229,15 @@ def _disks(ctx: CallContext, params: dict, image: ImageRef) -> list[Disk]:
                 base = Disk(device, snap.volume_size, "gp2", False, snap.encrypted, snapshot_id)
             else:
                 if not ebs.get("VolumeSize"):
-                    raise AwsError(
-                        "InvalidBlockDeviceMapping",
-                        f"The device '{device}' needs a volume size or a snapshot.",
+                    raise errors.InvalidBlockDeviceMapping(
+                        f"The device '{device}' needs a volume size or a snapshot."
                     )
                 base = Disk(device, ebs["VolumeSize"], "gp2", False)
         size = ebs.get("VolumeSize") or base.size
         if size < snapshot_size:
-            raise AwsError(
-                "InvalidBlockDeviceMapping",
+            raise errors.InvalidBlockDeviceMapping(
                 f"Volume of size {size}GB is smaller than snapshot '{base.snapshot_id}', "
-                f"expect size >= {snapshot_size}GB",
+                f"expect size >= {snapshot_size}GB"
             )
         planned[device] = Disk(
             device=device,
@@ -264,14 +251,12 @@ def _disks(ctx: CallContext, params: dict, image: ImageRef) -> list[Disk]:
         )
     for disk in planned.values():
         if disk.volume_type not in SIZE_LIMITS:
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Value ({disk.volume_type}) for parameter volumeType is invalid.",
+            raise errors.InvalidParameterValue(
+                f"Value ({disk.volume_type}) for parameter volumeType is invalid."
             )
         if disk.device == root and disk.volume_type in _NOT_BOOTABLE:
-            raise AwsError(
-                "InvalidBlockDeviceMapping",
-                f"Volume type {disk.volume_type} is not supported for the root device {root}.",
+            raise errors.InvalidBlockDeviceMapping(
+                f"Volume type {disk.volume_type} is not supported for the root device {root}."
             )
         check_size(disk.volume_type, disk.size)
         disk.iops = default_iops(disk.volume_type, disk.size, disk.iops)
@@ -294,11 +279,10 @@ def _idempotent(ctx: CallContext, params: dict) -> dict | None:
     if first.image_id != params.get("ImageId") or (
         params.get("InstanceType") and first.instance_type != params["InstanceType"]
     ):
-        raise AwsError(
-            "IdempotentParameterMismatch",
+        raise errors.IdempotentParameterMismatch(
             "The client token you have provided is associated with a resource that is already "
             "deleted or that was launched with different parameters. Please use a different "
-            "client token.",
+            "client token."
         )
     (reservation,) = reservations(ctx, earlier)
     return reservation
@@ -316,9 +300,8 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
         return earlier
     image = find_image(ctx, params["ImageId"])
     if image.data["State"] != "available":
-        raise AwsError(
-            "InvalidAMIID.Unavailable",
-            f"AMI '{image.image_id}' is {image.data['State']}, and cannot be run",
+        raise errors.InvalidAMIIDUnavailable(
+            f"AMI '{image.image_id}' is {image.data['State']}, and cannot be run"
         )
     itype = instance_types.require(params.get("InstanceType") or "m1.small")
     _check_architecture(itype, image)
@@ -327,10 +310,9 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
         raise KeyPair.not_found(key_name)
     user_data = _user_data(params)
     shutdown = params.get("InstanceInitiatedShutdownBehavior") or "stop"
-    if shutdown not in ("stop", "terminate"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({shutdown}) for parameter instanceInitiatedShutdownBehavior is invalid.",
+    if shutdown not in enums.SHUTDOWN_BEHAVIORS:
+        raise errors.InvalidParameterValue(
+            f"Value ({shutdown}) for parameter instanceInitiatedShutdownBehavior is invalid."
         )
     tags = _tags(params)
     net = _network(ctx, params, tags["network-interface"])
@@ -338,9 +320,8 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
     instance_types.require(itype.name, zone)
     disks = _disks(ctx, params, image)
     if net.existing is not None and max_count > 1:
-        raise AwsError(
-            "InvalidParameterCombination",
-            "A network interface may be attached to only one instance: MaxCount must be 1.",
+        raise errors.InvalidParameterCombination(
+            "A network interface may be attached to only one instance: MaxCount must be 1."
         )
     count = quotas.capacity(ctx, itype, min_count, max_count)
 

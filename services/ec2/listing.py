@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from services.core import describe, lookups
-from services.core.errors import AwsError
+from services.ec2 import errors
 
 # A filter name maps to a function giving the item's values for that filter.
 ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
@@ -48,7 +48,7 @@ def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilter
         elif name in spec:
             values = spec[name]
         else:
-            raise AwsError("InvalidParameterValue", f"The filter '{name}' is invalid")
+            raise errors.InvalidParameterValue(f"The filter '{name}' is invalid")
         items = [
             item for item in items if any(p.match(text(v)) for v in values(item) for p in patterns)
         ]
@@ -65,10 +65,9 @@ def page(
 ) -> tuple[list, str | None]:
     """A page of `items` and the token for the next one, with EC2's bounds on maxResults."""
     if max_results is not None and not minimum <= max_results <= maximum:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ( {max_results} ) for parameter maxResults is invalid. "
-            f"Expecting a value between {minimum} and {maximum}.",
+            f"Expecting a value between {minimum} and {maximum}."
         )
-    invalid = AwsError("InvalidNextToken", "The provided next token is not valid.")
+    invalid = errors.InvalidNextToken("The provided next token is not valid.")
     return lookups.page_list(items, max_results, next_token, invalid=invalid, key="offset")

@@ -17,6 +17,7 @@ from services.core import authz, describe, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
+from services.ec2 import errors
 from services.ec2.models import PlacementGroup
 from services.ec2.models.placement_groups import DEFAULT_PARTITIONS, MAX_PARTITIONS, STRATEGIES
 
@@ -42,9 +43,7 @@ FILTERS: describe.FilterSpec = {
 
 
 def _invalid(name: str, value: object, why: str) -> AwsError:
-    return AwsError(
-        "InvalidParameterValue", f"Value ({value}) for parameter {name} is invalid. {why}"
-    )
+    return errors.InvalidParameterValue(f"Value ({value}) for parameter {name} is invalid. {why}")
 
 
 def _settings(params: dict) -> tuple[str, int | None, str]:
@@ -57,14 +56,12 @@ def _settings(params: dict) -> tuple[str, int | None, str]:
     count = params.get("PartitionCount")
     level = params.get("SpreadLevel") or ""
     if count is not None and strategy != "partition":
-        raise AwsError(
-            "InvalidParameterCombination",
-            "PartitionCount is valid only when Strategy is set to partition.",
+        raise errors.InvalidParameterCombination(
+            "PartitionCount is valid only when Strategy is set to partition."
         )
     if level and strategy != "spread":
-        raise AwsError(
-            "InvalidParameterCombination",
-            "SpreadLevel is valid only when Strategy is set to spread.",
+        raise errors.InvalidParameterCombination(
+            "SpreadLevel is valid only when Strategy is set to spread."
         )
     if strategy == "partition":
         count = DEFAULT_PARTITIONS if count is None else count
@@ -76,9 +73,8 @@ def _settings(params: dict) -> tuple[str, int | None, str]:
             )
     if strategy == "spread":
         if level == "host":
-            raise AwsError(
-                "InvalidParameterValue",
-                "The spread level 'host' can be used only with placement groups on an Outpost.",
+            raise errors.InvalidParameterValue(
+                "The spread level 'host' can be used only with placement groups on an Outpost."
             )
         level = level or "rack"
     return strategy, count, level
@@ -92,9 +88,7 @@ def _check_name(name: str) -> None:
 
 
 def _duplicate(name: str) -> AwsError:
-    return AwsError(
-        "InvalidPlacementGroup.Duplicate", f"The Placement Group '{name}' already exists."
-    )
+    return errors.InvalidPlacementGroupDuplicate(f"The Placement Group '{name}' already exists.")
 
 
 @operation("ec2", "CreatePlacementGroup")

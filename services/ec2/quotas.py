@@ -9,8 +9,7 @@ from django.conf import settings
 
 from services.core import locks
 from services.core.context import CallContext
-from services.core.errors import AwsError
-from services.ec2 import instance_types
+from services.ec2 import errors, instance_types
 from services.ec2.instance_types import InstanceType
 from services.ec2.models import Instance
 
@@ -39,10 +38,9 @@ def capacity(ctx: CallContext, itype: InstanceType, min_count: int, max_count: i
     )
     count_room = RUNNING_INSTANCES - sum(running.values())
     if count_room < min_count:
-        raise AwsError(
-            "InstanceLimitExceeded",
+        raise errors.InstanceLimitExceeded(
             f"Your quota allows for {max(0, count_room)} more running instance(s). "
-            f"You requested at least {min_count}",
+            f"You requested at least {min_count}"
         )
     room = count_room
     limit = VCPU_QUOTAS.get(itype.quota_bucket)
@@ -54,12 +52,11 @@ def capacity(ctx: CallContext, itype: InstanceType, min_count: int, max_count: i
                 used += other.vcpus * n
         vcpu_room = (limit - used) // itype.vcpus
         if vcpu_room < min_count:
-            raise AwsError(
-                "VcpuLimitExceeded",
+            raise errors.VcpuLimitExceeded(
                 f"You have requested more vCPU capacity than your current vCPU limit of "
                 f"{limit} allows for the instance bucket that the specified instance type "
                 "belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to "
-                "request an adjustment to this limit.",
+                "request an adjustment to this limit."
             )
         room = min(room, vcpu_room)
     return min(room, max_count)

@@ -8,6 +8,7 @@ from services.core import registry
 from services.core.context import CallContext
 from services.core.registry import Action, Column, Listing, NavLink, Pages, ResourceType, Service
 from services.core.views.access import readable
+from services.ec2 import enums
 from services.ec2.models import Image, Instance, KeyPair, PlacementGroup, Snapshot, Volume
 
 registry.register_service(
@@ -279,15 +280,7 @@ class VolumeForm(forms.Form):
 
     VolumeType = forms.ChoiceField(
         label="Volume type",
-        choices=[
-            ("gp3", "General Purpose SSD (gp3)"),
-            ("gp2", "General Purpose SSD (gp2)"),
-            ("io1", "Provisioned IOPS SSD (io1)"),
-            ("io2", "Provisioned IOPS SSD (io2)"),
-            ("st1", "Throughput Optimized HDD (st1)"),
-            ("sc1", "Cold HDD (sc1)"),
-            ("standard", "Magnetic (standard)"),
-        ],
+        choices=enums.choices("VolumeType", enums.VOLUME_TYPE_LABELS),
         initial="gp3",
     )
     Size = forms.IntegerField(label="Size (GiB)", initial=100, min_value=1, max_value=65536)

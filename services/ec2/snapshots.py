@@ -8,9 +8,9 @@ from django.db.models import Q
 
 from services.core import describe, filters, lookups
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
 from services.core.regions import is_region
+from services.ec2 import errors
 from services.ec2.models import Image, Snapshot, Volume
 from services.ec2.volumes import get_volume
 
@@ -37,9 +37,8 @@ def _tier(values: list[str]) -> Q:
 
 def check_id(snapshot_id: str) -> None:
     if not _ID.match(snapshot_id or ""):
-        raise AwsError(
-            "InvalidSnapshotID.Malformed",
-            f'Invalid id: "{snapshot_id}" (expecting "snap-...")',
+        raise errors.InvalidSnapshotIDMalformed(
+            f'Invalid id: "{snapshot_id}" (expecting "snap-...")'
         )
 
 
@@ -69,10 +68,9 @@ def take_snapshot(
 def create_snapshot(ctx: CallContext, params: dict) -> dict:
     volume = get_volume(ctx, params["VolumeId"])
     if volume.state not in ("available", "in-use"):
-        raise AwsError(
-            "IncorrectState",
+        raise errors.IncorrectState(
             f"The volume '{volume.resource_id}' is not in a valid state for this operation: "
-            f"{volume.state}",
+            f"{volume.state}"
         )
     tags = describe.tags_from_specifications(params, "snapshot")
     snapshot = take_snapshot(ctx, volume, params.get("Description", ""), tags)
@@ -87,7 +85,7 @@ def _owner_q(owners: list[str], account_id: str) -> Q:
         elif owner in ("amazon", "aws-marketplace"):
             continue  # Stratolab has no public snapshots
         elif not re.fullmatch(r"\d{12}", owner):
-            raise AwsError("InvalidUserID.Malformed", f'Invalid user id: "{owner}"')
+            raise errors.InvalidUserIDMalformed(f'Invalid user id: "{owner}"')
     return q
 
 
@@ -114,9 +112,8 @@ def delete_snapshot(ctx: CallContext, params: dict) -> dict:
         .first()
     )
     if user is not None:
-        raise AwsError(
-            "InvalidSnapshot.InUse",
-            f"The snapshot {snapshot.resource_id} is currently in use by {user.resource_id}",
+        raise errors.InvalidSnapshotInUse(
+            f"The snapshot {snapshot.resource_id} is currently in use by {user.resource_id}"
         )
     ctx.touch(snapshot)
     snapshot.delete()
@@ -128,10 +125,10 @@ def copy_snapshot(ctx: CallContext, params: dict) -> dict:
     """EBS-05: snapshots are regional; copying one reaches another region."""
     source_region = params["SourceRegion"]
     if not is_region(source_region):
-        raise AwsError("InvalidRegion", f"The region '{source_region}' does not exist.")
+        raise errors.InvalidRegion(f"The region '{source_region}' does not exist.")
     source = get_snapshot(ctx.in_region(source_region), params["SourceSnapshotId"])
     if source.state != "completed":
-        raise AwsError("IncorrectState", f"Snapshot is in invalid state - {source.state}")
+        raise errors.IncorrectState(f"Snapshot is in invalid state - {source.state}")
     copy = Snapshot(
         account=ctx.account,
         region=ctx.region,

@@ -8,6 +8,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Resource
 from services.core.operations import operation
+from services.ec2 import errors
 
 MAX_TAGS = 50
 
@@ -20,7 +21,7 @@ def _resources(ctx: CallContext, ids: list[str]) -> list[Resource]:
     for resource_id in ids:
         model = registry.model_for_id(resource_id, "ec2")
         if model is None:
-            raise AwsError("InvalidID", f'The ID "{resource_id}" is not valid')
+            raise errors.InvalidID(f'The ID "{resource_id}" is not valid')
         models[resource_id] = model
         by_model.setdefault(model, []).append(resource_id)
     rows: dict[str, Resource] = {}
@@ -47,9 +48,7 @@ def create_tags(ctx: CallContext, params: dict) -> dict:
     for obj in _resources(ctx, params.get("Resources") or []):
         obj.tags.update({t["Key"]: t.get("Value", "") for t in tags})
         if len(obj.tags) > MAX_TAGS:
-            raise AwsError(
-                "TagLimitExceeded", f"The maximum number of tags ({MAX_TAGS}) was exceeded."
-            )
+            raise errors.TagLimitExceeded(f"The maximum number of tags ({MAX_TAGS}) was exceeded.")
         obj.save(update_fields=["tags"])
         ctx.touch(obj)
     return {}
@@ -60,9 +59,8 @@ def delete_tags(ctx: CallContext, params: dict) -> dict:
     tags = params.get("Tags")
     for tag in tags or []:
         if not tag.get("Key"):
-            raise AwsError(
-                "InvalidParameterValue",
-                "Value (  ) for parameter Tag key is invalid. Tag key cannot be null or empty.",
+            raise errors.InvalidParameterValue(
+                "Value (  ) for parameter Tag key is invalid. Tag key cannot be null or empty."
             )
     for obj in _resources(ctx, params.get("Resources") or []):
         if tags is None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from services.core import describe, filters, lookups, regions
 from services.core.context import CallContext
-from services.core.errors import AwsError, missing_parameter
+from services.core.errors import missing_parameter
 from services.core.operations import operation
+from services.ec2 import enums, errors
 from services.ec2.models import Volume, VolumeAttachment
 
-# EBS-04: size limits per volume type, in GiB.
+# EBS-04: size limits per volume type, in GiB; one per value of the model's VolumeType
+# (enums.VOLUME_TYPES; tests/ec2/test_enums.py holds them equal).
 SIZE_LIMITS = {
     "gp2": (1, 16384),
     "gp3": (1, 16384),
@@ -46,14 +48,12 @@ def get_volume(ctx: CallContext, volume_id: str, *, for_update: bool = False) ->
 def check_size(volume_type: str, size: int) -> None:
     low, high = SIZE_LIMITS[volume_type]
     if size < low:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Volume of size {size}GiB is too small; minimum is {low}GiB ({volume_type}).",
+        raise errors.InvalidParameterValue(
+            f"Volume of size {size}GiB is too small; minimum is {low}GiB ({volume_type})."
         )
     if size > high:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Volume of {size}GiB is too large for volume type {volume_type}; maximum is {high}GiB",
+        raise errors.InvalidParameterValue(
+            f"Volume of {size}GiB is too large for volume type {volume_type}; maximum is {high}GiB"
         )
 
 
@@ -63,9 +63,8 @@ def default_iops(volume_type: str, size: int, iops: int | None) -> int | None:
             raise missing_parameter("iops")
         return iops
     if iops is not None and volume_type not in IOPS_TYPES:
-        raise AwsError(
-            "InvalidParameterCombination",
-            f"The parameter iops is not supported for {volume_type} volumes.",
+        raise errors.InvalidParameterCombination(
+            f"The parameter iops is not supported for {volume_type} volumes."
         )
     if volume_type == "gp3":
         return iops or 3000
@@ -81,13 +80,12 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
         raise missing_parameter("AvailabilityZone")
     zone = regions.zone(zone_name)
     if zone is None or zone.region != ctx.region:
-        raise AwsError("InvalidZone.NotFound", f"The zone '{zone_name}' does not exist.")
+        raise errors.InvalidZoneNotFound(f"The zone '{zone_name}' does not exist.")
     volume_type = params.get("VolumeType", "gp2")
-    if volume_type not in SIZE_LIMITS:
-        raise AwsError(
-            "InvalidParameterValue",
+    if volume_type not in enums.VOLUME_TYPES:
+        raise errors.InvalidParameterValue(
             f"Value ({volume_type}) for parameter volumeType is invalid. "
-            f"Valid values are: {', '.join(SIZE_LIMITS)}",
+            f"Valid values are: {', '.join(SIZE_LIMITS)}"
         )
     size = params.get("Size")
     snapshot = None
@@ -97,23 +95,21 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
         # EBS-05: a snapshot makes a volume in any AZ of its region.
         snapshot = get_snapshot(ctx, params["SnapshotId"])
         if snapshot.state != "completed":
-            raise AwsError("IncorrectState", f"Snapshot is in invalid state - {snapshot.state}")
+            raise errors.IncorrectState(f"Snapshot is in invalid state - {snapshot.state}")
         if size is None:
             size = snapshot.volume_size
         elif size < snapshot.volume_size:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"Volume of size {size}GiB is smaller than snapshot "
-                f"'{snapshot.resource_id}', expect size >= {snapshot.volume_size}GiB",
+                f"'{snapshot.resource_id}', expect size >= {snapshot.volume_size}GiB"
             )
     if size is None:
         raise missing_parameter("size")
     check_size(volume_type, size)
     throughput = params.get("Throughput")
     if throughput is not None and volume_type != "gp3":
-        raise AwsError(
-            "InvalidParameterCombination",
-            f"The parameter throughput is not supported for {volume_type} volumes.",
+        raise errors.InvalidParameterCombination(
+            f"The parameter throughput is not supported for {volume_type} volumes."
         )
     volume = Volume(
         account=ctx.account,
@@ -138,7 +134,7 @@ def create_volume(ctx: CallContext, params: dict) -> dict:
 def delete_volume(ctx: CallContext, params: dict) -> dict:
     volume = get_volume(ctx, params["VolumeId"], for_update=True)
     if volume.state == "in-use":
-        raise AwsError("VolumeInUse", f"Volume {volume.resource_id} is currently attached.")
+        raise errors.VolumeInUse(f"Volume {volume.resource_id} is currently attached.")
     if volume.state != "deleting":
         volume.begin("deleting")
     ctx.touch(volume)

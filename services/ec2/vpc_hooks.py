@@ -4,7 +4,7 @@ its interface (services/vpc/network.py); installed in `Ec2Config.ready`."""
 from __future__ import annotations
 
 from services.core.context import CallContext
-from services.core.errors import AwsError
+from services.ec2 import errors
 from services.ec2.models import Instance
 from services.vpc import network
 
@@ -14,9 +14,7 @@ def instance_interface(ctx: CallContext, instance_id: str) -> network.NetworkInt
     none); InvalidInstanceID.NotFound otherwise."""
     instance = Instance.objects.visible_to(ctx).filter(resource_id=instance_id).first()
     if instance is None or instance.state == "terminated":
-        raise AwsError(
-            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
-        )
+        raise errors.InvalidInstanceIDNotFound(f"The instance ID '{instance_id}' does not exist")
     return instance.primary_network_interface
 
 

@@ -15,6 +15,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
 from services.core.operations import operation
+from services.iam import errors
 from services.iam.common import already_exists, no_such_entity, page, validation_error
 from services.iam.models import (
     CredentialReport,
@@ -47,7 +48,7 @@ def create_account_alias(ctx: CallContext, params: dict) -> dict:
             "^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$",
         )
     if alias.isdigit() and len(alias) == 12:
-        raise AwsError("ValidationError", "An account alias cannot be a 12-digit number.", 400)
+        raise errors.ValidationError("An account alias cannot be a 12-digit number.")
     if Account.objects.filter(alias=alias).exclude(pk=ctx.account.pk).exists():
         raise _alias_exists(alias)
     # An account has one alias; a new one replaces it (and changes the sign-in URL).
@@ -280,9 +281,9 @@ def generate_credential_report(ctx: CallContext, params: dict) -> dict:
 def get_credential_report(ctx: CallContext, params: dict) -> dict:
     report = CredentialReport.objects.filter(account=ctx.account).first()
     if report is None:
-        raise AwsError("ReportNotPresent", "Credential report not present", 410)
+        raise errors.ReportNotPresent("Credential report not present")
     if timezone.now() - report.generated_at >= REPORT_LIFETIME:
-        raise AwsError("ReportExpired", "Credential report is expired", 410)
+        raise errors.ReportExpired("Credential report is expired")
     return {
         "Content": report.content.encode(),
         "ReportFormat": "text/csv",

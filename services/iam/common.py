@@ -13,6 +13,7 @@ from django.db.models import Model
 from services.core import lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
+from services.iam import errors
 from services.iam.models import Group, InstanceProfile, ManagedPolicy, Role, User
 
 NAME_PATTERN = r"[\w+=,.@-]+"
@@ -22,32 +23,30 @@ MAX_TAGS = 50
 
 
 def no_such_entity(message: str) -> AwsError:
-    return AwsError("NoSuchEntity", message, 404)
+    return errors.NoSuchEntity(message)
 
 
 def already_exists(message: str) -> AwsError:
-    return AwsError("EntityAlreadyExists", message, 409)
+    return errors.EntityAlreadyExists(message)
 
 
 def limit_exceeded(quota: str, limit: int) -> AwsError:
-    return AwsError("LimitExceeded", f"Cannot exceed quota for {quota}: {limit}", 409)
+    return errors.LimitExceeded(f"Cannot exceed quota for {quota}: {limit}")
 
 
 def delete_conflict(message: str) -> AwsError:
-    return AwsError("DeleteConflict", message, 409)
+    return errors.DeleteConflict(message)
 
 
 def invalid_input(message: str) -> AwsError:
-    return AwsError("InvalidInput", message, 400)
+    return errors.InvalidInput(message)
 
 
 def validation_error(value: str, member: str, constraint: str) -> AwsError:
     """IAM's wording for a value that breaks a parameter's constraint."""
-    return AwsError(
-        "ValidationError",
+    return errors.ValidationError(
         f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-        f"constraint: {constraint}",
-        400,
+        f"constraint: {constraint}"
     )
 
 
@@ -157,9 +156,7 @@ def caller_user(ctx: CallContext, params: dict, *, for_update: bool = False) -> 
         return get_user(ctx, name, for_update=for_update)
     if ctx.principal.kind == "IAMUser":
         return get_user(ctx, ctx.principal.name, for_update=for_update)
-    raise AwsError(
-        "ValidationError", "Must specify userName when calling with non-User credentials", 400
-    )
+    raise errors.ValidationError("Must specify userName when calling with non-User credentials")
 
 
 def get_group(ctx: CallContext, name: str, *, for_update: bool = False) -> Group:

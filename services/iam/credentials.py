@@ -17,6 +17,7 @@ from django.utils import timezone
 from services.core.context import CallContext, Principal
 from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
+from services.iam import errors
 from services.iam.models import TemporaryCredential
 
 
@@ -32,26 +33,20 @@ class Credentials:
 
 def invalid_credentials(service: str = "") -> AwsError:
     if service == "ec2":
-        return AwsError(
-            "AuthFailure", "AWS was not able to validate the provided access credentials", 401
-        )
+        return errors.AuthFailure("AWS was not able to validate the provided access credentials")
     if service == "s3":
-        return AwsError(
-            "InvalidAccessKeyId",
-            "The AWS Access Key Id you provided does not exist in our records.",
-            403,
+        return errors.InvalidAccessKeyId(
+            "The AWS Access Key Id you provided does not exist in our records."
         )
-    return AwsError(
-        "InvalidClientTokenId", "The security token included in the request is invalid.", 403
-    )
+    return errors.InvalidClientTokenId("The security token included in the request is invalid.")
 
 
 def expired_credentials(service: str = "") -> AwsError:
     if service == "ec2":
-        return AwsError("RequestExpired", "Request has expired.", 400)
+        return errors.RequestExpired("Request has expired.")
     if service == "s3":
-        return AwsError("ExpiredToken", "The provided token has expired.", 400)
-    return AwsError("ExpiredToken", "The security token included in the request is expired", 403)
+        return errors.ExpiredToken("The provided token has expired.", status=400)
+    return errors.ExpiredToken("The security token included in the request is expired")
 
 
 def principal_for_access_key(

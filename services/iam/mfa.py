@@ -18,6 +18,7 @@ from services.core import constraints, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
+from services.iam import errors
 from services.iam.common import (
     already_exists,
     caller_user,
@@ -63,9 +64,7 @@ def provisioning_uri(device: MfaDevice, account_name: str) -> str:
 
 
 def _invalid_code() -> AwsError:
-    return AwsError(
-        "InvalidAuthenticationCode", "Authentication code for device is not valid.", 403
-    )
+    return errors.InvalidAuthenticationCode("Authentication code for device is not valid.")
 
 
 def verify(device: MfaDevice, code: str, *, now: float | None = None) -> bool:

@@ -8,8 +8,8 @@ import string
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from services.core.errors import AwsError
 from services.core.models import Account
+from services.iam import errors
 from services.iam.models import LoginProfile, PasswordPolicy
 
 # IAM's symbol set for RequireSymbols.
@@ -68,7 +68,7 @@ def check(password: str, account: Account, previous: list[str] | None = None) ->
                 f"Password should not be one of your last {policy.reuse_prevention} passwords"
             )
     if problems:
-        raise AwsError("PasswordPolicyViolation", "; ".join(problems) + ".", 400)
+        raise errors.PasswordPolicyViolation("; ".join(problems) + ".")
 
 
 def set_password(profile: LoginProfile, password: str) -> None:

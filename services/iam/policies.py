@@ -12,7 +12,7 @@ from services.core import constraints, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.iam import aws_managed
+from services.iam import aws_managed, errors
 from services.iam.aws_managed import AwsManagedPolicy
 from services.iam.common import (
     already_exists,
@@ -191,11 +191,9 @@ def _local(ctx: CallContext, arn: str, action: str, *, for_update: bool = False)
     """A customer managed policy to change. AWS managed policies cannot be changed."""
     policy = find_policy(ctx, arn)
     if isinstance(policy, AwsManagedPolicy):
-        raise AwsError(
-            "AccessDenied",
+        raise errors.AccessDenied(
             f"User: {ctx.principal.arn} is not authorized to perform: iam:{action} on "
-            f"resource: policy {arn}",
-            403,
+            f"resource: policy {arn}"
         )
     if for_update:
         # Deleted by a racing call between the look-up and the lock: gone, as AWS says.
@@ -267,11 +265,9 @@ def create_policy_version(ctx: CallContext, params: dict) -> dict:
     if policy_size(document) > MANAGED_POLICY_SIZE:
         raise limit_exceeded("PolicySize", MANAGED_POLICY_SIZE)
     if policy.versions.count() >= MAX_VERSIONS:
-        raise AwsError(
-            "LimitExceeded",
+        raise errors.LimitExceeded(
             "A managed policy can have up to 5 versions. Before you create a new version, "
-            "you must delete an existing version.",
-            409,
+            "you must delete an existing version."
         )
     version = PolicyVersion.objects.create(
         policy=policy, version_id=f"v{policy.next_version}", document=document
@@ -445,11 +441,9 @@ def _put_inline(holder: Holder):
         others = _inline_query(holder, entity).exclude(name=name)
         total = policy_size(document) + sum(policy_size(p.document) for p in others)
         if total > holder.inline_size:
-            raise AwsError(
-                "LimitExceeded",
+            raise errors.LimitExceeded(
                 f"Maximum policy size of {holder.inline_size} bytes exceeded for "
-                f"{holder.kind} {entity.name}",
-                409,
+                f"{holder.kind} {entity.name}"
             )
         InlinePolicy.objects.update_or_create(
             account=ctx.account,

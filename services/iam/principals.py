@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from services.core.context import CallContext
 from services.core.errors import AwsError
-from services.iam import aws_managed
+from services.iam import aws_managed, errors
 from services.iam.evaluator import NamedPolicy
 from services.iam.models import (
     Group,
@@ -106,7 +106,7 @@ def trust_policy(role: Role) -> list[NamedPolicy]:
 
 
 def expired_token() -> AwsError:
-    return AwsError("ExpiredToken", "The security token included in the request is expired", 403)
+    return errors.ExpiredToken("The security token included in the request is expired")
 
 
 @dataclass

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from services.core.authz import Target
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.iam import authorizer, principals
+from services.iam import authorizer, errors, principals
 from services.iam.common import invalid_input, page
 from services.iam.evaluator import Match, NamedPolicy, Request, Result, evaluate
 from services.iam.models import Group, Role, User
@@ -145,7 +144,7 @@ def _input_policies(texts: list[str], member: str, kind: str = "identity") -> li
         try:
             document: PolicyDocument = parse_policy(text, kind)  # type: ignore[arg-type]
         except PolicyError as error:
-            raise AwsError("InvalidInput", f"{member}.{i}: {error.message}", 400) from error
+            raise errors.InvalidInput(f"{member}.{i}: {error.message}") from error
         found.append(NamedPolicy(f"{member}.{i}", document))
     return found
 

@@ -9,7 +9,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import AccessKey
 from services.core.operations import operation
-from services.iam import passwords
+from services.iam import errors, passwords
 from services.iam.common import (
     already_exists,
     caller_user,
@@ -182,7 +182,7 @@ def create_login_profile(ctx: CallContext, params: dict) -> dict:
         raise already_exists(f"Login Profile for user {user.name} already exists.")
     password = params.get("Password")
     if not password:
-        raise AwsError("ValidationError", "Password is required.", 400)
+        raise errors.ValidationError("Password is required.")
     passwords.check(password, ctx.account)
     profile = LoginProfile(
         user=user, password_reset_required=bool(params.get("PasswordResetRequired"))
@@ -224,13 +224,11 @@ def delete_login_profile(ctx: CallContext, params: dict) -> dict:
 def change_password(ctx: CallContext, params: dict) -> dict:
     """An IAM user changes their own console password."""
     if ctx.principal.kind != "IAMUser":
-        raise AwsError(
-            "InvalidUserType", "Only IAM users can change their own password this way.", 400
-        )
+        raise errors.InvalidUserType("Only IAM users can change their own password this way.")
     user = get_user(ctx, ctx.principal.name, for_update=True)
     profile = _profile(user, for_update=True)
     if not check_password(params["OldPassword"], profile.password):
-        raise AwsError("InvalidUserType", "The old password was incorrect.", 400)
+        raise errors.InvalidUserType("The old password was incorrect.")
     passwords.check(params["NewPassword"], ctx.account, [profile.password, *profile.history])
     passwords.set_password(profile, params["NewPassword"])
     profile.password_reset_required = False
@@ -250,9 +248,7 @@ def _key_owner(ctx: CallContext, params: dict) -> str:
         return get_user(ctx, ctx.principal.name).name
     if ctx.principal.is_root:
         return ""
-    raise AwsError(
-        "ValidationError", "Must specify userName when calling with non-User credentials", 400
-    )
+    raise errors.ValidationError("Must specify userName when calling with non-User credentials")
 
 
 def _key_shape(key: AccessKey, *, secret: bool = False) -> dict:
@@ -307,11 +303,9 @@ def list_access_keys(ctx: CallContext, params: dict) -> dict:
 def update_access_key(ctx: CallContext, params: dict) -> dict:
     status = params["Status"]
     if status not in ("Active", "Inactive"):
-        raise AwsError(
-            "ValidationError",
+        raise errors.ValidationError(
             f"1 validation error detected: Value '{status}' at 'status' failed to satisfy "
-            "constraint: Member must satisfy enum value set: [Active, Inactive]",
-            400,
+            "constraint: Member must satisfy enum value set: [Active, Inactive]"
         )
     key = _get_key(ctx, _key_owner(ctx, params), params["AccessKeyId"])
     key.status = status
@@ -329,11 +323,9 @@ def delete_access_key(ctx: CallContext, params: dict) -> dict:
 def get_access_key_last_used(ctx: CallContext, params: dict) -> dict:
     key = AccessKey.objects.filter(account=ctx.account, access_key_id=params["AccessKeyId"]).first()
     if key is None:
-        raise AwsError(
-            "AccessDenied",
+        raise errors.AccessDenied(
             f"User: {ctx.principal.arn} is not authorized to perform: iam:GetAccessKeyLastUsed "
-            f"on resource: access key {params['AccessKeyId']}",
-            403,
+            f"on resource: access key {params['AccessKeyId']}"
         )
     last: dict = {"ServiceName": "N/A", "Region": "N/A"}
     if key.last_used_at:

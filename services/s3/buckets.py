@@ -10,6 +10,7 @@ import base64
 
 from django.db import IntegrityError, transaction
 
+from services.core import shapes
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.core.regions import is_region
@@ -29,7 +30,6 @@ DEFAULT_ENCRYPTION = {
         }
     ]
 }
-OWNERSHIPS = ("BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced")
 _ALREADY_EXISTS = (
     "The requested bucket name is not available. The bucket namespace is shared by all "
     "users of the system. Please select a different name and try again."
@@ -71,7 +71,7 @@ def create_bucket(ctx: CallContext, params: dict) -> dict:
     names.check(name)
     region = _location_of(ctx, params)
     ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
-    if ownership not in OWNERSHIPS:
+    if ownership not in shapes.enum_values("s3", "ObjectOwnership"):
         raise invalid_argument("Invalid x-amz-object-ownership header: " + ownership)
     existing = Bucket.objects.filter(resource_id=name).first()
     if existing is not None:

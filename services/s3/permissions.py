@@ -3,12 +3,12 @@ ACLs of buckets and objects (S3-03)."""
 
 from __future__ import annotations
 
+from services.core import shapes
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
 from services.iam.policy_doc import parse_policy
 from services.s3 import access, versions
-from services.s3.buckets import OWNERSHIPS
 from services.s3.common import bucket_for, owner
 from services.s3.errors import error, malformed_xml, not_configured
 from services.s3.models import Bucket, ObjectVersion
@@ -129,7 +129,8 @@ def delete_public_access_block(ctx: CallContext, params: dict) -> dict:
 def put_ownership_controls(ctx: CallContext, params: dict) -> dict:
     bucket = bucket_for(ctx, params["Bucket"])
     rules = (params.get("OwnershipControls") or {}).get("Rules") or []
-    if len(rules) != 1 or rules[0].get("ObjectOwnership") not in OWNERSHIPS:
+    ownerships = shapes.enum_values("s3", "ObjectOwnership")
+    if len(rules) != 1 or rules[0].get("ObjectOwnership") not in ownerships:
         raise malformed_xml()
     ownership = rules[0]["ObjectOwnership"]
     if ownership == "BucketOwnerEnforced" and bucket.acl:

@@ -3,6 +3,7 @@ suspended, never turned off again."""
 
 from __future__ import annotations
 
+from services.core import shapes
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.s3.common import bucket_for
@@ -14,7 +15,7 @@ def put_bucket_versioning(ctx: CallContext, params: dict) -> dict:
     bucket = bucket_for(ctx, params["Bucket"], for_update=True)
     config = params.get("VersioningConfiguration") or {}
     status = config.get("Status")
-    if status not in ("Enabled", "Suspended"):
+    if status not in shapes.enum_values("s3", "BucketVersioningStatus"):
         raise malformed_xml()
     mfa_delete = config.get("MFADelete")
     if mfa_delete == "Enabled" and not params.get("MFA"):

@@ -16,7 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from services.core import audit, operations, tenant_content
+from services.core import audit, operations, shapes, tenant_content
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.regions import REGIONS
@@ -101,6 +101,18 @@ def buckets(request: HttpRequest, region: str) -> HttpResponse:
     })  # fmt: skip
 
 
+# The console's labels for the model's values (shapes.enum_choices checks them).
+OWNERSHIP_LABELS = {
+    "BucketOwnerEnforced": "ACLs disabled (recommended)",
+    "BucketOwnerPreferred": "ACLs enabled: Bucket owner preferred",
+    "ObjectWriter": "ACLs enabled: Object writer",
+}
+ENCRYPTION_LABELS = {
+    "AES256": "Server-side encryption with Amazon S3 managed keys (SSE-S3)",
+    "aws:kms": "Server-side encryption with AWS Key Management Service keys (SSE-KMS)",
+}
+
+
 class CreateBucketForm(forms.Form):
     """The AWS console's Create bucket page, as one form."""
 
@@ -108,11 +120,7 @@ class CreateBucketForm(forms.Form):
     region = forms.ChoiceField(label="AWS Region")
     object_ownership = forms.ChoiceField(
         label="Object Ownership",
-        choices=[
-            ("BucketOwnerEnforced", "ACLs disabled (recommended)"),
-            ("BucketOwnerPreferred", "ACLs enabled: Bucket owner preferred"),
-            ("ObjectWriter", "ACLs enabled: Object writer"),
-        ],
+        choices=shapes.lazy_enum_choices("s3", "ObjectOwnership", OWNERSHIP_LABELS),
     )
     block_all = forms.BooleanField(label="Block all public access", required=False, initial=True)
     versioning = forms.ChoiceField(
@@ -120,10 +128,7 @@ class CreateBucketForm(forms.Form):
     )
     encryption = forms.ChoiceField(
         label="Encryption type",
-        choices=[
-            ("AES256", "Server-side encryption with Amazon S3 managed keys (SSE-S3)"),
-            ("aws:kms", "Server-side encryption with AWS Key Management Service keys (SSE-KMS)"),
-        ],
+        choices=shapes.lazy_enum_choices("s3", "ServerSideEncryption", ENCRYPTION_LABELS),
     )
     kms_key = forms.CharField(label="AWS KMS key ARN", required=False)
     bucket_key = forms.BooleanField(label="Bucket Key", required=False, initial=True)

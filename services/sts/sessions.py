@@ -29,6 +29,7 @@ from services.iam.models import MfaDevice, Role, TemporaryCredential, User
 from services.iam.policy_doc import parse_policy
 from services.iam.principals import managed_document
 from services.iam.roles import policy_size
+from services.sts import errors
 
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 ROLE_CHAINING_LIMIT = 3600
@@ -36,7 +37,7 @@ SESSION_POLICY_SIZE = 2048
 
 
 def _validation(message: str) -> AwsError:
-    return AwsError("ValidationError", message, 400)
+    return errors.ValidationError(message)
 
 
 def _session_token() -> str:
@@ -70,10 +71,8 @@ def _not_authorized(ctx: CallContext, action: str, arn: str) -> AwsError:
     who = ctx.principal.arn
     if ctx.principal.kind == "IAMUser":
         who = caller_for(ctx).arn
-    return AwsError(
-        "AccessDenied",
-        f"User: {who} is not authorized to perform: {action} on resource: {arn}",
-        403,
+    return errors.AccessDenied(
+        f"User: {who} is not authorized to perform: {action} on resource: {arn}"
     )
 
 
@@ -81,7 +80,7 @@ def _not_authorized(ctx: CallContext, action: str, arn: str) -> AwsError:
 def assume_role(ctx: CallContext, params: dict) -> dict:
     arn, session_name = params["RoleArn"], params["RoleSessionName"]
     if ctx.principal.is_root:
-        raise AwsError("AccessDenied", "Roles may not be assumed by root accounts.", 403)
+        raise errors.AccessDenied("Roles may not be assumed by root accounts.")
     if not SESSION_NAME.match(session_name):
         raise _validation(
             f"1 validation error detected: Value '{session_name}' at 'roleSessionName' failed "
@@ -107,11 +106,9 @@ def assume_role(ctx: CallContext, params: dict) -> dict:
         parse_policy(session_policy, "identity")
         packed = policy_size(session_policy) * 100 // SESSION_POLICY_SIZE
         if packed > 100:
-            raise AwsError(
-                "PackedPolicyTooLarge",
+            raise errors.PackedPolicyTooLarge(
                 f"Packed policy consumes {packed}% of allotted space, please use smaller policy "
-                "for this session.",
-                400,
+                "for this session."
             )
     policy_arns = [p["arn"] for p in params.get("PolicyArns") or [] if p.get("arn")]
     for policy_arn in policy_arns:
@@ -151,7 +148,7 @@ def assume_role(ctx: CallContext, params: dict) -> dict:
 def get_session_token(ctx: CallContext, params: dict) -> dict:
     kind = ctx.principal.kind
     if kind == "AssumedRole" or ctx.access_key_id.startswith("ASIA"):
-        raise AwsError("AccessDenied", "Cannot call GetSessionToken with session credentials", 403)
+        raise errors.AccessDenied("Cannot call GetSessionToken with session credentials")
     duration = params.get("DurationSeconds") or (3600 if kind == "Root" else 43200)
     if kind == "Root" and duration > 3600:
         duration = 3600  # the root user's sessions last at most an hour
@@ -167,10 +164,8 @@ def get_session_token(ctx: CallContext, params: dict) -> dict:
             or (device.user is not None and device.user.name.lower() == ctx.principal.name.lower())
         )
         if not owner_ok or not mfa.verify(device, params.get("TokenCode") or ""):
-            raise AwsError(
-                "AccessDenied",
-                "MultiFactorAuthentication failed with invalid MFA one time pass code.",
-                403,
+            raise errors.AccessDenied(
+                "MultiFactorAuthentication failed with invalid MFA one time pass code."
             )
         mfa_ok = True
     user_name = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from services.core.errors import AwsError
+from services.vpc import errors
 
 MIN_PREFIX = 16  # VPC-01: the largest VPC or subnet is a /16 ...
 MAX_PREFIX = 28  # ... and the smallest a /28
@@ -65,9 +65,8 @@ def parse(text: str | None, parameter: str = "cidrBlock") -> Block:
             raise ValueError(text)
         return Block(ipaddress.IPv4Network(text.strip(), strict=True))
     except ValueError as exc:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({text}) for parameter {parameter} is invalid. This is not a valid CIDR block.",
+        raise errors.InvalidParameterValue(
+            f"Value ({text}) for parameter {parameter} is invalid. This is not a valid CIDR block."
         ) from exc
 
 
@@ -76,7 +75,7 @@ def vpc_block(text: str | None) -> Block:
     block = parse(text)
     forbidden = any(block.network.overlaps(f) for f in _FORBIDDEN)
     if not MIN_PREFIX <= block.prefix <= MAX_PREFIX or forbidden:
-        raise AwsError("InvalidVpc.Range", f"The CIDR '{block.text}' is invalid.")
+        raise errors.InvalidVpcRange(f"The CIDR '{block.text}' is invalid.")
     return block
 
 
@@ -84,7 +83,7 @@ def subnet_block(text: str | None) -> Block:
     """A block a subnet may use: /16 to /28 (VPC-01); containment is checked by the caller."""
     block = parse(text)
     if not MIN_PREFIX <= block.prefix <= MAX_PREFIX:
-        raise AwsError("InvalidSubnet.Range", f"The CIDR '{block.text}' is invalid.")
+        raise errors.InvalidSubnetRange(f"The CIDR '{block.text}' is invalid.")
     return block
 
 

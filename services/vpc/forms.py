@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from services.core import shapes
 from services.core.context import CallContext
 from services.core.views.access import readable
 from services.vpc.models import Address, SecurityGroup, Subnet, Vpc
@@ -45,7 +46,10 @@ class VpcOnlyForm(forms.Form):
         help_text="The CIDR block size must have a size between /16 and /28.",
     )
     InstanceTenancy = forms.ChoiceField(
-        label="Tenancy", choices=[("default", "Default"), ("dedicated", "Dedicated")]
+        label="Tenancy",
+        choices=shapes.lazy_enum_choices(
+            "ec2", "Tenancy", {"default": "Default", "dedicated": "Dedicated"}
+        ),
     )
 
     sections = [("VPC settings", ["Name", "CidrBlock", "InstanceTenancy"])]
@@ -152,7 +156,10 @@ class NatGatewayForm(forms.Form):
     Name = NameField(label="Name - optional")
     SubnetId = forms.ChoiceField(label="Subnet", help_text="The subnet to create the NAT in.")
     ConnectivityType = forms.ChoiceField(
-        label="Connectivity type", choices=[("public", "Public"), ("private", "Private")]
+        label="Connectivity type",
+        choices=shapes.lazy_enum_choices(
+            "ec2", "ConnectivityType", {"public": "Public", "private": "Private"}
+        ),
     )
     AllocationId = forms.ChoiceField(
         label="Elastic IP allocation ID",

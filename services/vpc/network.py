@@ -52,7 +52,7 @@ from services.core import constraints, ids, locks
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.hooks import Hook
-from services.vpc import cidr, lookups, quotas
+from services.vpc import cidr, errors, lookups, quotas
 from services.vpc.models import Address, NetworkInterface, SecurityGroup, Subnet, Vpc
 
 __all__ = [
@@ -116,15 +116,14 @@ def default_subnet(ctx: CallContext, availability_zone: str | None = None) -> Su
     as RunInstances uses when no subnet is given."""
     vpc = default_vpc(ctx)
     if vpc is None:
-        raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
+        raise errors.VPCIdNotSpecified("No default VPC for this user")
     qs = vpc.subnets.filter(default_for_az=True).order_by("availability_zone")
     if availability_zone:
         qs = qs.filter(availability_zone=availability_zone)
     subnet = qs.first()
     if subnet is None:
-        raise AwsError(
-            "MissingInput",
-            f"No subnets found for the default VPC '{vpc.resource_id}'. Please specify a subnet.",
+        raise errors.MissingInput(
+            f"No subnets found for the default VPC '{vpc.resource_id}'. Please specify a subnet."
         )
     return subnet
 
@@ -146,17 +145,15 @@ def security_groups(
         if group is None:
             raise SecurityGroup.not_found(group_id)
         if group.vpc_id != vpc.pk:
-            raise AwsError(
-                "InvalidParameter",
-                f"Security group {group_id} and subnet belong to different networks.",
+            raise errors.InvalidParameter(
+                f"Security group {group_id} and subnet belong to different networks."
             )
         found.append(group)
     for name in group_names:
         group = visible.filter(vpc=vpc, group_name=name).first()
         if group is None:
-            raise AwsError(
-                "InvalidGroup.NotFound",
-                f"The security group '{name}' does not exist in VPC '{vpc.resource_id}'",
+            raise errors.InvalidGroupNotFound(
+                f"The security group '{name}' does not exist in VPC '{vpc.resource_id}'"
             )
         found.append(group)
     return found
@@ -183,13 +180,11 @@ def public_ip_from_pool() -> str:
         )
         if not taken:
             return ip
-    raise AwsError(
-        "InsufficientAddressCapacity", "There are not enough public addresses right now."
-    )
+    raise errors.InsufficientAddressCapacity("There are not enough public addresses right now.")
 
 
 def address_in_use(address: str) -> AwsError:
-    return AwsError("InvalidIPAddress.InUse", f"Address {address} is in use.")
+    return errors.InvalidIPAddressInUse(f"Address {address} is in use.")
 
 
 # Two calls picking one address at once: the unique constraint decides.
@@ -212,19 +207,16 @@ def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
         try:
             value = cidr.ip_int(requested)
         except ValueError as exc:
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Value ({requested}) for parameter privateIpAddress is invalid.",
+            raise errors.InvalidParameterValue(
+                f"Value ({requested}) for parameter privateIpAddress is invalid."
             ) from exc
         if not subnet.first_address <= value <= subnet.last_address:
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Address {requested} does not fall within the subnet's address range",
+            raise errors.InvalidParameterValue(
+                f"Address {requested} does not fall within the subnet's address range"
             )
         if value not in usable:
-            raise AwsError(
-                "InvalidParameterValue",
-                f"Address {requested} is reserved by AWS and cannot be assigned.",
+            raise errors.InvalidParameterValue(
+                f"Address {requested} is reserved by AWS and cannot be assigned."
             )
         if value in used:
             raise address_in_use(requested)
@@ -232,10 +224,9 @@ def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
     for value in usable:
         if value not in used:
             return cidr.ip_text(value)
-    raise AwsError(
-        "InsufficientFreeAddressesInSubnet",
+    raise errors.InsufficientFreeAddressesInSubnet(
         f"There are not enough free addresses in subnet '{subnet.resource_id}' to satisfy "
-        "the requested number of instances.",
+        "the requested number of instances."
     )
 
 
@@ -252,16 +243,14 @@ def create_network_interface(
 ) -> NetworkInterface:
     """A new interface in `subnet` with the next free private IP (see the module doc)."""
     if len(security_groups) > quotas.SECURITY_GROUPS_PER_INTERFACE:
-        raise AwsError(
-            "SecurityGroupsPerInterfaceLimitExceeded",
-            "The maximum number of security groups per interface has been reached.",
+        raise errors.SecurityGroupsPerInterfaceLimitExceeded(
+            "The maximum number of security groups per interface has been reached."
         )
     for group in security_groups:
         if group.vpc_id != subnet.vpc_id:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"Security group {group.resource_id} and subnet {subnet.resource_id} "
-                "belong to different networks.",
+                "belong to different networks."
             )
     # The lock on the subnet row serialises allocation in this subnet only: concurrent
     # launches into other subnets do not wait.

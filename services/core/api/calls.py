@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from services.core import operations, registry
+from services.core import errors, operations, registry
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import Operation
@@ -67,10 +67,8 @@ def find_action(resource_type: ResourceType, name: str) -> Action | None:
 
 
 def not_implemented(resource_type: ResourceType, what: str) -> AwsError:
-    return AwsError(
-        "NotImplemented",
-        f"Stratolab does not simulate {what} for {resource_type.label_plural.lower()} yet.",
-        501,
+    return errors.NotImplemented(
+        f"Stratolab does not simulate {what} for {resource_type.label_plural.lower()} yet."
     )
 
 
@@ -164,9 +162,8 @@ def list_ids(
         params = list_params(filters)
     elif filters:
         if not accepts_filters(op):
-            raise AwsError(
-                "InvalidParameterValue",
-                f"{op.action} takes no filters; unknown query parameter '{filters[0]['Name']}'.",
+            raise errors.InvalidParameterValue(
+                f"{op.action} takes no filters; unknown query parameter '{filters[0]['Name']}'."
             )
         params["Filters"] = filters
     response = run(ctx, op, params)

@@ -23,6 +23,7 @@ from typing import Any
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from services.core import errors as core_errors
 from services.core.errors import AwsError
 from services.core.regions import REGIONS
 
@@ -35,7 +36,7 @@ MAX_OFFSET = 2**31 - 1
 def invalid_character() -> AwsError:
     # PostgreSQL text cannot hold NUL, nor UTF-8 hold a lone surrogate; EC2 names the
     # error for such input.
-    return AwsError("InvalidCharacter", "A specified character is invalid.")
+    return core_errors.InvalidCharacter("A specified character is invalid.")
 
 
 def storable(text: str) -> bool:
@@ -64,9 +65,8 @@ def check_request_text(query: Any, path_kwargs: dict) -> None:
 def check_body(value: Any, depth: int = 0) -> None:
     """Refuse a parsed JSON body holding text PostgreSQL cannot store, or nested too deep."""
     if depth > MAX_BODY_DEPTH:
-        raise AwsError(
-            "SerializationException",
-            f"The request body is nested deeper than {MAX_BODY_DEPTH} levels.",
+        raise core_errors.SerializationException(
+            f"The request body is nested deeper than {MAX_BODY_DEPTH} levels."
         )
     if isinstance(value, str):
         if not storable(value):
@@ -89,7 +89,7 @@ def _single(query: Any, name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise AwsError("InvalidParameterValue", f"The parameter {name} may be given only once.")
+        raise core_errors.InvalidParameterValue(f"The parameter {name} may be given only once.")
     return values[0]
 
 
@@ -97,7 +97,7 @@ def region(query: Any) -> str | None:
     """The `?region=` of the request (None when absent); an unknown one is InvalidRegion."""
     value = _single(query, "region")
     if value is not None and value not in REGIONS:
-        raise AwsError("InvalidRegion", f"The region '{value}' does not exist.")
+        raise core_errors.InvalidRegion(f"The region '{value}' does not exist.")
     return value
 
 
@@ -111,10 +111,9 @@ def _whole_number(query: Any, name: str, low: int, high: int | None) -> int | No
     if number is None or number < low or (high is not None and number > high):
         upper = f" and {high}" if high is not None else " or more"
         between = f"between {low}{upper}" if high is not None else f"{low}{upper}"
-        raise AwsError(
-            "InvalidParameterValue",
+        raise core_errors.InvalidParameterValue(
             f"Value ({value[:64]}) for parameter {name} is invalid. Expected a whole number "
-            f"{between}.",
+            f"{between}."
         )
     return number
 
@@ -223,8 +222,8 @@ def check_against(schema: dict, body: dict, protocol: str, *, operation: bool = 
         return
     message = _message(error)
     if error.validator == "additionalProperties" and protocol == "ec2":
-        raise AwsError("UnknownParameter", message)
+        raise core_errors.UnknownParameter(message)
     if error.validator == "required" and protocol == "ec2":
-        raise AwsError("MissingParameter", message)
+        raise core_errors.MissingParameter(message)
     code = "InvalidParameterValue" if protocol == "ec2" else "ValidationError"
     raise AwsError(code, message)

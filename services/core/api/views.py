@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.core import errors as core_errors
 from services.core import ids, registry
 from services.core.accounts import sign_in_url
 from services.core.api import calls, schema, validation
@@ -103,9 +104,8 @@ def request_body(
     if isinstance(data, dict) and not data:
         data = {}  # no body (or `{}`)
     if not isinstance(data, dict):  # `null`, `[]`, `8`...
-        raise AwsError(
-            "SerializationException",
-            "The request body must be a JSON object with the parameters of the operation.",
+        raise core_errors.SerializationException(
+            "The request body must be a JSON object with the parameters of the operation."
         )
     validation.check_body(data)
     if resource_type is not None and action:
@@ -149,10 +149,8 @@ class ResourceView(RestView):
         if declared is not None:  # a type whose Describe has no not-found error of its own
             return declared(resource_id, self.request.query_params.get("region") or DEFAULT_REGION)
         if not getattr(rt.model, "regional", True):
-            return AwsError(
-                "NoSuchEntity",
-                f"The {rt.label.lower()} with id {resource_id} cannot be found.",
-                404,
+            return core_errors.NoSuchEntity(
+                f"The {rt.label.lower()} with id {resource_id} cannot be found."
             )
         return AwsError(
             f"Invalid{rt.model.__name__}.NotFound",
@@ -287,11 +285,10 @@ class ResourceActionView(ResourceView):
         action = calls.find_action(rt, operation)
         if action is None:
             names = ", ".join(a.operation for a in rt.actions) or "none"
-            raise AwsError(
-                "InvalidAction",
+            raise core_errors.InvalidAction(
                 f"{operation} is not an action of {rt.label_plural.lower()} "
                 f"(their actions: {names}).",
-                404,
+                status=404,
             )
         body = request_body(request, rt, action.operation)
         ctx = call_context(request, rt)

@@ -14,6 +14,7 @@ import zlib
 from botocore.model import ServiceModel
 from django.utils import timezone
 
+from services.core import errors as core_errors
 from services.core import hooks, operations, shapes
 from services.core.context import CallContext, Principal
 from services.core.errors import INTERNAL_FAILURE, AwsError
@@ -103,11 +104,11 @@ def _gunzip(body: bytes) -> bytes:
     try:
         data = inflater.decompress(body, limit + 1)
     except zlib.error as exc:
-        raise AwsError(
-            "MalformedHttpRequestException", f"The request body could not be decompressed: {exc}"
+        raise core_errors.MalformedHttpRequestException(
+            f"The request body could not be decompressed: {exc}"
         ) from exc
     if len(data) > limit:
-        raise AwsError("RequestEntityTooLargeException", "Request entity too large.", 413)
+        raise core_errors.RequestEntityTooLargeException("Request entity too large.")
     return data
 
 
@@ -123,8 +124,8 @@ def handle(
         # request's own marks may still name the service whose format the error takes.
         return _scopeless(req, request_id)
     if route is None:
-        error = AwsError(
-            "InvalidAction" if scope_service else "IncompleteSignature",
+        code = core_errors.InvalidAction if scope_service else core_errors.IncompleteSignature
+        error = code(
             f"Stratolab does not know the AWS service '{scope_service}'."
             if scope_service
             else "The request signature does not name a service in its credential scope.",
@@ -223,7 +224,7 @@ def _scopeless(req: WireRequest, request_id: str) -> WireResponse:
     service = _unsigned_service(req)
     route = routing.route(req, shapes.service_model(service).signing_name) if service else None
     if route is None:
-        error = AwsError("IncompleteSignature", problem.message, 400)
+        error = core_errors.IncompleteSignature(problem.message)
         return plain_error(error, request_id)
     error = errors.signature_error(problem, route.service, route.protocol.name)
     return route.protocol.serialize_error(route.model, error, request_id, route.operation)

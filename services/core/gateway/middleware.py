@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from services.core import ids, tenant_content
-from services.core.errors import AwsError
+from services.core import errors, ids, tenant_content
 from services.core.gateway import handler, wire
 
 _SIGV2_MESSAGE = (
@@ -98,7 +97,7 @@ class GatewayMiddleware:
             req, _ = wire.from_django(request)
             return to_django(handler.handle_unsigned(req, request_id), req.method)
         if _uses_sigv2(request):
-            error = AwsError("InvalidRequest", _SIGV2_MESSAGE, 400)
+            error = errors.InvalidRequest(_SIGV2_MESSAGE)
             return to_django(handler.plain_error(error, request_id, s3=True), request.method)
         req, too_large = wire.from_django(request)
         response = handler.handle(

@@ -6,6 +6,7 @@ from django.db import models
 
 from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
+from services.ec2 import errors
 
 STRATEGIES = ("cluster", "spread", "partition")
 MAX_PARTITIONS = 7  # per Availability Zone
@@ -42,9 +43,7 @@ class PlacementGroup(LifecycleResource):
 
     @classmethod
     def not_found(cls, name: str) -> AwsError:
-        return AwsError(
-            "InvalidPlacementGroup.Unknown", f"The Placement Group '{name}' is unknown."
-        )
+        return errors.InvalidPlacementGroupUnknown(f"The Placement Group '{name}' is unknown.")
 
     def on_enter(self, state: str) -> None:
         if state == "deleted":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from services.core import constraints, describe, filters, ids, locks, lookups
+from services.core import constraints, describe, filters, ids, locks, lookups, shapes
 from services.core.context import CallContext
-from services.core.errors import AwsError, missing_parameter
+from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, quotas
+from services.vpc import cidr, defaults, errors, quotas
 from services.vpc.models import NetworkAcl, NetworkAclEntry, Subnet, Vpc
 from services.vpc.models.acls import MAX_RULE_NUMBER
 
@@ -38,26 +38,24 @@ def _protocol(value: str) -> str:
         return _PROTOCOLS[text]
     if text.isdigit() and 0 <= int(text) <= 255:
         return text
-    raise AwsError("InvalidParameterValue", f"Invalid value '{value}' for protocol.")
+    raise errors.InvalidParameterValue(f"Invalid value '{value}' for protocol.")
 
 
 def _entry_fields(params: dict) -> dict:
     """Validated columns of a rule from Create/ReplaceNetworkAclEntry's parameters."""
     number = params["RuleNumber"]
     if not 1 <= number <= MAX_RULE_NUMBER:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({number}) for parameter ruleNumber is invalid. "
-            f"Expecting a value between 1 and {MAX_RULE_NUMBER}.",
+            f"Expecting a value between 1 and {MAX_RULE_NUMBER}."
         )
     action = str(params["RuleAction"]).lower()
-    if action not in ("allow", "deny"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({params['RuleAction']}) for parameter ruleAction is invalid.",
+    if action not in shapes.enum_values("ec2", "RuleAction"):
+        raise errors.InvalidParameterValue(
+            f"Value ({params['RuleAction']}) for parameter ruleAction is invalid."
         )
     if params.get("Ipv6CidrBlock"):
-        raise AwsError("InvalidParameterValue", "IPv6 ACL rules are not simulated.")
+        raise errors.InvalidParameterValue("IPv6 ACL rules are not simulated.")
     if not params.get("CidrBlock"):
         raise missing_parameter("cidrBlock")
     block = cidr.parse(params["CidrBlock"])
@@ -79,7 +77,7 @@ def _entry_fields(params: dict) -> dict:
             raise missing_parameter("portRange")
         low, high = ports["From"], ports["To"]
         if not (0 <= low <= 65535 and 0 <= high <= 65535 and low <= high):
-            raise AwsError("InvalidParameterValue", f"Invalid port range {low}-{high}")
+            raise errors.InvalidParameterValue(f"Invalid port range {low}-{high}")
         fields.update(port_from=low, port_to=high)
     elif protocol == "1":
         icmp = params.get("IcmpTypeCode")
@@ -120,9 +118,7 @@ constraints.on_protected(NetworkAcl, constraints.has_dependencies("networkAcl"))
 def delete_network_acl(ctx: CallContext, params: dict) -> dict:
     acl = lookups.get(ctx, NetworkAcl, params["NetworkAclId"], for_update=True)
     if acl.is_default:
-        raise AwsError(
-            "InvalidParameterValue", f"cannot delete default network ACL {acl.resource_id}"
-        )
+        raise errors.InvalidParameterValue(f"cannot delete default network ACL {acl.resource_id}")
     if acl.subnets.exists():
         raise constraints.dependency_error(NetworkAcl, acl.resource_id)
     ctx.touch(acl)
@@ -143,9 +139,8 @@ def create_network_acl_entry(ctx: CallContext, params: dict) -> dict:
     acl = lookups.get(ctx, NetworkAcl, params["NetworkAclId"], for_update=True)
     fields = _entry_fields(params)
     if acl.entries.filter(egress=fields["egress"], rule_number=fields["rule_number"]).exists():
-        raise AwsError(
-            "NetworkAclEntryAlreadyExists",
-            f"The network acl entry identified by {fields['rule_number']} already exists.",
+        raise errors.NetworkAclEntryAlreadyExists(
+            f"The network acl entry identified by {fields['rule_number']} already exists."
         )
     numbered = acl.entries.filter(egress=fields["egress"], rule_number__lte=MAX_RULE_NUMBER).count()
     quotas.check(
@@ -162,10 +157,9 @@ def create_network_acl_entry(ctx: CallContext, params: dict) -> dict:
 def _entry(acl: NetworkAcl, number: int, egress: bool) -> NetworkAclEntry:
     entry = acl.entries.filter(egress=egress, rule_number=number).first()
     if entry is None or number > MAX_RULE_NUMBER:
-        raise AwsError(
-            "InvalidNetworkAclEntry.NotFound",
+        raise errors.InvalidNetworkAclEntryNotFound(
             f"The network acl entry identified by {number} and {_direction(egress)} "
-            f"does not exist in {acl.resource_id}.",
+            f"does not exist in {acl.resource_id}."
         )
     return entry
 
@@ -195,15 +189,12 @@ def replace_network_acl_association(ctx: CallContext, params: dict) -> dict:
     assoc_id = params["AssociationId"]
     subnet = locks.rows(Subnet.objects.visible_to(ctx)).filter(acl_association_id=assoc_id).first()
     if subnet is None:
-        raise AwsError(
-            "InvalidAssociationID.NotFound", f"The association ID '{assoc_id}' does not exist"
-        )
+        raise errors.InvalidAssociationIDNotFound(f"The association ID '{assoc_id}' does not exist")
     acl = lookups.get(ctx, NetworkAcl, params["NetworkAclId"])
     if acl.vpc_id != subnet.vpc_id:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Network ACL {acl.resource_id} and subnet {subnet.resource_id} belong to "
-            "different networks",
+            "different networks"
         )
     # VPC-10: the subnet moves to exactly one other ACL, under a new association id.
     subnet.network_acl = acl

@@ -7,11 +7,10 @@ import ipaddress
 
 from django.db.models import Q
 
-from services.core import describe, filters, ids, locks, lookups
+from services.core import describe, filters, ids, locks, lookups, shapes
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import network, quotas
+from services.vpc import errors, network, quotas
 from services.vpc.models import Address, InternetGateway, NetworkInterface
 
 FILTERS = filters.Spec(
@@ -36,9 +35,8 @@ def public_ip(value: str) -> str:
     try:
         return str(ipaddress.IPv4Address(value.strip()))
     except ValueError:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Invalid value '{value}' for PublicIp. Not a valid IPv4 address.",
+        raise errors.InvalidParameterValue(
+            f"Invalid value '{value}' for PublicIp. Not a valid IPv4 address."
         ) from None
 
 
@@ -55,23 +53,18 @@ def _by_allocation_or_ip(ctx: CallContext, params: dict, *, for_update: bool = T
         address = qs.filter(public_ip=public_ip(params["PublicIp"])).first()
         if address is None:
             # AWS answers AuthFailure for an address it cannot show you.
-            raise AwsError(
-                "AuthFailure",
-                f"The address '{params['PublicIp']}' does not belong to you.",
-            )
+            raise errors.AuthFailure(f"The address '{params['PublicIp']}' does not belong to you.")
         return address
-    raise AwsError("MissingParameter", "The request must contain the parameter AllocationId")
+    raise errors.MissingParameter("The request must contain the parameter AllocationId")
 
 
 @operation("ec2", "AllocateAddress")
 def allocate_address(ctx: CallContext, params: dict) -> dict:
     domain = params.get("Domain", "vpc")
-    if domain not in ("vpc", "standard"):
-        raise AwsError(
-            "InvalidParameterValue", f"Value ({domain}) for parameter domain is invalid."
-        )
+    if domain not in shapes.enum_values("ec2", "DomainType"):
+        raise errors.InvalidParameterValue(f"Value ({domain}) for parameter domain is invalid.")
     if params.get("Address") or params.get("PublicIpv4Pool") or params.get("IpamPoolId"):
-        raise AwsError("InvalidParameterValue", "Bring-your-own IP pools are not simulated.")
+        raise errors.InvalidParameterValue("Bring-your-own IP pools are not simulated.")
     tags = describe.tags_from_specifications(params, "elastic-ip")
     quotas.lock_account(ctx)
     quotas.check(
@@ -110,9 +103,7 @@ def _instance_interface(ctx: CallContext, instance_id: str) -> NetworkInterface:
             .first()
         )
     if eni is None:
-        raise AwsError(
-            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
-        )
+        raise errors.InvalidInstanceIDNotFound(f"The instance ID '{instance_id}' does not exist")
     return eni
 
 
@@ -132,17 +123,16 @@ def _disassociate(address: Address) -> None:
 def associate_address(ctx: CallContext, params: dict) -> dict:
     address = _by_allocation_or_ip(ctx, params, for_update=False)
     if params.get("InstanceId") and params.get("NetworkInterfaceId"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "Only one of instanceId or networkInterfaceId may be specified",
+        raise errors.InvalidParameterCombination(
+            "Only one of instanceId or networkInterfaceId may be specified"
         )
     if params.get("InstanceId"):
         eni = _instance_interface(ctx, params["InstanceId"])
     elif params.get("NetworkInterfaceId"):
         eni = lookups.get(ctx, NetworkInterface, params["NetworkInterfaceId"])
     else:
-        raise AwsError(
-            "MissingParameter", "Either instance ID or network interface ID must be specified"
+        raise errors.MissingParameter(
+            "Either instance ID or network interface ID must be specified"
         )
     # Lock order (services.core.locks): the interfaces first (this one and the one the
     # address leaves), then the addresses (this one and the one the interface drops).
@@ -165,28 +155,23 @@ def associate_address(ctx: CallContext, params: dict) -> dict:
         raise locks.Moved()
     private_ip = params.get("PrivateIpAddress") or eni.private_ip_address
     if private_ip != eni.private_ip_address:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"The private IP address {private_ip} is not assigned to {eni.resource_id}",
+        raise errors.InvalidParameterValue(
+            f"The private IP address {private_ip} is not assigned to {eni.resource_id}"
         )
     if eni.requester_managed:
-        raise AwsError(
-            "AuthFailure", "You do not have permission to access the specified resource."
-        )
+        raise errors.AuthFailure("You do not have permission to access the specified resource.")
     if not InternetGateway.objects.filter(vpc_id=eni.vpc_id).exists():
         # VPC-06: a public address needs the VPC's internet gateway.
-        raise AwsError(
-            "Gateway.NotAttached",
-            f"Network {eni.vpc.resource_id} is not attached to any internet gateway",
+        raise errors.GatewayNotAttached(
+            f"Network {eni.vpc.resource_id} is not attached to any internet gateway"
         )
     if address.network_interface_id == eni.pk:
         return {"AssociationId": address.association_id}
     if address.network_interface_id:
         if not params.get("AllowReassociation"):
-            raise AwsError(
-                "Resource.AlreadyAssociated",
+            raise errors.ResourceAlreadyAssociated(
                 f"resource {address.resource_id} is already associated with associate-id "
-                f"{address.association_id}",
+                f"{address.association_id}"
             )
         _disassociate(address)
     if current is not None:
@@ -210,9 +195,8 @@ def disassociate_address(ctx: CallContext, params: dict) -> dict:
             Address.objects.visible_to(ctx).filter(association_id=params["AssociationId"]).first()
         )
         if address is None:
-            raise AwsError(
-                "InvalidAssociationID.NotFound",
-                f"The association ID '{params['AssociationId']}' does not exist",
+            raise errors.InvalidAssociationIDNotFound(
+                f"The association ID '{params['AssociationId']}' does not exist"
             )
     else:
         address = _by_allocation_or_ip(ctx, params, for_update=False)
@@ -229,9 +213,7 @@ def disassociate_address(ctx: CallContext, params: dict) -> dict:
     if address is None or address.network_interface_id != eni_id:
         raise locks.Moved()
     if address.network_interface and address.network_interface.requester_managed:
-        raise AwsError(
-            "AuthFailure", "You do not have permission to access the specified resource."
-        )
+        raise errors.AuthFailure("You do not have permission to access the specified resource.")
     _disassociate(address)
     ctx.touch(address)
     return {}
@@ -248,7 +230,7 @@ def release_address(ctx: CallContext, params: dict) -> dict:
         address.network_interface_id or address.nat_gateways.exclude(state__in=["deleted"]).exists()
     )
     if in_use:
-        raise AwsError("InvalidIPAddress.InUse", f"Address {address.resource_id} is in use.")
+        raise errors.InvalidIPAddressInUse(f"Address {address.resource_id} is in use.")
     ctx.touch(address)
     address.delete()
     return {}
@@ -265,5 +247,5 @@ def describe_addresses(ctx: CallContext, params: dict) -> dict:
         found = set(qs.values_list("public_ip", flat=True))
         for ip in ips:
             if ip not in found:
-                raise AwsError("InvalidAddress.NotFound", f"Address '{ip}' not found.")
+                raise errors.InvalidAddressNotFound(f"Address '{ip}' not found.")
     return lookups.page(qs, params, FILTERS, "Addresses", Address.describe, paged=False)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from services.core import constraints, describe, filters, lookups
+from services.core import constraints, describe, filters, lookups, shapes
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import network, quotas
+from services.vpc import errors, network, quotas
 from services.vpc.models import Address, InternetGateway, NatGateway, NetworkInterface, Subnet, Vpc
 
 IGW_FILTERS = filters.Spec(
@@ -69,9 +69,8 @@ def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     if igw.vpc_id:
-        raise AwsError(
-            "Resource.AlreadyAssociated",
-            f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}",
+        raise errors.ResourceAlreadyAssociated(
+            f"resource {igw.resource_id} is already attached to network {igw.vpc.resource_id}"
         )
     if InternetGateway.objects.filter(vpc=vpc).exists():
         raise _has_gateway(vpc.resource_id)
@@ -82,8 +81,8 @@ def attach_internet_gateway(ctx: CallContext, params: dict) -> dict:
 
 
 def _has_gateway(vpc_id: str) -> AwsError:
-    return AwsError(
-        "InvalidParameterValue", f"Network {vpc_id} already has an internet gateway attached"
+    return errors.InvalidParameterValue(
+        f"Network {vpc_id} already has an internet gateway attached"
     )
 
 
@@ -97,17 +96,15 @@ def detach_internet_gateway(ctx: CallContext, params: dict) -> dict:
     igw = lookups.get(ctx, InternetGateway, params["InternetGatewayId"], for_update=True)
     vpc = lookups.get(ctx, Vpc, params["VpcId"])
     if igw.vpc_id != vpc.pk:
-        raise AwsError(
-            "Gateway.NotAttached",
-            f"resource {igw.resource_id} is not attached to network {vpc.resource_id}",
+        raise errors.GatewayNotAttached(
+            f"resource {igw.resource_id} is not attached to network {vpc.resource_id}"
         )
     # Public addresses need the gateway: AWS refuses to pull it from under them.
     mapped = NetworkInterface.objects.filter(vpc=vpc, public_ip__isnull=False).exists()
     if mapped:
-        raise AwsError(
-            "DependencyViolation",
+        raise errors.DependencyViolation(
             f"Network {vpc.resource_id} has some mapped public address(es). Please unmap "
-            "those public address(es) before detaching the gateway.",
+            "those public address(es) before detaching the gateway."
         )
     igw.vpc = None
     igw.save(update_fields=["vpc"])
@@ -134,10 +131,9 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
         raise missing_parameter("subnetId")
     subnet = lookups.get(ctx, Subnet, params["SubnetId"])
     connectivity = params.get("ConnectivityType", "public")
-    if connectivity not in ("public", "private"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({connectivity}) for parameter connectivityType is invalid.",
+    if connectivity not in shapes.enum_values("ec2", "ConnectivityType"):
+        raise errors.InvalidParameterValue(
+            f"Value ({connectivity}) for parameter connectivityType is invalid."
         )
     tags = describe.tags_from_specifications(params, "natgateway")
     # The quota's account, the subnet the interface goes into, then the Elastic IP
@@ -148,23 +144,20 @@ def create_nat_gateway(ctx: CallContext, params: dict) -> dict:
     if connectivity == "public":
         # VPC-09: a public NAT gateway needs an Elastic IP that nothing else uses.
         if not params.get("AllocationId"):
-            raise AwsError(
-                "MissingParameter",
-                "The request must contain the parameter AllocationId for a public NAT gateway",
+            raise errors.MissingParameter(
+                "The request must contain the parameter AllocationId for a public NAT gateway"
             )
         address = lookups.get(ctx, Address, params["AllocationId"], for_update=True)
         if (
             address.network_interface_id
             or address.nat_gateways.exclude(state__in=["deleted", "deleting"]).exists()
         ):
-            raise AwsError(
-                "Resource.AlreadyAssociated",
-                f"Elastic IP address [{address.resource_id}] is already associated",
+            raise errors.ResourceAlreadyAssociated(
+                f"Elastic IP address [{address.resource_id}] is already associated"
             )
     elif params.get("AllocationId"):
-        raise AwsError(
-            "InvalidParameterCombination",
-            "AllocationId cannot be specified for a private NAT gateway.",
+        raise errors.InvalidParameterCombination(
+            "AllocationId cannot be specified for a private NAT gateway."
         )
     in_zone = (
         NatGateway.objects.visible_to(ctx)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from services.core import describe, filters, lookups
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import network
+from services.vpc import errors, network
 from services.vpc.models import NetworkInterface, Subnet
 
 FILTERS = filters.Spec(
@@ -47,7 +46,7 @@ def create_network_interface(ctx: CallContext, params: dict) -> dict:
         if params.get(k)
     ]  # fmt: skip
     if unsupported:
-        raise AwsError("InvalidParameterValue", f"{unsupported[0]} is not simulated.")
+        raise errors.InvalidParameterValue(f"{unsupported[0]} is not simulated.")
     groups = network.security_groups(ctx, subnet.vpc, params.get("Groups") or [])
     tags = describe.tags_from_specifications(params, "network-interface")
     eni = network.create_network_interface(
@@ -71,9 +70,8 @@ def create_network_interface(ctx: CallContext, params: dict) -> dict:
 def delete_network_interface(ctx: CallContext, params: dict) -> dict:
     eni = lookups.get(ctx, NetworkInterface, params["NetworkInterfaceId"], for_update=True)
     if eni.status == "in-use" or eni.attachment_id or eni.requester_managed:
-        raise AwsError(
-            "InvalidNetworkInterface.InUse",
-            f"The network interface '{eni.resource_id}' is currently in use.",
+        raise errors.InvalidNetworkInterfaceInUse(
+            f"The network interface '{eni.resource_id}' is currently in use."
         )
     ctx.touch(eni)
     network.delete_network_interface(eni)

@@ -6,7 +6,7 @@ from services.core import constraints, describe, filters, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, quotas
+from services.vpc import cidr, errors, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
@@ -56,7 +56,7 @@ def _table(ctx: CallContext, params: dict, *, for_update: bool = True) -> RouteT
 
 def _destination(params: dict) -> cidr.Block:
     if params.get("DestinationIpv6CidrBlock"):
-        raise AwsError("InvalidParameterValue", "IPv6 routes are not simulated.")
+        raise errors.InvalidParameterValue("IPv6 routes are not simulated.")
     if not params.get("DestinationCidrBlock"):
         raise missing_parameter("destinationCidrBlock")
     return cidr.parse(params["DestinationCidrBlock"], "destinationCidrBlock")
@@ -66,13 +66,11 @@ def _target(ctx: CallContext, table: RouteTable, params: dict) -> dict[str, str]
     """The route's target columns, checked as AWS checks them."""
     for name in _UNSIMULATED_TARGETS:
         if params.get(name):
-            raise AwsError(
-                "InvalidParameterValue", f"Route targets of type {name} are not simulated."
-            )
+            raise errors.InvalidParameterValue(f"Route targets of type {name} are not simulated.")
     given = [name for name in _TARGETS if params.get(name)]
     if len(given) != 1:
-        raise AwsError(
-            "InvalidParameterCombination" if given else "MissingParameter",
+        code = errors.InvalidParameterCombination if given else errors.MissingParameter
+        raise code(
             "The request must contain exactly one of gatewayId, natGatewayId, "
             "networkInterfaceId or instanceId",
         )
@@ -80,15 +78,14 @@ def _target(ctx: CallContext, table: RouteTable, params: dict) -> dict[str, str]
     vpc_id = table.vpc.resource_id
     if name == "GatewayId":
         if value == "local":
-            raise AwsError(
-                "InvalidParameterValue", "The gateway ID 'local' can only be used for local routes"
+            raise errors.InvalidParameterValue(
+                "The gateway ID 'local' can only be used for local routes"
             )
         igw = lookups.get(ctx, InternetGateway, value)
         if igw.vpc_id != table.vpc_id:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"route table {table.resource_id} and network gateway {igw.resource_id} "
-                "belong to different networks",
+                "belong to different networks"
             )
         return {"gateway_id": igw.resource_id}
     if name == "NatGatewayId":
@@ -96,28 +93,25 @@ def _target(ctx: CallContext, table: RouteTable, params: dict) -> dict[str, str]
         if nat.state in ("deleting", "deleted"):
             raise NatGateway.not_found(value)
         if nat.vpc_id != table.vpc_id:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"route table {table.resource_id} and NAT gateway {nat.resource_id} "
-                "belong to different networks",
+                "belong to different networks"
             )
         return {"nat_gateway_id": nat.resource_id}
     if name == "NetworkInterfaceId":
         eni = lookups.get(ctx, NetworkInterface, value)
         if eni.vpc_id != table.vpc_id:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"route table {table.resource_id} and interface {eni.resource_id} belong to "
-                f"different networks than {vpc_id}",
+                f"different networks than {vpc_id}"
             )
         return {"network_interface_id": eni.resource_id, "instance_id": eni.instance_id}
     eni = NetworkInterface.objects.visible_to(ctx).filter(instance_id=value, device_index=0).first()
     if eni is None:
-        raise AwsError("InvalidInstanceID.NotFound", f"The instance ID '{value}' does not exist")
+        raise errors.InvalidInstanceIDNotFound(f"The instance ID '{value}' does not exist")
     if eni.vpc_id != table.vpc_id:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"route table {table.resource_id} and instance {value} belong to different networks",
+        raise errors.InvalidParameterValue(
+            f"route table {table.resource_id} and instance {value} belong to different networks"
         )
     return {"instance_id": value, "network_interface_id": eni.resource_id}
 
@@ -189,7 +183,7 @@ def create_route(ctx: CallContext, params: dict) -> dict:
 
 
 def _route_exists(destination: str) -> AwsError:
-    return AwsError("RouteAlreadyExists", f"The route identified by {destination} already exists.")
+    return errors.RouteAlreadyExists(f"The route identified by {destination} already exists.")
 
 
 constraints.on_violation(
@@ -200,10 +194,9 @@ constraints.on_violation(
 def _route(table: RouteTable, destination: cidr.Block) -> Route:
     route = table.routes.filter(destination_cidr_block=destination.text).first()
     if route is None:
-        raise AwsError(
-            "InvalidRoute.NotFound",
+        raise errors.InvalidRouteNotFound(
             f"no route with destination-cidr-block {destination.text} in route table "
-            f"{table.resource_id}",
+            f"{table.resource_id}"
         )
     return route
 
@@ -214,9 +207,8 @@ def delete_route(ctx: CallContext, params: dict) -> dict:
     destination = _destination(params)
     route = _route(table, destination)
     if route.is_local:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"cannot remove local route {destination.text} in route table {table.resource_id}",
+        raise errors.InvalidParameterValue(
+            f"cannot remove local route {destination.text} in route table {table.resource_id}"
         )
     route.delete()
     ctx.touch(table)
@@ -230,16 +222,14 @@ def replace_route(ctx: CallContext, params: dict) -> dict:
     route = _route(table, destination)
     if params.get("LocalTarget"):
         if not any(b.cidr_block == destination.text for b in table.vpc.cidr_blocks.all()):
-            raise AwsError(
-                "InvalidParameterValue",
-                f"The destination {destination.text} is not a CIDR block of the VPC",
+            raise errors.InvalidParameterValue(
+                f"The destination {destination.text} is not a CIDR block of the VPC"
             )
         target = {"gateway_id": "local"}
     else:
         if route.is_local:
-            raise AwsError(
-                "InvalidParameterValue",
-                f"cannot replace local route {destination.text} in route table {table.resource_id}",
+            raise errors.InvalidParameterValue(
+                f"cannot replace local route {destination.text} in route table {table.resource_id}"
             )
         target = _target(ctx, table, params)
     route.gateway_id = target.get("gateway_id", "")
@@ -265,9 +255,8 @@ def _association(ctx: CallContext, association_id: str) -> RouteTableAssociation
         .first()
     )
     if assoc is None:
-        raise AwsError(
-            "InvalidAssociationID.NotFound",
-            f"The association ID '{association_id}' does not exist",
+        raise errors.InvalidAssociationIDNotFound(
+            f"The association ID '{association_id}' does not exist"
         )
     return assoc
 
@@ -276,25 +265,21 @@ def _association(ctx: CallContext, association_id: str) -> RouteTableAssociation
 def associate_route_table(ctx: CallContext, params: dict) -> dict:
     table = _table(ctx, params, for_update=False)
     if params.get("GatewayId"):
-        raise AwsError(
-            "InvalidParameterValue", "Gateway route table associations are not simulated."
-        )
+        raise errors.InvalidParameterValue("Gateway route table associations are not simulated.")
     if not params.get("SubnetId"):
         raise missing_parameter("subnetId")
     # The subnet before its table (services.core.locks).
     subnet = lookups.get(ctx, Subnet, params["SubnetId"], for_update=True)
     table = _table(ctx, params)
     if subnet.vpc_id != table.vpc_id:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Route table {table.resource_id} and subnet {subnet.resource_id} belong to "
-            "different networks",
+            "different networks"
         )
     if RouteTableAssociation.objects.filter(subnet=subnet).exists():
-        raise AwsError(
-            "Resource.AlreadyAssociated",
+        raise errors.ResourceAlreadyAssociated(
             f"the specified association for route table {table.resource_id} conflicts with "
-            "an existing association",
+            "an existing association"
         )
     assoc = RouteTableAssociation.objects.create(
         association_id=ids.resource_id("rtbassoc"),
@@ -310,9 +295,8 @@ def associate_route_table(ctx: CallContext, params: dict) -> dict:
 def disassociate_route_table(ctx: CallContext, params: dict) -> dict:
     assoc = _association(ctx, params["AssociationId"])
     if assoc.main:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"cannot disassociate the main route table association {assoc.association_id}",
+        raise errors.InvalidParameterValue(
+            f"cannot disassociate the main route table association {assoc.association_id}"
         )
     ctx.touch(assoc.route_table)
     # The subnet falls back to the main route table (VPC-07).
@@ -326,10 +310,9 @@ def replace_route_table_association(ctx: CallContext, params: dict) -> dict:
     table = _table(ctx, params)
     assoc = _association(ctx, params["AssociationId"])
     if table.vpc_id != assoc.vpc_id:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Route table {table.resource_id} and association {assoc.association_id} belong "
-            "to different networks",
+            "to different networks"
         )
     # A new association id, as AWS gives; moving `main` makes `table` the main table.
     assoc.route_table = table

@@ -10,7 +10,7 @@ from services.core import constraints, describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, network, quotas
+from services.vpc import cidr, defaults, errors, network, quotas
 from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc
 
 
@@ -110,9 +110,8 @@ def _protocol(value: object) -> str:
         return _PROTOCOL_NAMES[text]
     if text.isdigit() and 0 <= int(text) <= 255:
         return text
-    raise AwsError(
-        "InvalidParameterValue",
-        f"Invalid value '{value}' for IP protocol. Unknown protocol.",
+    raise errors.InvalidParameterValue(
+        f"Invalid value '{value}' for IP protocol. Unknown protocol."
     )
 
 
@@ -126,20 +125,18 @@ def _ports(protocol: str, perm: dict) -> tuple[int, int]:
         low = -1 if low is None else low
         high = -1 if high is None else high
         if not (-1 <= low <= 255 and -1 <= high <= 255):
-            raise AwsError("InvalidParameterValue", f"Invalid ICMP type/code {low}/{high}")
+            raise errors.InvalidParameterValue(f"Invalid ICMP type/code {low}/{high}")
         return low, high
     if low is None or high is None:
-        raise AwsError(
-            "InvalidParameterValue",
-            "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.",
+        raise errors.InvalidParameterValue(
+            "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."
         )
     if not (0 <= low <= 65535 and 0 <= high <= 65535) or low > high:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Invalid TCP/UDP port range {low}-{high}"
             if low <= high
             else f"The specified port range {low}-{high} is invalid: fromPort must be less "
-            "than or equal to toPort",
+            "than or equal to toPort"
         )
     return low, high
 
@@ -172,18 +169,16 @@ def _peer_group(ctx: CallContext, group: SecurityGroup, pair: dict) -> SecurityG
     elif pair.get("GroupName"):
         peer = visible.filter(vpc_id=group.vpc_id, group_name=pair["GroupName"]).first()
         if peer is None:
-            raise AwsError(
-                "InvalidGroup.NotFound",
+            raise errors.InvalidGroupNotFound(
                 f"The security group '{pair['GroupName']}' does not exist in VPC "
-                f"'{group.vpc.resource_id}'",
+                f"'{group.vpc.resource_id}'"
             )
     else:
-        raise AwsError("MissingParameter", "Either groupId or groupName must be specified")
+        raise errors.MissingParameter("Either groupId or groupName must be specified")
     if peer.vpc_id != group.vpc_id:
         # VPC-13: a rule may only name groups of the same VPC (peering is not simulated).
-        raise AwsError(
-            "InvalidGroup.NotFound",
-            "You have specified two resources that belong to different networks.",
+        raise errors.InvalidGroupNotFound(
+            "You have specified two resources that belong to different networks."
         )
     return peer
 
@@ -197,13 +192,12 @@ def _rule_specs(ctx: CallContext, group: SecurityGroup, params: dict) -> list[Ru
         protocol = _protocol(perm.get("IpProtocol"))
         low, high = _ports(protocol, perm)
         if perm.get("Ipv6Ranges") or perm.get("PrefixListIds"):
-            raise AwsError("InvalidParameterValue", "IPv6 and prefix-list rules are not simulated.")
+            raise errors.InvalidParameterValue("IPv6 and prefix-list rules are not simulated.")
         ranges = perm.get("IpRanges") or []
         pairs = perm.get("UserIdGroupPairs") or []
         if not ranges and not pairs:
-            raise AwsError(
-                "InvalidParameterValue",
-                "The request must specify a source (IpRanges or UserIdGroupPairs) for the rule.",
+            raise errors.InvalidParameterValue(
+                "The request must specify a source (IpRanges or UserIdGroupPairs) for the rule."
             )
         for item in ranges:
             block = cidr.parse(item.get("CidrIp"), "cidrIp")
@@ -227,13 +221,12 @@ def _group(ctx: CallContext, params: dict, *, for_update: bool = True) -> Securi
             qs = locks.rows(qs)
         group = qs.first() if vpc else None
         if group is None:
-            raise AwsError(
-                "InvalidGroup.NotFound",
+            raise errors.InvalidGroupNotFound(
                 f"The security group '{params['GroupName']}' does not exist in default VPC "
-                f"'{vpc.resource_id if vpc else 'none'}'",
+                f"'{vpc.resource_id if vpc else 'none'}'"
             )
         return group
-    raise AwsError("MissingParameter", "The request must contain the parameter groupId")
+    raise errors.MissingParameter("The request must contain the parameter groupId")
 
 
 # --- groups ---------------------------------------------------------------------------------
@@ -247,25 +240,22 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
     else:
         vpc = network.default_vpc(ctx)
         if vpc is None:
-            raise AwsError("VPCIdNotSpecified", "No default VPC for this user")
+            raise errors.VPCIdNotSpecified("No default VPC for this user")
         vpc = locks.rows(Vpc.objects.filter(pk=vpc.pk)).get()
     if not name or len(name) > 255:
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({name}) for parameter GroupName is invalid. Length must be 1-255.",
+        raise errors.InvalidParameterValue(
+            f"Value ({name}) for parameter GroupName is invalid. Length must be 1-255."
         )
     if name.lower().startswith("sg-"):
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({name}) for parameter GroupName is invalid. Group names may not be in "
-            "the format sg-*.",
+            "the format sg-*."
         )
     if name == "default":
-        raise AwsError("InvalidGroup.Reserved", "The security group 'default' is reserved")
+        raise errors.InvalidGroupReserved("The security group 'default' is reserved")
     if not description or len(description) > 255:
-        raise AwsError(
-            "InvalidParameterValue",
-            "Value for parameter GroupDescription is invalid. Length must be 1-255.",
+        raise errors.InvalidParameterValue(
+            "Value for parameter GroupDescription is invalid. Length must be 1-255."
         )
     tags = describe.tags_from_specifications(params, "security-group")
     if vpc.security_groups.filter(group_name=name).exists():
@@ -295,8 +285,8 @@ def create_security_group(ctx: CallContext, params: dict) -> dict:
 
 
 def _group_exists(name: str, vpc_id: str) -> AwsError:
-    return AwsError(
-        "InvalidGroup.Duplicate", f"The security group '{name}' already exists for VPC '{vpc_id}'"
+    return errors.InvalidGroupDuplicate(
+        f"The security group '{name}' already exists for VPC '{vpc_id}'"
     )
 
 
@@ -309,7 +299,7 @@ constraints.on_violation(
 constraints.on_violation(
     SecurityGroupRule,
     "security_group_rule_unique",
-    lambda v: AwsError("InvalidPermission.Duplicate", "the specified rule already exists"),
+    lambda v: errors.InvalidPermissionDuplicate("the specified rule already exists"),
 )
 
 
@@ -318,10 +308,9 @@ def delete_security_group(ctx: CallContext, params: dict) -> dict:
     group = _group(ctx, params)
     if group.is_default:
         # VPC-12
-        raise AwsError(
-            "CannotDelete",
+        raise errors.CannotDelete(
             f'the specified group: "{group.resource_id}" name: "default" cannot be deleted '
-            "by a user",
+            "by a user"
         )
     in_use = (
         NetworkInterface.objects.filter(security_groups=group).exists()
@@ -349,10 +338,9 @@ def describe_security_groups(ctx: CallContext, params: dict) -> dict:
         found = set(qs.values_list("group_name", flat=True))
         for name in names:
             if name not in found:
-                raise AwsError(
-                    "InvalidGroup.NotFound",
+                raise errors.InvalidGroupNotFound(
                     f"The security group '{name}' does not exist in default VPC "
-                    f"'{vpc.resource_id if vpc else 'none'}'",
+                    f"'{vpc.resource_id if vpc else 'none'}'"
                 )
     return lookups.page(qs, params, FILTERS, "SecurityGroups", SecurityGroup.describe)
 
@@ -370,9 +358,8 @@ def _authorize(ctx: CallContext, params: dict, *, egress: bool) -> dict:
     seen: set[tuple] = set()
     for spec in specs:
         if spec.key in existing or spec.key in seen:
-            raise AwsError(
-                "InvalidPermission.Duplicate",
-                f'the specified rule "{spec.wording()}" already exists',
+            raise errors.InvalidPermissionDuplicate(
+                f'the specified rule "{spec.wording()}" already exists'
             )
         seen.add(spec.key)
     quotas.check(
@@ -412,9 +399,8 @@ def _revoke(ctx: CallContext, params: dict, *, egress: bool) -> dict:
         found = {r.resource_id for r in chosen}
         for rule_id in wanted:
             if rule_id not in found:
-                raise AwsError(
-                    "InvalidSecurityGroupRuleId.NotFound",
-                    f"The security group rule ID '{rule_id}' does not exist",
+                raise errors.InvalidSecurityGroupRuleIdNotFound(
+                    f"The security group rule ID '{rule_id}' does not exist"
                 )
         unknown: list[dict] = []
     else:
@@ -430,9 +416,8 @@ def _revoke(ctx: CallContext, params: dict, *, egress: bool) -> dict:
             else:
                 chosen.append(rule)
         if not chosen:
-            raise AwsError(
-                "InvalidPermission.NotFound",
-                "The specified rule does not exist in this security group.",
+            raise errors.InvalidPermissionNotFound(
+                "The specified rule does not exist in this security group."
             )
         unknown = [
             {

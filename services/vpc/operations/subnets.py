@@ -9,7 +9,7 @@ from services.core import constraints, describe, filters, ids, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, quotas
+from services.vpc import cidr, errors, quotas
 from services.vpc.models import NatGateway, NetworkInterface, Subnet, Vpc
 
 FILTERS = filters.Spec(
@@ -50,11 +50,10 @@ def _zone(ctx: CallContext, params: dict, vpc: Vpc) -> str:
     if params.get("AvailabilityZoneId") and not params.get("AvailabilityZone"):
         zone = _zone_by_id(params["AvailabilityZoneId"])
         if zone is None or zone.region != ctx.region:
-            raise AwsError(
-                "InvalidParameterValue",
+            raise errors.InvalidParameterValue(
                 f"Value ({params['AvailabilityZoneId']}) for parameter availabilityZoneId is "
                 "invalid. Subnets can currently only be created in the following availability "
-                "zones: " + ", ".join(z.zone_id for z in regions.REGIONS[ctx.region].zones) + ".",
+                "zones: " + ", ".join(z.zone_id for z in regions.REGIONS[ctx.region].zones) + "."
             )
         return zone.name
     name = params.get("AvailabilityZone")
@@ -63,10 +62,9 @@ def _zone(ctx: CallContext, params: dict, vpc: Vpc) -> str:
         used = Subnet.objects.filter(vpc=vpc).values_list("availability_zone", flat=True)
         return min(names, key=lambda z: (list(used).count(z), z))
     if name not in names:
-        raise AwsError(
-            "InvalidParameterValue",
+        raise errors.InvalidParameterValue(
             f"Value ({name}) for parameter availabilityZone is invalid. Subnets can currently "
-            "only be created in the following availability zones: " + ", ".join(names) + ".",
+            "only be created in the following availability zones: " + ", ".join(names) + "."
         )
     return name
 
@@ -77,12 +75,12 @@ def create_subnet(ctx: CallContext, params: dict) -> dict:
     # the quota below see each other; the exclusion constraint backs the overlap check up.
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
     if params.get("Ipv6Native") or params.get("Ipv6CidrBlock"):
-        raise AwsError("InvalidParameterValue", "IPv6 subnets are not simulated.")
+        raise errors.InvalidParameterValue("IPv6 subnets are not simulated.")
     if not params.get("CidrBlock"):
         raise missing_parameter("cidrBlock")
     block = cidr.subnet_block(params["CidrBlock"])
     if not any(vb.contains(block) for vb in vpc.blocks()):
-        raise AwsError("InvalidSubnet.Range", f"The CIDR '{block.text}' is invalid.")
+        raise errors.InvalidSubnetRange(f"The CIDR '{block.text}' is invalid.")
     overlapping = Subnet.objects.filter(
         vpc=vpc, first_address__lte=block.last, last_address__gte=block.first
     ).exists()
@@ -114,9 +112,7 @@ def create_subnet(ctx: CallContext, params: dict) -> dict:
 
 
 def _conflict(cidr_block: str) -> AwsError:
-    return AwsError(
-        "InvalidSubnet.Conflict", f"The CIDR '{cidr_block}' conflicts with another subnet"
-    )
+    return errors.InvalidSubnetConflict(f"The CIDR '{cidr_block}' conflicts with another subnet")
 
 
 constraints.on_protected(Subnet, constraints.has_dependencies("subnet"))
@@ -152,10 +148,8 @@ def modify_subnet_attribute(ctx: CallContext, params: dict) -> dict:
     if "MapPublicIpOnLaunch" not in params:
         unsupported = [k for k in params if k != "SubnetId"]
         if unsupported:
-            raise AwsError(
-                "InvalidParameterValue", f"The attribute {unsupported[0]} is not simulated."
-            )
-        raise AwsError("MissingParameter", "The request must contain an attribute to modify.")
+            raise errors.InvalidParameterValue(f"The attribute {unsupported[0]} is not simulated.")
+        raise errors.MissingParameter("The request must contain an attribute to modify.")
     subnet.map_public_ip_on_launch = bool(params["MapPublicIpOnLaunch"].get("Value"))
     subnet.save(update_fields=["map_public_ip_on_launch"])
     ctx.touch(subnet)

@@ -8,9 +8,9 @@ from django.db.models import Q
 from services.core import constraints, describe, ids, locks, lookups
 from services.core import filters as engine
 from services.core.context import CallContext
-from services.core.errors import AwsError, missing_parameter
+from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.vpc import cidr, defaults, quotas
+from services.vpc import cidr, defaults, errors, quotas
 from services.vpc.models import (
     InternetGateway,
     NatGateway,
@@ -71,14 +71,13 @@ def _check_vpc_quota(ctx: CallContext) -> None:
 def create_vpc(ctx: CallContext, params: dict) -> dict:
     if not params.get("CidrBlock"):
         if params.get("Ipv4IpamPoolId"):
-            raise AwsError("InvalidParameterValue", "IPAM pools are not simulated.")
+            raise errors.InvalidParameterValue("IPAM pools are not simulated.")
         raise missing_parameter("cidrBlock")
     block = cidr.vpc_block(params["CidrBlock"])
     tenancy = params.get("InstanceTenancy", "default")
     if tenancy not in ("default", "dedicated"):
-        raise AwsError(
-            "InvalidParameterValue",
-            f"Value ({tenancy}) for parameter instanceTenancy is invalid.",
+        raise errors.InvalidParameterValue(
+            f"Value ({tenancy}) for parameter instanceTenancy is invalid."
         )
     tags = describe.tags_from_specifications(params, "vpc")
     _check_vpc_quota(ctx)
@@ -100,9 +99,8 @@ def create_default_vpc(ctx: CallContext, params: dict) -> dict:
     _check_vpc_quota(ctx)
     existing = Vpc.objects.visible_to(ctx).filter(is_default=True).first()
     if existing is not None:
-        raise AwsError(
-            "DefaultVpcAlreadyExists",
-            "A Default VPC already exists for this account in this region.",
+        raise errors.DefaultVpcAlreadyExists(
+            "A Default VPC already exists for this account in this region."
         )
     quotas.check(
         InternetGateway.objects.visible_to(ctx).count(),
@@ -170,9 +168,7 @@ def describe_vpc_attribute(ctx: CallContext, params: dict) -> dict:
     vpc = lookups.get(ctx, Vpc, params["VpcId"])
     name = params["Attribute"]
     if name not in _ATTRIBUTES:
-        raise AwsError(
-            "InvalidParameterValue", f"Value ({name}) for parameter attribute is invalid."
-        )
+        raise errors.InvalidParameterValue(f"Value ({name}) for parameter attribute is invalid.")
     key, field = _ATTRIBUTES[name]
     return {"VpcId": vpc.resource_id, key: {"Value": bool(field and getattr(vpc, field))}}
 
@@ -182,20 +178,18 @@ def modify_vpc_attribute(ctx: CallContext, params: dict) -> dict:
     vpc = lookups.get(ctx, Vpc, params["VpcId"], for_update=True)
     given = [k for k in ("EnableDnsSupport", "EnableDnsHostnames") if k in params]
     if len(given) != 1:
-        raise AwsError(
-            "InvalidParameterCombination",
+        raise errors.InvalidParameterCombination(
             "Fields for multiple attribute types specified: " + ", ".join(given)
             if given
-            else "No attributes specified.",
+            else "No attributes specified."
         )
     value = bool(params[given[0]].get("Value"))
     if given[0] == "EnableDnsSupport":
         vpc.enable_dns_support = value
     else:
         if value and not vpc.enable_dns_support:
-            raise AwsError(
-                "InvalidParameterValue",
-                "enableDnsHostnames can only be enabled when enableDnsSupport is enabled.",
+            raise errors.InvalidParameterValue(
+                "enableDnsHostnames can only be enabled when enableDnsSupport is enabled."
             )
         vpc.enable_dns_hostnames = value
     vpc.save(update_fields=["enable_dns_support", "enable_dns_hostnames"])
@@ -219,9 +213,8 @@ def associate_vpc_cidr_block(ctx: CallContext, params: dict) -> dict:
     )
     for other in existing:
         if block.overlaps(cidr.parse(other.cidr_block)):
-            raise AwsError(
-                "InvalidVpc.Range",
-                f"The CIDR '{block.text}' conflicts with another CIDR block in the VPC.",
+            raise errors.InvalidVpcRange(
+                f"The CIDR '{block.text}' conflicts with another CIDR block in the VPC."
             )
     assoc = VpcCidrBlock.objects.create(
         vpc=vpc,
@@ -248,25 +241,21 @@ def disassociate_vpc_cidr_block(ctx: CallContext, params: dict) -> dict:
         .first()
     )
     if assoc is None:
-        raise AwsError(
-            "InvalidVpcCidrBlockAssociationID.NotFound",
-            f"The vpc CIDR block association ID '{assoc_id}' does not exist",
+        raise errors.InvalidVpcCidrBlockAssociationIDNotFound(
+            f"The vpc CIDR block association ID '{assoc_id}' does not exist"
         )
     vpc = locks.rows(Vpc.objects.filter(pk=assoc.vpc_id)).get()
     if assoc.primary:
-        raise AwsError(
-            "OperationNotPermitted",
+        raise errors.OperationNotPermitted(
             f"The vpc CIDR block with association ID {assoc_id} may not be disassociated. "
-            "It is the primary IPv4 CIDR block of the VPC",
+            "It is the primary IPv4 CIDR block of the VPC"
         )
     in_use = Subnet.objects.filter(
         vpc=vpc, first_address__gte=assoc.first_address, last_address__lte=assoc.last_address
     ).exists()
     if in_use:
-        raise AwsError(
-            "InvalidCidrBlock.InUse",
-            f"The vpc {vpc.resource_id} currently has a subnet within CIDR block "
-            f"{assoc.cidr_block}",
+        raise errors.InvalidCidrBlockInUse(
+            f"The vpc {vpc.resource_id} currently has a subnet within CIDR block {assoc.cidr_block}"
         )
     for table in vpc.route_tables.all():
         table.routes.filter(destination_cidr_block=assoc.cidr_block, gateway_id="local").delete()

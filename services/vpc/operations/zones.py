@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from services.core import filters, regions
 from services.core.context import CallContext
-from services.core.errors import AwsError
 from services.core.operations import operation
-from services.vpc import network, quotas
+from services.vpc import errors, network, quotas
 
 # Every documented name is derived from the response shape (services/core/filters.py).
 _ZONE_FILTERS = filters.Spec(
@@ -43,10 +42,8 @@ def describe_availability_zones(ctx: CallContext, params: dict) -> dict:
             known = {z[key] for z in zones}
             for value in wanted:
                 if value not in known:
-                    raise AwsError(
-                        "InvalidParameterValue",
-                        f"The {'zone' if key == 'ZoneName' else 'zone ID'} '{value}' does not "
-                        "exist",
+                    raise errors.InvalidParameterValue(
+                        f"The {'zone' if key == 'ZoneName' else 'zone ID'} '{value}' does not exist"
                     )
             zones = [z for z in zones if z[key] in wanted]
     zones = filters.filter_items(zones, params.get("Filters"), _ZONE_FILTERS)
@@ -67,7 +64,7 @@ def describe_regions(ctx: CallContext, params: dict) -> dict:
     if wanted:
         for name in wanted:
             if not regions.is_region(name):
-                raise AwsError("InvalidParameterValue", f"Invalid region: {name}")
+                raise errors.InvalidParameterValue(f"Invalid region: {name}")
         found = [r for r in found if r["RegionName"] in wanted]
     return {"Regions": filters.filter_items(found, params.get("Filters"), _REGION_FILTERS)}
 
@@ -92,8 +89,8 @@ def describe_account_attributes(ctx: CallContext, params: dict) -> dict:
     attributes = []
     for name in wanted:
         if name not in values:
-            raise AwsError(
-                "InvalidParameterValue", f"Value ({name}) for parameter attributeName is invalid."
+            raise errors.InvalidParameterValue(
+                f"Value ({name}) for parameter attributeName is invalid."
             )
         attributes.append(
             {

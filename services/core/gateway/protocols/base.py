@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from botocore.model import NoShapeFoundError, OperationModel, ServiceModel, StructureShape
 
+from services.core import errors
 from services.core.errors import AwsError
 from services.core.gateway.wire import WireRequest, WireResponse
 
@@ -55,7 +56,5 @@ class Protocol:
     def unknown_operation(self, model: ServiceModel, name: str | None) -> AwsError:
         """The error for an action the service's model does not have."""
         if not name:
-            return AwsError("MissingAction", "Missing Action", 400)
-        return AwsError(
-            "InvalidAction", f"The action {name} is not valid for this web service.", 400
-        )
+            return errors.MissingAction("Missing Action")
+        return errors.InvalidAction(f"The action {name} is not valid for this web service.")

@@ -15,6 +15,7 @@ import struct
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from services.core import errors
 from services.core.errors import AwsError
 from services.core.gateway.protocols import values
 from services.core.gateway.protocols.base import Protocol, error_details
@@ -244,24 +245,22 @@ class RpcV2CborProtocol(Protocol):
         try:
             body = loads(req.body)
         except RecursionError:
-            raise AwsError(
-                "SerializationException", "The CBOR body is nested too deeply to be read."
+            raise errors.SerializationException(
+                "The CBOR body is nested too deeply to be read."
             ) from None
         # TypeError: a map key that cannot be one (an array); ValueError, ArithmeticError:
         # a timestamp tag no date can hold.
         except (CborError, UnicodeDecodeError, TypeError, ValueError, ArithmeticError) as exc:
-            raise AwsError(
-                "SerializationException", f"Unable to read the CBOR body: {exc}"
-            ) from exc
+            raise errors.SerializationException(f"Unable to read the CBOR body: {exc}") from exc
         if not isinstance(body, dict):
-            raise AwsError("SerializationException", "The request body must be a CBOR map.")
+            raise errors.SerializationException("The request body must be a CBOR map.")
         if op.input_shape is None:
             return {}
         try:
             return from_wire(op.input_shape, body)  # type: ignore[return-value]
         except (ValueError, ArithmeticError) as exc:
-            raise AwsError(
-                "SerializationException", f"A timestamp in the CBOR body is out of range: {exc}"
+            raise errors.SerializationException(
+                f"A timestamp in the CBOR body is out of range: {exc}"
             ) from exc
 
     def _response(self, status: int, body: object, headers: dict[str, str]) -> WireResponse:
@@ -293,4 +292,4 @@ class RpcV2CborProtocol(Protocol):
         return self._response(error.status, body, headers)
 
     def unknown_operation(self, model: ServiceModel, name: str | None) -> AwsError:
-        return AwsError("UnknownOperationException", f"Unknown operation {name or ''}", 404)
+        return errors.UnknownOperationException(f"Unknown operation {name or ''}")

@@ -9,6 +9,7 @@ import re
 
 from botocore.model import OperationModel, ServiceModel
 
+from services.core import errors
 from services.core.errors import AwsError
 from services.core.gateway.protocols import jsonshape
 from services.core.gateway.protocols.base import Protocol, error_details
@@ -24,20 +25,19 @@ def load_json_body(body: bytes) -> object:
     try:
         value = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise AwsError(
-            "SerializationException", f"Unable to parse the request body as JSON: {exc}"
+        raise errors.SerializationException(
+            f"Unable to parse the request body as JSON: {exc}"
         ) from exc
     except RecursionError:
-        raise AwsError(
-            "SerializationException", "The request body is nested too deeply to be read."
+        raise errors.SerializationException(
+            "The request body is nested too deeply to be read."
         ) from None
     if _SURROGATE_ESCAPE.search(body):
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
-            raise AwsError(
-                "SerializationException",
-                "The request body contains an invalid Unicode escape (a lone surrogate).",
+            raise errors.SerializationException(
+                "The request body contains an invalid Unicode escape (a lone surrogate)."
             ) from None
     return value
 
@@ -79,7 +79,7 @@ class JsonProtocol(Protocol):
     def parse_request(self, op: OperationModel, req: WireRequest) -> dict:
         body = load_json_body(req.body)
         if not isinstance(body, dict):
-            raise AwsError("SerializationException", "The request body must be a JSON object.")
+            raise errors.SerializationException("The request body must be a JSON object.")
         if op.input_shape is None:
             return {}
         return jsonshape.load(op.input_shape, body)  # type: ignore[return-value]
@@ -112,4 +112,4 @@ class JsonProtocol(Protocol):
 
     def unknown_operation(self, model: ServiceModel, name: str | None) -> AwsError:
         target = f"{model.metadata.get('targetPrefix', '')}.{name or ''}"
-        return AwsError("UnknownOperationException", f"Unknown operation {target}", 400)
+        return errors.UnknownOperationException(f"Unknown operation {target}", status=400)

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from services.core import errors
 from services.core.errors import AwsError
 from services.core.gateway.protocols import values, xmlshape
 from services.core.gateway.protocols.base import Protocol, error_details
@@ -217,7 +218,7 @@ class Ec2Protocol(QueryProtocol):
         known = {k for n, m in shape.members.items() for k in self.member_keys(m, n)}
         for key in tree:
             if key not in known:
-                raise AwsError("UnknownParameter", f"The parameter {key} is not recognized")
+                raise errors.UnknownParameter(f"The parameter {key} is not recognized")
 
     def namespace(self, model: ServiceModel) -> str:
         return f"http://ec2.amazonaws.com/doc/{model.metadata.get('apiVersion', '')}/"

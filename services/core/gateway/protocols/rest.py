@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from services.core import errors
 from services.core.errors import AwsError
 from services.core.gateway.protocols import jsonshape, values, xmlshape
 from services.core.gateway.protocols.base import (
@@ -384,9 +385,7 @@ class RestProtocol(Protocol):
         return b""
 
     def unknown_operation(self, model: ServiceModel, name: str | None) -> AwsError:
-        return AwsError(
-            "UnknownOperationException", "The requested path and method match no operation.", 404
-        )
+        return errors.UnknownOperationException("The requested path and method match no operation.")
 
 
 class RestJsonProtocol(RestProtocol):
@@ -399,7 +398,7 @@ class RestJsonProtocol(RestProtocol):
             and not shape.is_document_type
             and not isinstance(value, dict)
         ):
-            raise AwsError("SerializationException", "The request body must be a JSON object.")
+            raise errors.SerializationException("The request body must be a JSON object.")
         return jsonshape.load(shape, value, skip=REQUEST_LOCATIONS if top else frozenset())
 
     def write_body(self, shape: Shape, value: dict, *, top: bool, model: ServiceModel) -> bytes:
@@ -437,10 +436,9 @@ class RestXmlProtocol(RestProtocol):
         try:
             root = xmlshape.parse_document(body)
         except ET.ParseError as exc:
-            raise AwsError(
-                "MalformedXML",
+            raise errors.MalformedXML(
                 "The XML you provided was not well-formed or did not validate against our "
-                "published schema",
+                "published schema"
             ) from exc
         if shape.type_name == "structure":
             return xmlshape.read_members(
