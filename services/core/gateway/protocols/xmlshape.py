@@ -7,6 +7,7 @@ maps are `<entry><key/><value/></entry>`; `xmlAttribute` members are attributes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
@@ -230,10 +231,22 @@ Emit = Callable[[list[str], object, str], None]
 _emitters: dict[int, tuple[Shape, Emit]] = {}
 
 
+# Escaped texts by text: answers repeat the same few (states, types, zones, ids of
+# one page's VPC) thousands of times. Bounded, short texts only.
+_escaped: dict[str, str] = {}
+
+
 def escape_text(text: str) -> str:
-    if not (text.isascii() and text.isprintable()):
-        text = xml_text(text)
-    return text.translate(_TEXT_ESCAPES)
+    found = _escaped.get(text)
+    if found is not None:
+        return found
+    escaped = text if text.isascii() and text.isprintable() else xml_text(text)
+    escaped = escaped.translate(_TEXT_ESCAPES)
+    if len(text) <= 64:
+        if len(_escaped) >= 50_000:
+            _escaped.clear()
+        _escaped[text] = escaped
+    return escaped
 
 
 def escape_attribute(text: str) -> str:
@@ -378,6 +391,24 @@ def _make_emitter(shape: Shape) -> Emit:
             out.append(f"<{name}{namespace}>{escape_text(text)}</{name}>")
 
         return number
+
+    if scalar_kind == "timestamp":
+        # A page's instances share their launch times by the batch: each is formatted once.
+        formatted: dict[object, str] = {}
+
+        def timestamp(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            text = formatted.get(value) if isinstance(value, dt.datetime) else None
+            if text is None:
+                text = escape_text(values.scalar_text(shape, value))
+                if isinstance(value, dt.datetime):
+                    if len(formatted) >= 10_000:
+                        formatted.clear()
+                    formatted[value] = text
+            out.append(f"<{name}{namespace}>{text}</{name}>")
+
+        return timestamp
 
     def other(out: list[str], value: object, name: str) -> None:
         if value is None:
