@@ -280,7 +280,7 @@ def profile_calls(
     else:  # --top 0: time the calls only, without the profiler's own cost
         size = sum(one() for _ in range(calls))
     seconds = time.perf_counter() - start
-    return {"calls": calls, "ms_per_call": seconds * 1000 / calls, "bytes": size // calls}
+    return {"calls": calls, "ms_per_call": seconds * 1000 / max(calls, 1), "bytes": size // max(calls, 1)}
 
 
 def main() -> int:
