@@ -43,9 +43,10 @@ _ROOMS: account_generation.AccountCache[Classroom | bool] = account_generation.A
 )
 
 
-def classroom_of(account_id: str) -> Classroom | None:
-    """The classroom whose student owns the account, or None. Callers only read it."""
-    cached = _ROOMS.get(account_id)
+def classroom_of(account_id: str, known: int | None = None) -> Classroom | None:
+    """The classroom whose student owns the account, or None. Callers only read it.
+    `known`: the account's generation this call has already checked."""
+    cached = _ROOMS.get(account_id, known=known)
     if cached is not None:
         return cached or None
     generation = account_generation.current(account_id)
@@ -60,7 +61,7 @@ def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
     """Refuse the call if the caller's classroom does not allow it."""
     if op.iam_action in _ALWAYS:
         return
-    room = classroom_of(ctx.account.id)
+    room = classroom_of(ctx.account.id, account_generation.checked(ctx.account))
     if room is None:
         return
     if ctx.door == "console" and room.session_minutes:
@@ -96,7 +97,7 @@ def check_counts(ctx: CallContext, op: operations.Operation, params: dict) -> No
     limits = _COUNTED.get(op.iam_action)
     if limits is None:
         return
-    room = classroom_of(ctx.account.id)
+    room = classroom_of(ctx.account.id, account_generation.checked(ctx.account))
     if room is None or all(getattr(room, name) is None for name in limits):
         return
     locks.lock_account(ctx)

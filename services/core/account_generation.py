@@ -56,6 +56,21 @@ def annotation(account_column: str) -> RawSQL:
     return RawSQL(_READ.replace("%s", account_column), [])
 
 
+# The generation an Account object was checked at, set on the per-call copy the AWS
+# door hands to its CallContext: later checks in the same call (the classroom guard)
+# compare with it instead of reading it again.
+_CHECKED = "_stratolab_generation"
+
+
+def mark_checked(account: object, generation: int) -> None:
+    setattr(account, _CHECKED, generation)
+
+
+def checked(account: object) -> int | None:
+    """The generation `account` (this call's copy) was checked at, if it was."""
+    return getattr(account, _CHECKED, None)
+
+
 class AccountCache(Generic[T]):
     """A bounded per-process map from a key to (account, generation, value)."""
 
@@ -65,8 +80,21 @@ class AccountCache(Generic[T]):
         self._entries: dict[object, tuple[str, int, T]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: object) -> T | None:
-        """The value cached for `key` if its account's generation has not moved."""
+    def get(self, key: object, *, known: int | None = None) -> T | None:
+        """The value cached for `key` if its account's generation has not moved.
+        `known`: the generation this call has already read (see `checked`), which
+        spares the read."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        account_id, generation, value = entry
+        if (known if known is not None else current(account_id)) != generation:
+            self.discard(key)
+            return None
+        return value
+
+    def get_checked(self, key: object) -> tuple[T, int] | None:
+        """(value, generation) as `get`, for a caller that passes the generation on."""
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -74,7 +102,7 @@ class AccountCache(Generic[T]):
         if current(account_id) != generation:
             self.discard(key)
             return None
-        return value
+        return value, generation
 
     def put(self, key: object, account_id: str, generation: int, value: T) -> None:
         """Keep `value`, unless it was read inside a transaction: what a transaction

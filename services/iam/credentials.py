@@ -92,14 +92,17 @@ def principal_for_access_key(
             temp.session_token,
             temp.mfa_authenticated,
         )
-    found = _long_term(key_id)
+    found, generation = _long_term(key_id)
     if found is None:
         raise invalid_credentials(service)
     if service:
         _mark_used(key_id, service, region)
     # Each call gets its own Account object: a call that changes it (an alias) changes
-    # no other call's.
-    return replace(found, account=copy.copy(found.account))
+    # no other call's. It carries the generation just checked, for the call's later
+    # checks (the classroom guard).
+    account = copy.copy(found.account)
+    account_generation.mark_checked(account, generation)
+    return replace(found, account=account)
 
 
 # Long-term keys, per process, checked against the account's generation on every use
@@ -108,8 +111,8 @@ def principal_for_access_key(
 _KEYS: account_generation.AccountCache[Credentials] = account_generation.AccountCache("keys")
 
 
-def _long_term(key_id: str) -> Credentials | None:
-    cached = _KEYS.get(key_id)
+def _long_term(key_id: str) -> tuple[Credentials | None, int]:
+    cached = _KEYS.get_checked(key_id)
     if cached is not None:
         return cached
     key = (
@@ -119,7 +122,7 @@ def _long_term(key_id: str) -> Credentials | None:
         .first()
     )
     if key is None or key.status != "Active" or key.account.status != "active":
-        return None
+        return None, 0
     principal = (
         Principal.root(key.account_id)
         if key.is_root
@@ -127,7 +130,7 @@ def _long_term(key_id: str) -> Credentials | None:
     )
     found = Credentials(key.account, principal, key_id, key.secret_access_key)
     _KEYS.put(key_id, key.account_id, key.generation, found)
-    return found
+    return found, key.generation
 
 
 # AWS records a key's last use within hours; one write per key, service and region a
