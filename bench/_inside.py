@@ -280,7 +280,8 @@ def profile_calls(
     else:  # --top 0: time the calls only, without the profiler's own cost
         size = sum(one() for _ in range(calls))
     seconds = time.perf_counter() - start
-    return {"calls": calls, "ms_per_call": seconds * 1000 / max(calls, 1), "bytes": size // max(calls, 1)}
+    made = max(calls, 1)
+    return {"calls": calls, "ms_per_call": seconds * 1000 / made, "bytes": size // made}
 
 
 def main() -> int:
