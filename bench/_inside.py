@@ -9,7 +9,12 @@ of a running `stratolab up` (the way `stratolab manage` reaches it). Not a bench
         subnet and one tag:group value per batch; their root volumes make N volumes), N
         security groups and N subnets, all through the operation layer (`operations.call`, door
         "system"), so the rows are what the AWS door would have made; prints JSON with
-        the ids the benchmark asks about.
+        the ids the benchmark asks about;
+    python bench/_inside.py --home DIR profile --key-id AKIA... --secret S ACTION
+            [--param Name=Value ...] [--calls N] [--sort cumulative] [--top 40]
+        make N signed EC2 Query calls through the web application itself (the WSGI
+        handler, every middleware, no socket) and print cProfile's table of them, after
+        two untimed calls that warm the catalogs: where a call's time goes.
 
 Seeding runs in --jobs processes, each slice in VPCs of its own. Only the quota of VPCs
 per region is raised (in these processes only; the server keeps AWS's): subnets stay
@@ -214,6 +219,71 @@ def seed_scale(key_id: str, count: int, jobs: int) -> dict:
     return out
 
 
+def profile_calls(
+    key_id: str,
+    secret: str,
+    action: str,
+    pairs: list[str],
+    calls: int,
+    sort: str,
+    top: int,
+    show_sql: bool = False,
+) -> dict:
+    """`calls` signed requests through the WSGI application in this process, profiled."""
+    import cProfile
+    import io
+    import pstats
+    import urllib.parse
+
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from django.test import Client
+
+    fields = {"Action": action, "Version": "2016-11-15"}
+    fields.update(pair.split("=", 1) for pair in pairs)
+    body = urllib.parse.urlencode(fields)
+    signer = SigV4Auth(Credentials(key_id, secret), "ec2", REGION)
+    client = Client()
+
+    def one() -> int:
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        request = AWSRequest(method="POST", url="http://testserver/", data=body, headers=form)
+        signer.add_auth(request)
+        headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items()
+                   if k.lower() not in ("content-type", "host")}  # fmt: skip
+        reply = client.post("/", body, content_type="application/x-www-form-urlencoded",
+                            HTTP_HOST="testserver", **headers)  # fmt: skip
+        if reply.status_code != 200:
+            raise RuntimeError(f"{action}: HTTP {reply.status_code}: {reply.content[:300]!r}")
+        return len(reply.content)
+
+    one(), one()
+    if show_sql:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            one()
+        for query in queries.captured_queries:
+            progress(f"{query['time']}s  {query['sql'][:300]}")
+        progress(f"{len(queries.captured_queries)} statements in one call")
+    start = time.perf_counter()
+    if top:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        size = sum(one() for _ in range(calls))
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+        progress(out.getvalue())
+    else:  # --top 0: time the calls only, without the profiler's own cost
+        size = sum(one() for _ in range(calls))
+    seconds = time.perf_counter() - start
+    made = max(calls, 1)
+    return {"calls": calls, "ms_per_call": seconds * 1000 / made, "bytes": size // made}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--home", required=True, type=Path)
@@ -225,6 +295,15 @@ def main() -> int:
     scale.add_argument("--key-id", required=True)
     scale.add_argument("--count", type=int, required=True)
     scale.add_argument("--jobs", type=int, default=4, help="processes seeding at once")
+    prof = sub.add_parser("profile")
+    prof.add_argument("action")
+    prof.add_argument("--key-id", required=True)
+    prof.add_argument("--secret", required=True)
+    prof.add_argument("--param", action="append", default=[], help="Name=Value, repeatable")
+    prof.add_argument("--calls", type=int, default=20)
+    prof.add_argument("--sort", default="cumulative")
+    prof.add_argument("--top", type=int, default=40)
+    prof.add_argument("--sql", action="store_true", help="print the statements of one call")
     args = parser.parse_args()
 
     setup(args.home.resolve())
@@ -233,6 +312,9 @@ def main() -> int:
     try:
         if args.command == "accounts":
             result: object = create_accounts(args.count, args.prefix)
+        elif args.command == "profile":
+            result = profile_calls(args.key_id, args.secret, args.action, args.param,
+                                   args.calls, args.sort, args.top, args.sql)  # fmt: skip
         else:
             result = seed_scale(args.key_id, args.count, args.jobs)
     finally:

@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -138,9 +139,14 @@ class Supervisor:
             _prepare_logs(self.logs)
             protect_secrets(self.home)
             self.start_watchdog()
+            # Django loads (and static files are collected) while PostgreSQL starts.
+            loading = _in_background(load_django)
             self.start_servers()
-            demo = prepare_database(self.home)
+            loading.result()
+            migrate(self.home)
+            # The children boot while the demo account is made (they need nothing of it).
             self.start_children()
+            demo = prepare_demo(self.home)
             self.wait_until_web_answers()
             print_banner(self.url, self.home, demo)
             self.watch()
@@ -388,6 +394,9 @@ def gunicorn_argv(bind: str, workers: str | None = None) -> list[str]:
         "--worker-class", "console.web_worker.BufferingThreadWorker",
         "--workers", workers or os.environ.get("STRATOLAB_WEB_WORKERS", "2"),
         "--threads", "4", "--graceful-timeout", "10",
+        # The application and the AWS door's models load once, in the master, and the
+        # workers are forked with them (console/gunicorn_conf.py).
+        "--preload", "--config", "python:console.gunicorn_conf",
         "--logger-class", "console.access_log.AccessLogger",
         "--access-logfile", "-",
         # gunicorn's control socket lives in ~/.gunicorn: one per user, not per server.
@@ -482,18 +491,64 @@ def child_env(port: int) -> dict[str, str]:
 def prepare_database(home_path: Path) -> dict[str, str]:
     """Migrate, collect static files, and make sure the demo account exists. Returns
     the demo sign-in to print."""
+    load_django()
+    migrate(home_path)
+    return prepare_demo(home_path)
+
+
+def load_django() -> None:
+    """Set Django up and collect static files: nothing that needs the database, so it
+    runs while PostgreSQL starts."""
     import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def migrate(home_path: Path) -> None:
     from django.core.management import call_command
     from django.db import connections
 
     print("Preparing the database...", flush=True)
-    django.setup()
     try:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+    finally:
+        connections.close_all()
+
+
+def prepare_demo(home_path: Path) -> dict[str, str]:
+    from django.db import connections
+
+    try:
         return ensure_demo_account(home_path)
     finally:
         connections.close_all()
+
+
+class _Background:
+    """A function running in a thread; result() waits for it and re-raises its error."""
+
+    def __init__(self, func: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(func,), daemon=True)
+        self.thread.start()
+
+    def _run(self, func: Callable[[], None]) -> None:
+        try:
+            func()
+        except BaseException as exc:  # handed to the waiting thread
+            self.error = exc
+
+    def result(self) -> None:
+        while self.thread.is_alive():
+            self.thread.join(0.2)  # short waits, so a Ctrl-C is not held up
+        if self.error is not None:
+            raise self.error
+
+
+def _in_background(func: Callable[[], None]) -> _Background:
+    return _Background(func)
 
 
 def ensure_demo_account(home_path: Path) -> dict[str, str]:

@@ -14,8 +14,8 @@ import datetime as dt
 from django.utils import timezone
 
 from services.classrooms import errors
-from services.classrooms.models import Student
-from services.core import authz, locks, operations
+from services.classrooms.models import Classroom, Student
+from services.core import account_generation, authz, locks, operations
 from services.core.context import CallContext
 from services.core.errors import AwsError
 
@@ -36,12 +36,35 @@ def _deny(ctx: CallContext, op: operations.Operation, why: str) -> AwsError:
     return authz.denied(ctx, op.iam_action, decision)
 
 
+# The classroom of each sandbox account (None: not a student's), per process, checked
+# against the account's generation, which a change of the classroom's limits or of its
+# roster bumps (services.core.account_generation): one indexed read per call.
+_ROOMS: account_generation.AccountCache[Classroom | bool] = account_generation.AccountCache(
+    "classrooms"
+)
+
+
+def classroom_of(account_id: str, known: int | None = None) -> Classroom | None:
+    """The classroom whose student owns the account, or None. Callers only read it.
+    `known`: the account's generation this call has already checked."""
+    cached = _ROOMS.get(account_id, known=known)
+    if cached is not None:
+        return cached or None
+    generation = account_generation.current(account_id)
+    student = Student.objects.filter(account_id=account_id).select_related("classroom").first()
+    room = student.classroom if student is not None else None
+    # False marks "not a student" (None means not cached).
+    _ROOMS.put(account_id, account_id, generation, room if room is not None else False)
+    return room
+
+
 def check(ctx: CallContext, op: operations.Operation, params: dict) -> None:
     """Refuse the call if the caller's classroom does not allow it."""
-    student = Student.objects.filter(account_id=ctx.account.id).select_related("classroom").first()
-    if student is None or op.iam_action in _ALWAYS:
+    if op.iam_action in _ALWAYS:
         return
-    room = student.classroom
+    room = classroom_of(ctx.account.id, account_generation.checked(ctx.account))
+    if room is None:
+        return
     if ctx.door == "console" and room.session_minutes:
         _check_session(ctx, room.session_minutes)
     if room.allowed_services and op.iam_prefix not in room.allowed_services:
@@ -75,11 +98,11 @@ def check_counts(ctx: CallContext, op: operations.Operation, params: dict) -> No
     limits = _COUNTED.get(op.iam_action)
     if limits is None:
         return
-    student = Student.objects.filter(account_id=ctx.account.id).select_related("classroom").first()
-    if student is None or all(getattr(student.classroom, name) is None for name in limits):
+    room = classroom_of(ctx.account.id, account_generation.checked(ctx.account))
+    if room is None or all(getattr(room, name) is None for name in limits):
         return
     locks.lock_account(ctx)
-    _check_counts(ctx, op, params, student.classroom)
+    _check_counts(ctx, op, params, room)
 
 
 def _check_counts(ctx: CallContext, op: operations.Operation, params: dict, room) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from services.core import describe, filters, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
@@ -145,6 +147,10 @@ def delete_volume(ctx: CallContext, params: dict) -> dict:
 def describe_volumes(ctx: CallContext, params: dict) -> dict:
     qs = lookups.only_ids(Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"))
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
+    # A page's attachments (and their instances) in one more query, not one per volume.
+    qs = qs.prefetch_related(
+        Prefetch("attachments", queryset=VolumeAttachment.objects.select_related("instance"))
+    )
     rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
     result: dict = {"Volumes": [v.describe() for v in rows]}
     if token:

@@ -10,10 +10,14 @@ EC2; InvalidAccessKeyId / ExpiredToken for S3).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import threading
+import time
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 
+from services.core import account_generation
 from services.core.context import CallContext, Principal
 from services.core.errors import AwsError
 from services.core.models import AccessKey, Account
@@ -83,19 +87,66 @@ def principal_for_access_key(
             temp.session_token,
             temp.mfa_authenticated,
         )
-    key = AccessKey.objects.select_related("account").filter(access_key_id=key_id).first()
-    if key is None or key.status != "Active" or key.account.status != "active":
+    found, generation = _long_term(key_id)
+    if found is None:
         raise invalid_credentials(service)
     if service:
-        AccessKey.objects.filter(pk=key.pk).update(
-            last_used_at=timezone.now(), last_used_service=service, last_used_region=region
-        )
+        _mark_used(key_id, service, region)
+    # Each call gets its own Account object: a call that changes it (an alias) changes
+    # no other call's. It carries the generation just checked, for the call's later
+    # checks (the classroom guard).
+    account = copy.copy(found.account)
+    account_generation.mark_checked(account, generation)
+    return replace(found, account=account)
+
+
+# Long-term keys, per process, checked against the account's generation on every use
+# (services.core.account_generation): deactivating or deleting a key, or suspending the
+# account, outdates the entry in the same commit. Unknown or refused keys are not kept.
+_KEYS: account_generation.AccountCache[Credentials] = account_generation.AccountCache("keys")
+
+
+def _long_term(key_id: str) -> tuple[Credentials | None, int]:
+    cached = _KEYS.get_checked(key_id)
+    if cached is not None:
+        return cached
+    key = (
+        AccessKey.objects.select_related("account")
+        .annotate(generation=account_generation.annotation('"core_accesskey"."account_id"'))
+        .filter(access_key_id=key_id)
+        .first()
+    )
+    if key is None or key.status != "Active" or key.account.status != "active":
+        return None, 0
     principal = (
         Principal.root(key.account_id)
         if key.is_root
         else Principal(key.account_id, "IAMUser", key.user_name)
     )
-    return Credentials(key.account, principal, key_id, key.secret_access_key)
+    found = Credentials(key.account, principal, key_id, key.secret_access_key)
+    _KEYS.put(key_id, key.account_id, key.generation, found)
+    return found, key.generation
+
+
+# AWS records a key's last use within hours; one write per key, service and region a
+# minute (per process) keeps GetAccessKeyLastUsed true without a write on every call.
+LAST_USED_EVERY = 60.0
+_last_marked: dict[str, tuple[str, str, float]] = {}
+_marked_lock = threading.Lock()
+
+
+def _mark_used(key_id: str, service: str, region: str) -> None:
+    now = time.monotonic()
+    seen = _last_marked.get(key_id)
+    if seen is not None and seen[:2] == (service, region) and now - seen[2] < LAST_USED_EVERY:
+        return
+    AccessKey.objects.filter(pk=key_id).update(
+        last_used_at=timezone.now(), last_used_service=service, last_used_region=region
+    )
+    with _marked_lock:
+        if len(_last_marked) > 20_000:
+            _last_marked.clear()
+        _last_marked[key_id] = (service, region, now)
 
 
 def caller_identity(ctx: CallContext) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from django.db import models
 from django.utils import timezone
@@ -37,6 +37,23 @@ def user_initiated_reason(now: dt.datetime | None = None) -> str:
     """The StateTransitionReason AWS writes for a stop or terminate by a user."""
     now = now or timezone.now()
     return f"User initiated ({now.strftime('%Y-%m-%d %H:%M:%S')} GMT)"
+
+
+class GroupRow(NamedTuple):
+    """A security group of an instance, as describe() reads it (services.ec2.instances
+    loads them for a whole page at once)."""
+
+    pk: int
+    resource_id: str
+    group_name: str
+
+
+class AttachmentRow(NamedTuple):
+    device: str
+    created_at: dt.datetime
+    delete_on_termination: bool
+    state: str
+    volume_resource_id: str
 
 
 class Instance(NotFound, LifecycleResource):
@@ -102,6 +119,10 @@ class Instance(NotFound, LifecycleResource):
     class Meta:
         indexes = [models.Index(fields=["account", "region", "state"])]
 
+    # (groups, attachments) loaded for a page of instances by
+    # services.ec2.instances.load_related; None: read them from the database.
+    related_rows: tuple[list[GroupRow], list[AttachmentRow]] | None = None
+
     # --- what the console shows ---------------------------------------------------------
 
     @property
@@ -139,6 +160,8 @@ class Instance(NotFound, LifecycleResource):
     def security_groups(self) -> list:
         if not self.eni:
             return []
+        if self.related_rows is not None:
+            return self.related_rows[0]
         # all() and a sort here, so a prefetch (DescribeInstances) is used.
         return sorted(self.eni.security_groups.all(), key=lambda g: g.pk)
 
@@ -220,10 +243,17 @@ class Instance(NotFound, LifecycleResource):
 
     def block_device_mappings(self) -> list[dict]:
         """The EC2 `InstanceBlockDeviceMapping` list, root device first."""
-        rows = sorted(
-            self.volume_attachments.all(),
-            key=lambda a: (a.device != self.root_device_name, a.device),
-        )
+        if self.related_rows is not None:
+            attached: list = self.related_rows[1]
+        else:
+            attached = [
+                AttachmentRow(
+                    a.device, a.created_at, a.delete_on_termination, a.state,
+                    a.volume.resource_id,
+                )
+                for a in self.volume_attachments.select_related("volume")
+            ]  # fmt: skip
+        rows = sorted(attached, key=lambda a: (a.device != self.root_device_name, a.device))
         return [
             {
                 "DeviceName": a.device,
@@ -231,7 +261,7 @@ class Instance(NotFound, LifecycleResource):
                     "AttachTime": a.created_at,
                     "DeleteOnTermination": a.delete_on_termination,
                     "Status": a.state,
-                    "VolumeId": a.volume.resource_id,
+                    "VolumeId": a.volume_resource_id,
                 },
             }
             for a in rows

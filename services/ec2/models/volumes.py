@@ -56,6 +56,12 @@ class Volume(NotFound, LifecycleResource):
         if state == "deleted":
             self.delete()
 
+    def _attachments(self) -> list:
+        if "attachments" in getattr(self, "_prefetched_objects_cache", {}):
+            # DescribeVolumes prefetched a page's attachments in one query.
+            return sorted(self.attachments.all(), key=lambda a: a.pk)
+        return list(self.attachments.select_related("instance").order_by("pk"))
+
     def describe(self) -> dict:
         """The EC2 `Volume` shape."""
         data = {
@@ -68,9 +74,7 @@ class Volume(NotFound, LifecycleResource):
             "Encrypted": self.encrypted,
             "SnapshotId": self.snapshot_id,
             "MultiAttachEnabled": self.multi_attach_enabled,
-            "Attachments": [
-                a.describe() for a in self.attachments.select_related("instance").order_by("pk")
-            ],
+            "Attachments": [a.describe() for a in self._attachments()],
         }
         if self.iops is not None:
             data["Iops"] = self.iops

@@ -57,8 +57,14 @@ class SecurityGroup(NotFound, Resource):
     def permissions(self, egress: bool) -> list[dict]:
         """Rules grouped into the `IpPermission` shape: one per protocol and port range."""
         grouped: dict[tuple, dict] = {}
-        rules = self.rules.filter(is_egress=egress).select_related("referenced_group")
-        for rule in rules.order_by("id"):
+        if "rules" in getattr(self, "_prefetched_objects_cache", {}):
+            # A Describe page prefetched every group's rules in one query (with_rules).
+            rules = sorted((r for r in self.rules.all() if r.is_egress == egress),
+                           key=lambda r: r.pk)  # fmt: skip
+        else:
+            rules = self.rules.filter(is_egress=egress).select_related("referenced_group")
+            rules = rules.order_by("id")
+        for rule in rules:
             key = (rule.ip_protocol, rule.from_port, rule.to_port)
             perm = grouped.get(key)
             if perm is None:
@@ -103,6 +109,16 @@ class SecurityGroup(NotFound, Resource):
         if self.tags:
             data["Tags"] = self.tag_list()
         return data
+
+
+def with_rules(qs: models.QuerySet) -> models.QuerySet:
+    """Security groups with all their rules (and the groups those name) in one more
+    query for the whole page, instead of two per group."""
+    return qs.prefetch_related(
+        models.Prefetch(
+            "rules", queryset=SecurityGroupRule.objects.select_related("referenced_group")
+        )
+    )
 
 
 class SecurityGroupRule(NotFound, Resource):

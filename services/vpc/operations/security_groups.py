@@ -12,6 +12,7 @@ from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.vpc import cidr, defaults, errors, network, quotas
 from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc
+from services.vpc.models.security import with_rules
 
 
 def _permission_filter(egress: bool, column: str):
@@ -330,6 +331,7 @@ def describe_security_groups(ctx: CallContext, params: dict) -> dict:
     qs = lookups.only_ids(
         SecurityGroup.objects.visible_to(ctx), SecurityGroup, params.get("GroupIds")
     ).select_related("vpc")
+    qs = with_rules(qs)
     names = params.get("GroupNames")
     if names:
         # Names are looked up in the default VPC, as AWS does.

@@ -18,6 +18,7 @@ from services.core.gateway.protocols import values, xmlshape
 from services.core.gateway.protocols.base import Protocol, error_details
 from services.core.gateway.wire import WireRequest, WireResponse
 
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _LEAF = None  # the key under which a tree node keeps its own value
 
 # Parameters of the protocol itself (and of SigV2/SigV4 query signing), not of the action.
@@ -164,15 +165,26 @@ class QueryProtocol(Protocol):
         return meta.get("xmlNamespace") or f"https://{prefix}.amazonaws.com/doc/{version}/"
 
     def serialize_result(self, op: OperationModel, result: dict, request_id: str) -> WireResponse:
-        root = ET.Element(f"{op.name}Response", {"xmlns": self.namespace(op.service_model)})
+        # Written straight to text by the shapes' writers (xmlshape.emitter): the same
+        # document ElementTree would make, without an element object per value.
+        root = f"{op.name}Response"
+        out = [_XML_DECLARATION, ""]
+        attributes = f' xmlns="{xmlshape.escape_attribute(self.namespace(op.service_model))}"'
         shape = op.output_shape
         if shape is not None:
             wrapper = shape.serialization.get("resultWrapper")
-            holder = ET.SubElement(root, wrapper) if wrapper else root
-            xmlshape.write_members(holder, shape, result or {})
-        meta = ET.SubElement(root, "ResponseMetadata")
-        ET.SubElement(meta, "RequestId").text = request_id
-        return WireResponse(200, xmlshape.to_bytes(root), content_type="text/xml")
+            holder = len(out)
+            if wrapper:
+                out.append("")
+            found = xmlshape.emit_members(out, xmlshape.member_plan(shape), result or {})
+            if wrapper:
+                xmlshape.close_element(out, holder, wrapper, found)
+            else:
+                attributes += found
+        out.append(f"<ResponseMetadata><RequestId>{xmlshape.escape_text(request_id)}"
+                   "</RequestId></ResponseMetadata>")  # fmt: skip
+        xmlshape.close_element(out, 1, root, attributes)
+        return WireResponse(200, "".join(out).encode("utf-8"), content_type="text/xml")
 
     def serialize_error(
         self,
@@ -224,20 +236,24 @@ class Ec2Protocol(QueryProtocol):
         return f"http://ec2.amazonaws.com/doc/{model.metadata.get('apiVersion', '')}/"
 
     def serialize_result(self, op: OperationModel, result: dict, request_id: str) -> WireResponse:
-        root = ET.Element(f"{op.name}Response", {"xmlns": self.namespace(op.service_model)})
-        ET.SubElement(root, "requestId").text = request_id
+        root = f"{op.name}Response"
+        out = [_XML_DECLARATION, "", f"<requestId>{xmlshape.escape_text(request_id)}</requestId>"]
+        attributes = f' xmlns="{xmlshape.escape_attribute(self.namespace(op.service_model))}"'
         shape = op.output_shape
         if shape is None or not shape.members:
             # EC2 answers actions without output with <return>true</return>.
-            ET.SubElement(root, "return").text = "true"
+            out.append("<return>true</return>")
         else:
             result = result or {}
             returns = shape.members.get("Return")
             if returns is not None and returns.type_name == "boolean" and "Return" not in result:
                 # EC2 answers <return>true</return> for every action that succeeded.
                 result = {**result, "Return": True}
-            xmlshape.write_members(root, shape, result)
-        return WireResponse(200, xmlshape.to_bytes(root), content_type="text/xml;charset=UTF-8")
+            attributes += xmlshape.emit_members(out, xmlshape.member_plan(shape), result)
+        xmlshape.close_element(out, 1, root, attributes)
+        return WireResponse(
+            200, "".join(out).encode("utf-8"), content_type="text/xml;charset=UTF-8"
+        )
 
     def serialize_error(
         self,

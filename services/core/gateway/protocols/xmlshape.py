@@ -7,7 +7,9 @@ maps are `<entry><key/><value/></entry>`; `xmlAttribute` members are attributes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
 from botocore.model import Shape
@@ -52,57 +54,131 @@ def add_namespace(shape: Shape, node: ET.Element, default: object = None) -> Non
 # --- writing -----------------------------------------------------------------------------
 
 
+# How each shape is written, worked out once per shape (botocore keeps its shapes, so a
+# plan lives as long as the model): a page of 1,000 instances then costs a dictionary
+# read per value instead of a walk of the model's serialization details.
+_plans: dict[int, tuple[Shape, tuple]] = {}
+
+
+def _namespace(shape: Shape) -> tuple[str, str] | None:
+    namespace = shape.serialization.get("xmlNamespace")
+    if not namespace:
+        return None
+    if isinstance(namespace, dict):
+        attribute = "xmlns" + (f":{namespace['prefix']}" if namespace.get("prefix") else "")
+        return attribute, namespace["uri"]
+    return "xmlns", str(namespace)
+
+
+def _plan(shape: Shape) -> tuple:
+    found = _plans.get(id(shape))
+    if found is not None and found[0] is shape:
+        return found[1]
+    kind = shape.type_name
+    if kind == "structure":
+        members = tuple(
+            (
+                name,
+                member,
+                member.serialization.get("location"),
+                member.serialization.get("name", name)
+                if member.serialization.get("xmlAttribute")
+                else None,
+                member_name(member, name),
+            )
+            for name, member in shape.members.items()
+        )
+        plan: tuple = ("structure", _namespace(shape), members)
+    elif kind == "list":
+        member = shape.member
+        plan = (
+            "list",
+            _namespace(shape),
+            member,
+            bool(shape.serialization.get("flattened")),
+            member.serialization.get("name", "member"),
+        )
+    elif kind == "map":
+        plan = (
+            "map",
+            _namespace(shape),
+            shape.key,
+            shape.value,
+            shape.key.serialization.get("name", "key"),
+            shape.value.serialization.get("name", "value"),
+            bool(shape.serialization.get("flattened")),
+        )
+    else:
+        plan = ("scalar", _namespace(shape), kind)
+    _plans[id(shape)] = (shape, plan)
+    return plan
+
+
+def _scalar(shape: Shape, kind: str, value: object) -> str:
+    if kind == "string":
+        return value if type(value) is str else str(value)  # type: ignore[return-value]
+    if kind in ("integer", "long"):
+        return str(value)
+    return values.scalar_text(shape, value)
+
+
 def write(parent: ET.Element, shape: Shape, value: object, name: str) -> None:
     """Append `value` (of `shape`) to `parent` as element(s) called `name`."""
     if value is None:
         return
-    kind = shape.type_name
-    if kind == "structure":
+    plan = _plan(shape)
+    kind = plan[0]
+    if kind == "scalar":
         node = ET.SubElement(parent, name)
-        add_namespace(shape, node)
-        write_members(node, shape, value)  # type: ignore[arg-type]
+        node.text = _scalar(shape, plan[2], value)
+        if plan[1]:
+            node.set(*plan[1])
+    elif kind == "structure":
+        node = ET.SubElement(parent, name)
+        if plan[1]:
+            node.set(*plan[1])
+        _write_planned(node, plan[2], value, frozenset())  # type: ignore[arg-type]
     elif kind == "list":
-        member = shape.member
-        if shape.serialization.get("flattened"):
+        _, namespace, member, flattened, item_name = plan
+        if flattened:
             for item in value:  # type: ignore[attr-defined]
                 write(parent, member, item, name)
             return
         node = ET.SubElement(parent, name)
-        add_namespace(shape, node)
-        item_name = member.serialization.get("name", "member")
+        if namespace:
+            node.set(*namespace)
         for item in value:  # type: ignore[attr-defined]
             write(node, member, item, item_name)
-    elif kind == "map":
-        key_name = shape.key.serialization.get("name", "key")
-        value_name = shape.value.serialization.get("name", "value")
-        flattened = shape.serialization.get("flattened")
+    else:
+        _, namespace, key_shape, value_shape, key_name, value_name, flattened = plan
         holder = parent if flattened else ET.SubElement(parent, name)
-        if not flattened:
-            add_namespace(shape, holder)
+        if not flattened and namespace:
+            holder.set(*namespace)
         for key, item in value.items():  # type: ignore[attr-defined]
             entry = ET.SubElement(holder, name if flattened else "entry")
-            write(entry, shape.key, key, key_name)
-            write(entry, shape.value, item, value_name)
-    else:
-        node = ET.SubElement(parent, name)
-        node.text = values.scalar_text(shape, value)
-        add_namespace(shape, node)
+            write(entry, key_shape, key, key_name)
+            write(entry, value_shape, item, value_name)
+
+
+def _write_planned(node: ET.Element, members: tuple, value: dict, skip: frozenset[str]) -> None:
+    get = value.get
+    for name, member, location, attribute, element in members:
+        item = get(name)
+        if item is None:
+            continue
+        if location is not None and location in skip:
+            continue
+        if attribute is not None:
+            node.set(attribute, values.scalar_text(member, item))
+            continue
+        write(node, member, item, element)
 
 
 def write_members(
     node: ET.Element, shape: Shape, value: dict, *, skip: frozenset[str] = frozenset()
 ) -> None:
     """Write the members of structure `value` into `node` (in the model's order)."""
-    for name, member in shape.members.items():
-        item = value.get(name)
-        if item is None:
-            continue
-        if member.serialization.get("location") in skip:
-            continue
-        if member.serialization.get("xmlAttribute"):
-            node.set(member.serialization.get("name", name), values.scalar_text(member, item))
-            continue
-        write(node, member, item, member_name(member, name))
+    _write_planned(node, _plan(shape)[2], value, skip)
 
 
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
@@ -142,6 +218,204 @@ def to_bytes(root: ET.Element) -> bytes:
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     _serialize(root, out)
     return "".join(out).encode("utf-8")
+
+
+# --- writing straight to text ------------------------------------------------------------
+#
+# The query and EC2 protocols write whole answers as text (a page of 1,000 instances is
+# some 100,000 elements): a writer per shape, made once from the model, appends the
+# element's text to a list. The text is what ElementTree and _serialize above make of
+# the same value (`<a/>` for an element with nothing in it, `<a></a>` for empty text).
+
+Emit = Callable[[list[str], object, str], None]
+_emitters: dict[int, tuple[Shape, Emit]] = {}
+
+
+# Escaped texts by text: answers repeat the same few (states, types, zones, ids of
+# one page's VPC) thousands of times. Bounded, short texts only.
+_escaped: dict[str, str] = {}
+
+
+def escape_text(text: str) -> str:
+    found = _escaped.get(text)
+    if found is not None:
+        return found
+    escaped = text if text.isascii() and text.isprintable() else xml_text(text)
+    escaped = escaped.translate(_TEXT_ESCAPES)
+    if len(text) <= 64:
+        if len(_escaped) >= 50_000:
+            _escaped.clear()
+        _escaped[text] = escaped
+    return escaped
+
+
+def escape_attribute(text: str) -> str:
+    return xml_text(text).translate(_ATTR_ESCAPES)
+
+
+def _namespace_text(shape: Shape) -> str:
+    found = _namespace(shape)
+    return f' {found[0]}="{escape_attribute(found[1])}"' if found else ""
+
+
+def emitter(shape: Shape) -> Emit:
+    """The writer of `shape`: emit(out, value, name) appends `value` as element(s)
+    called `name`; None appends nothing."""
+    found = _emitters.get(id(shape))
+    if found is not None and found[0] is shape:
+        return found[1]
+    made: list[Emit] = []
+
+    def recursive(out: list[str], value: object, name: str) -> None:
+        made[0](out, value, name)  # a shape that contains itself, while it is being made
+
+    _emitters[id(shape)] = (shape, recursive)
+    emit = _make_emitter(shape)
+    made.append(emit)
+    _emitters[id(shape)] = (shape, emit)
+    return emit
+
+
+def close_element(out: list[str], start: int, name: str, attributes: str) -> None:
+    """Fill in the opening tag reserved at `start`: `<name/>` if nothing followed."""
+    if len(out) == start + 1:
+        out[start] = f"<{name}{attributes}/>"
+    else:
+        out[start] = f"<{name}{attributes}>"
+        out.append(f"</{name}>")
+
+
+def member_plan(shape: Shape) -> list[tuple[str, Shape, str | None, str | None, Emit]]:
+    """(member, its shape, location, attribute name or None, element name, writer)."""
+    return [
+        (name, member, location, attribute, element, emitter(member))
+        for name, member, location, attribute, element in _plan(shape)[2]
+    ]
+
+
+def emit_members(
+    out: list[str], members: list, value: dict, skip: frozenset[str] = frozenset()
+) -> str:
+    """Append the members of structure `value`; returns its attributes' text."""
+    attributes = ""
+    get = value.get
+    for name, member, location, attribute, element, emit in members:
+        item = get(name)
+        if item is None or (location is not None and location in skip):
+            continue
+        if attribute is not None:
+            attributes += f' {attribute}="{escape_attribute(values.scalar_text(member, item))}"'
+            continue
+        emit(out, item, element)
+    return attributes
+
+
+def _make_emitter(shape: Shape) -> Emit:
+    plan = _plan(shape)
+    kind = plan[0]
+    namespace = _namespace_text(shape)
+    if kind == "structure":
+        members: list = []
+
+        def structure(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            if not members and plan[2]:
+                members.extend(member_plan(shape))
+            start = len(out)
+            out.append("")
+            attributes = emit_members(out, members, value)  # type: ignore[arg-type]
+            close_element(out, start, name, namespace + attributes)
+
+        return structure
+    if kind == "list":
+        _, _, member, flattened, item_name = plan
+        item_emit: list[Emit] = []
+
+        def listing(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            if not item_emit:
+                item_emit.append(emitter(member))
+            emit = item_emit[0]
+            if flattened:
+                for item in value:  # type: ignore[attr-defined]
+                    emit(out, item, name)
+                return
+            start = len(out)
+            out.append("")
+            for item in value:  # type: ignore[attr-defined]
+                emit(out, item, item_name)
+            close_element(out, start, name, namespace)
+
+        return listing
+    if kind == "map":
+        _, _, key_shape, value_shape, key_name, value_name, flattened = plan
+        parts: list[Emit] = []
+
+        def mapping(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            if not parts:
+                parts.extend((emitter(key_shape), emitter(value_shape)))
+            start = len(out)
+            if not flattened:
+                out.append("")
+            entry_name = name if flattened else "entry"
+            for key, item in value.items():  # type: ignore[attr-defined]
+                entry = len(out)
+                out.append("")
+                parts[0](out, key, key_name)
+                parts[1](out, item, value_name)
+                close_element(out, entry, entry_name, "")
+            if not flattened:
+                close_element(out, start, name, namespace)
+
+        return mapping
+    scalar_kind = plan[2]
+    if scalar_kind == "string":
+
+        def string(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            text = value if type(value) is str else str(value)
+            out.append(f"<{name}{namespace}>{escape_text(text)}</{name}>")  # type: ignore[arg-type]
+
+        return string
+    if scalar_kind in ("integer", "long", "boolean"):
+
+        def number(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            text = ("true" if value else "false") if scalar_kind == "boolean" else str(value)
+            out.append(f"<{name}{namespace}>{escape_text(text)}</{name}>")
+
+        return number
+
+    if scalar_kind == "timestamp":
+        # A page's instances share their launch times by the batch: each is formatted once.
+        formatted: dict[object, str] = {}
+
+        def timestamp(out: list[str], value: object, name: str) -> None:
+            if value is None:
+                return
+            text = formatted.get(value) if isinstance(value, dt.datetime) else None
+            if text is None:
+                text = escape_text(values.scalar_text(shape, value))
+                if isinstance(value, dt.datetime):
+                    if len(formatted) >= 10_000:
+                        formatted.clear()
+                    formatted[value] = text
+            out.append(f"<{name}{namespace}>{text}</{name}>")
+
+        return timestamp
+
+    def other(out: list[str], value: object, name: str) -> None:
+        if value is None:
+            return
+        out.append(f"<{name}{namespace}>{escape_text(values.scalar_text(shape, value))}</{name}>")
+
+    return other
 
 
 # --- reading -----------------------------------------------------------------------------
