@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from django.apps import apps
@@ -101,6 +102,55 @@ def schedule(obj: LifecycleResource) -> None:
             advance_task.apply_async((label, pk, state), eta=due)
         except Exception:  # broker down: the sweep will advance the row when it is back
             log.warning("could not schedule %s %s; the sweep will advance it", label, pk)
+
+    transaction.on_commit(send)
+
+
+def begin_many(
+    objs: Sequence[LifecycleResource], state: str, *, from_states: Iterable[str], **fields: object
+) -> None:
+    """Move saved rows of one model into `state` now, as `obj.begin(state)` does for one,
+    in one UPDATE and one scheduling on commit. `fields` are other columns every row
+    gets the same value of. The UPDATE is a compare-and-set on `from_states`: the caller
+    holds the rows' locks, so each must still be in one of them; if one is not, the call
+    is run again (`locks.Moved`) rather than changing the others alone."""
+    if not objs:
+        return
+    from services.core import locks
+
+    model = type(objs[0])
+    now = timezone.now()
+    nxt, due_at = model.lifecycle.after(state, now)
+    values = dict(fields, state=state, next_state=nxt, due_at=due_at, state_changed_at=now)
+    pks = [obj.pk for obj in objs]
+    changed = model.objects.filter(pk__in=pks, state__in=list(from_states)).update(**values)
+    if changed != len(set(pks)):
+        raise locks.Moved()
+    for obj in objs:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    schedule_many(objs)
+
+
+def schedule_many(objs: Iterable[LifecycleResource]) -> None:
+    """`schedule` for many rows with one message per (model, state, due time): a batch
+    changed by one call (StopInstances of 20) is one task, not 20."""
+    batches: dict[tuple[str, str, dt.datetime], list[int]] = {}
+    for obj in objs:
+        if obj.next_state and obj.due_at is not None:
+            key = (obj._meta.label, obj.state, obj.due_at)
+            batches.setdefault(key, []).append(obj.pk)
+    if not batches:
+        return
+
+    def send() -> None:
+        from services.core.tasks import advance_many_task
+
+        for (label, state, due), pks in batches.items():
+            try:
+                advance_many_task.apply_async((label, pks, state), eta=due)
+            except Exception:  # broker down: the sweep will advance the rows when it is back
+                log.warning("could not schedule %s %s; the sweep will advance them", label, pks)
 
     transaction.on_commit(send)
 

@@ -30,6 +30,19 @@ def advance_task(model_label: str, pk: int, from_state: str) -> bool:
     return False
 
 
+@shared_task(name="services.core.tasks.advance_many", ignore_result=True)
+def advance_many_task(model_label: str, pks: list[int], from_state: str) -> int:
+    """`advance` for the rows one call moved together (lifecycle.schedule_many), each
+    in its own transaction: one row that fails does not hold the others back."""
+    moved = 0
+    for pk in pks:
+        try:
+            moved += advance_task.run(model_label, pk, from_state)
+        except Exception:
+            log.exception("could not advance %s %s from %s", model_label, pk, from_state)
+    return moved
+
+
 @shared_task(name="services.core.tasks.sweep_lifecycles", ignore_result=True)
 def sweep_lifecycles() -> int:
     return lifecycle.sweep()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from services.core import describe, filters, locks, lookups
+from services.core import describe, filters, lifecycle, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -148,7 +148,8 @@ def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
     if not instance_ids:
         raise errors.MissingParameter("The request must contain the parameter InstanceId")
     qs = lookups.only_ids(locks.rows(visible(ctx)), Instance, instance_ids, check=check_id)
-    by_id = {i.resource_id: i for i in qs.select_related("primary_network_interface")}
+    qs = qs.select_related("primary_network_interface", "primary_network_interface__address")
+    by_id = {i.resource_id: i for i in qs}
     return [by_id[i] for i in dict.fromkeys(instance_ids)]
 
 
@@ -254,10 +255,18 @@ def _incorrect(instance: Instance, verb: str) -> AwsError:
     )
 
 
-def _user_shutdown(instance: Instance) -> None:
-    now = timezone.now()
-    instance.state_transition_reason = user_initiated_reason(now)
-    instance.state_reason_code, instance.state_reason_message = USER_SHUTDOWN
+def _user_shutdown(instances: list[Instance], state: str, from_states: tuple[str, ...]) -> None:
+    """Move `instances` into `state` (stopping, shutting-down) as their user asked: one
+    UPDATE for all of them and one task for the worker (services.core.lifecycle)."""
+    code, message = USER_SHUTDOWN
+    lifecycle.begin_many(
+        instances,
+        state,
+        from_states=from_states,
+        state_transition_reason=user_initiated_reason(timezone.now()),
+        state_reason_code=code,
+        state_reason_message=message,
+    )
 
 
 @operation("ec2", "StopInstances")
@@ -276,15 +285,12 @@ def stop_instances(ctx: CallContext, params: dict) -> dict:
                 f"The instance '{instance.resource_id}' may not be stopped. Modify its "
                 "'disableApiStop' instance attribute and try again."
             )
-    changes = []
-    for instance in instances:
-        previous = instance.state
-        if previous == "running":
-            _user_shutdown(instance)
-            instance.begin("stopping")
-            ctx.touch(instance)
-        changes.append(_change(instance, previous))
-    return {"StoppingInstances": changes}
+    previous = [i.state for i in instances]
+    stopping = [i for i in instances if i.state == "running"]
+    _user_shutdown(stopping, "stopping", ("running",))
+    for instance in stopping:
+        ctx.touch(instance)
+    return {"StoppingInstances": [_change(i, p) for i, p in zip(instances, previous, strict=True)]}
 
 
 @operation("ec2", "StartInstances")
@@ -299,24 +305,25 @@ def start_instances(ctx: CallContext, params: dict) -> dict:
                 "be started."
             )
     to_start = [i for i in instances if i.state == "stopped"]
-    if to_start:
-        for instance in to_start:
-            itype = instance_types.require(instance.instance_type, instance.availability_zone)
-            quotas.capacity(ctx, itype, 1, 1)
-    changes = []
-    for instance in instances:
-        previous = instance.state
-        if previous == "stopped":
-            # EC2-04: a new public IPv4 address; the private one stays (so does an EIP).
-            if instance.eni is not None:
-                network.assign_public_ip(instance.eni)
-            instance.state_transition_reason = ""
-            instance.state_reason_code = instance.state_reason_message = "pending"
-            instance.launch_time = timezone.now()
-            instance.begin("pending")
-            ctx.touch(instance)
-        changes.append(_change(instance, previous))
-    return {"StartingInstances": changes}
+    # Each instance is checked against the quota as it stands (the same answer for
+    # every instance of one type and zone, so once per type and zone).
+    for type_name, zone in dict.fromkeys((i.instance_type, i.availability_zone) for i in to_start):
+        quotas.capacity(ctx, instance_types.require(type_name, zone), 1, 1)
+    previous = [i.state for i in instances]
+    # EC2-04: a new public IPv4 address; the private one stays (so does an EIP).
+    network.assign_public_ips([i.eni for i in to_start if i.eni is not None])
+    lifecycle.begin_many(
+        to_start,
+        "pending",
+        from_states=("stopped",),
+        state_transition_reason="",
+        state_reason_code="pending",
+        state_reason_message="pending",
+        launch_time=timezone.now(),
+    )
+    for instance in to_start:
+        ctx.touch(instance)
+    return {"StartingInstances": [_change(i, p) for i, p in zip(instances, previous, strict=True)]}
 
 
 @operation("ec2", "RebootInstances")
@@ -325,12 +332,17 @@ def reboot_instances(ctx: CallContext, params: dict) -> dict:
     for instance in instances:
         if instance.state in ("stopped", "stopping", "shutting-down", "terminated"):
             raise _incorrect(instance, "rebooted")
-    for instance in instances:
-        # EC2-02: a reboot keeps the instance running; the OS boots again.
-        if instance.state == "running":
+    # EC2-02: a reboot keeps the instance running; the OS boots again.
+    running = [i for i in instances if i.state == "running"]
+    if running:
+        now = timezone.now()
+        Instance.objects.filter(pk__in=[i.pk for i in running]).update(
+            boot_count=F("boot_count") + 1, last_boot_at=now
+        )
+        for instance in running:
             instance.boot_count += 1
-            instance.last_boot_at = timezone.now()
-            instance.save(update_fields=["boot_count", "last_boot_at"])
+            instance.last_boot_at = now
+    for instance in instances:
         ctx.touch(instance)
     return {}
 
@@ -345,12 +357,10 @@ def terminate_instances(ctx: CallContext, params: dict) -> dict:
             f"The instance '{protected[0].resource_id}' may not be terminated. Modify its "
             "'disableApiTermination' instance attribute and try again."
         )
-    changes = []
-    for instance in instances:
-        previous = instance.state
-        if previous not in ("shutting-down", "terminated"):
-            _user_shutdown(instance)
-            instance.begin("shutting-down")
-            ctx.touch(instance)
-        changes.append(_change(instance, previous))
+    previous = [i.state for i in instances]
+    ending = [i for i in instances if i.state not in ("shutting-down", "terminated")]
+    _user_shutdown(ending, "shutting-down", tuple({i.state for i in ending}))
+    for instance in ending:
+        ctx.touch(instance)
+    changes = [_change(i, p) for i, p in zip(instances, previous, strict=True)]
     return {"TerminatingInstances": changes}

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from services.core import describe, ids, regions
+from services.core import describe, ids, lifecycle, regions
 from services.core.context import CallContext
-from services.core.errors import AwsError, missing_parameter
+from services.core.errors import missing_parameter
 from services.core.operations import operation
 from services.ec2 import enums, errors, instance_types, quotas
 from services.ec2.images import ImageRef, find_image
@@ -327,29 +327,12 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
 
     reservation_id = ids.resource_id("r")
     now = timezone.now()
-    launched = []
-    for index in range(count):
-        instance_id = ids.resource_id("i")
-        try:
-            eni = net.existing or network.create_network_interface(
-                ctx,
-                net.subnet,
-                net.groups,
-                description=net.description,
-                private_ip=net.private_ip if index == 0 else None,
-                assign_public_ip=net.public_ip,
-            )
-        except AwsError as error:
-            # A full subnet ends the launch once MinCount instances have their address.
-            if error.code == "InsufficientFreeAddressesInSubnet" and index >= min_count:
-                break
-            raise
-        if net.tags:
-            eni.tags = dict(net.tags)
-            eni.save(update_fields=["tags"])
-        network.attach_network_interface(
-            eni, instance_id, 0, delete_on_termination=net.delete_on_termination
-        )
+    # Every row of the launch is written set-wise: one INSERT per table for all the
+    # instances, not a dozen statements per instance.
+    enis = _interfaces(ctx, net, [ids.resource_id("i") for _ in range(count)], min_count)
+    launched: list[Instance] = []
+    for index, eni in enumerate(enis):
+        instance_id = eni.instance_id
         instance = Instance(
             resource_id=instance_id,
             account=ctx.account,
@@ -380,40 +363,83 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
             state_reason_message="pending",
             tags=dict(tags["instance"]),
         )
-        instance.begin("pending")
-        for disk in disks:
-            _attach_new_volume(ctx, instance, disk, tags["volume"])
-        ctx.touch(instance)
-        launched.append(instance.pk)
+        instance.begin("pending", save=False)
+        launched.append(instance)
+    Instance.objects.bulk_create(launched)
+    _attach_new_volumes(ctx, launched, disks, tags["volume"])
+    lifecycle.schedule_many(launched)
     if image.row is not None:
         type(image.row).objects.filter(pk=image.row.pk).update(last_launched_at=now)
-    rows = list(with_network(Instance.objects.filter(pk__in=launched)).order_by("ami_launch_index"))
+    rows = list(
+        with_network(Instance.objects.filter(pk__in=[i.pk for i in launched])).order_by(
+            "ami_launch_index"
+        )
+    )
     (reservation,) = reservations(ctx, rows)
     return reservation
 
 
-def _attach_new_volume(ctx: CallContext, instance: Instance, disk: Disk, tags: dict) -> None:
-    volume = Volume(
-        account=ctx.account,
-        region=ctx.region,
-        availability_zone=instance.availability_zone,
-        size=disk.size,
-        volume_type=disk.volume_type,
-        iops=disk.iops,
-        throughput=disk.throughput,
-        encrypted=disk.encrypted,
-        snapshot_id=disk.snapshot_id,
-        tags=dict(tags),
+def _interfaces(
+    ctx: CallContext, net: Network, instance_ids: list[str], min_count: int
+) -> list[NetworkInterface]:
+    """The primary interface of each new instance, attached to it: the one the request
+    names, or new ones (as many as the subnet has addresses for, at least MinCount)."""
+    if net.existing is not None:
+        network.attach_network_interface(
+            net.existing, instance_ids[0], 0, delete_on_termination=net.delete_on_termination
+        )
+        return [net.existing]
+    return network.create_attached_interfaces(
+        ctx,
+        net.subnet,
+        net.groups,
+        instance_ids,
+        min_count=min_count,
+        description=net.description,
+        private_ip=net.private_ip,
+        assign_public_ip=net.public_ip,
+        delete_on_termination=net.delete_on_termination,
+        tags=net.tags,
     )
-    # Created straight into use: AWS shows launch volumes "in-use" from the start.
-    volume.begin("in-use")
-    attachment = VolumeAttachment(
-        account=ctx.account,
-        region=ctx.region,
-        volume=volume,
-        instance=instance,
-        device=disk.device,
-        delete_on_termination=disk.delete_on_termination,
-    )
-    attachment.begin("attaching")
-    ctx.touch(volume)
+
+
+def _attach_new_volumes(
+    ctx: CallContext, instances: list[Instance], disks: list[Disk], tags: dict
+) -> None:
+    """Each instance's EBS volumes and their attachments, in one INSERT per table."""
+    volumes: list[Volume] = []
+    attachments: list[VolumeAttachment] = []
+    for instance in instances:
+        for disk in disks:
+            volume = Volume(
+                resource_id=ids.resource_id(Volume.id_prefix),
+                account=ctx.account,
+                region=ctx.region,
+                availability_zone=instance.availability_zone,
+                size=disk.size,
+                volume_type=disk.volume_type,
+                iops=disk.iops,
+                throughput=disk.throughput,
+                encrypted=disk.encrypted,
+                snapshot_id=disk.snapshot_id,
+                tags=dict(tags),
+            )
+            # Created straight into use: AWS shows launch volumes "in-use" from the start.
+            volume.begin("in-use", save=False)
+            attachment = VolumeAttachment(
+                resource_id=ids.resource_id(VolumeAttachment.id_prefix),
+                account=ctx.account,
+                region=ctx.region,
+                volume=volume,
+                instance=instance,
+                device=disk.device,
+                delete_on_termination=disk.delete_on_termination,
+            )
+            attachment.begin("attaching", save=False)
+            volumes.append(volume)
+            attachments.append(attachment)
+            ctx.touch(volume)
+        ctx.touch(instance)
+    Volume.objects.bulk_create(volumes)
+    VolumeAttachment.objects.bulk_create(attachments)
+    lifecycle.schedule_many([*volumes, *attachments])

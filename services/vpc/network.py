@@ -62,7 +62,9 @@ __all__ = [
     "Subnet",
     "Vpc",
     "assign_public_ip",
+    "assign_public_ips",
     "attach_network_interface",
+    "create_attached_interfaces",
     "create_network_interface",
     "default_subnet",
     "default_vpc",
@@ -73,6 +75,7 @@ __all__ = [
     "get_vpc",
     "instance_interface",
     "public_ip_from_pool",
+    "public_ips_from_pool",
     "release_public_ip",
     "security_groups",
 ]
@@ -168,18 +171,33 @@ def _mac_address() -> str:
 
 def public_ip_from_pool() -> str:
     """A public IPv4 address no interface or Elastic IP of the installation holds."""
+    return public_ips_from_pool(1)[0]
+
+
+def _random_public_ip() -> str | None:
+    block = secrets.choice(PUBLIC_POOL)
+    value = block.first + 1 + secrets.randbelow(block.size - 2)
+    return None if value & 0xFF in (0, 255) else cidr.ip_text(value)
+
+
+def public_ips_from_pool(count: int) -> list[str]:
+    """`count` distinct public IPv4 addresses no interface or Elastic IP holds, drawn at
+    random and checked against both tables in one query each (a launch of 20 asks once)."""
+    found: list[str] = []
     for _ in range(50):
-        block = secrets.choice(PUBLIC_POOL)
-        value = block.first + 1 + secrets.randbelow(block.size - 2)
-        if value & 0xFF in (0, 255):
-            continue
-        ip = cidr.ip_text(value)
-        taken = (
-            NetworkInterface.objects.filter(public_ip=ip).exists()
-            or Address.objects.filter(public_ip=ip).exists()
-        )
-        if not taken:
-            return ip
+        wanted = count - len(found)
+        if wanted <= 0:
+            return found
+        drawn = {ip for ip in (_random_public_ip() for _ in range(wanted + 4)) if ip}
+        drawn -= set(found)
+        taken = {
+            ip
+            for model in (NetworkInterface, Address)
+            for ip in model.objects.filter(public_ip__in=drawn).values_list("public_ip", flat=True)
+        }
+        found += sorted(drawn - taken)[:wanted]
+    if len(found) >= count:
+        return found[:count]
     raise errors.InsufficientAddressCapacity("There are not enough public addresses right now.")
 
 
@@ -191,43 +209,66 @@ def address_in_use(address: str) -> AwsError:
 constraints.on_violation(
     NetworkInterface,
     "eni_private_ip_unique_in_subnet",
-    lambda v: address_in_use(v.row.private_ip_address),
+    # A batch insert (create_attached_interfaces) saves no single row to name.
+    lambda v: address_in_use(v.row.private_ip_address if v.row is not None else ""),
 )
 
 
 def _pick_private_ip(subnet: Subnet, requested: str | None) -> str:
+    picked = _pick_private_ips(subnet, requested, 1)
+    if not picked:
+        raise _subnet_full(subnet)
+    return picked[0]
+
+
+def _subnet_full(subnet: Subnet) -> AwsError:
+    return errors.InsufficientFreeAddressesInSubnet(
+        f"There are not enough free addresses in subnet '{subnet.resource_id}' to satisfy "
+        "the requested number of instances."
+    )
+
+
+def _pick_private_ips(subnet: Subnet, requested: str | None, count: int) -> list[str]:
+    """Up to `count` free addresses of `subnet` (fewer when it is full): `requested`
+    first when given, then the lowest free ones, from one read of the used addresses."""
     used = {
         cidr.ip_int(ip)
         for ip in NetworkInterface.objects.filter(subnet=subnet).values_list(
             "private_ip_address", flat=True
         )
     }
-    usable = cidr.usable_range(subnet.first_address, subnet.last_address)
+    picked = []
     if requested:
-        try:
-            value = cidr.ip_int(requested)
-        except ValueError as exc:
-            raise errors.InvalidParameterValue(
-                f"Value ({requested}) for parameter privateIpAddress is invalid."
-            ) from exc
-        if not subnet.first_address <= value <= subnet.last_address:
-            raise errors.InvalidParameterValue(
-                f"Address {requested} does not fall within the subnet's address range"
-            )
-        if value not in usable:
-            raise errors.InvalidParameterValue(
-                f"Address {requested} is reserved by AWS and cannot be assigned."
-            )
-        if value in used:
-            raise address_in_use(requested)
-        return requested
+        picked.append(_requested_ip(subnet, requested, used))
+        used.add(cidr.ip_int(requested))
+    usable = cidr.usable_range(subnet.first_address, subnet.last_address)
     for value in usable:
+        if len(picked) >= count:
+            break
         if value not in used:
-            return cidr.ip_text(value)
-    raise errors.InsufficientFreeAddressesInSubnet(
-        f"There are not enough free addresses in subnet '{subnet.resource_id}' to satisfy "
-        "the requested number of instances."
-    )
+            picked.append(cidr.ip_text(value))
+    return picked
+
+
+def _requested_ip(subnet: Subnet, requested: str, used: set[int]) -> str:
+    usable = cidr.usable_range(subnet.first_address, subnet.last_address)
+    try:
+        value = cidr.ip_int(requested)
+    except ValueError as exc:
+        raise errors.InvalidParameterValue(
+            f"Value ({requested}) for parameter privateIpAddress is invalid."
+        ) from exc
+    if not subnet.first_address <= value <= subnet.last_address:
+        raise errors.InvalidParameterValue(
+            f"Address {requested} does not fall within the subnet's address range"
+        )
+    if value not in usable:
+        raise errors.InvalidParameterValue(
+            f"Address {requested} is reserved by AWS and cannot be assigned."
+        )
+    if value in used:
+        raise address_in_use(requested)
+    return requested
 
 
 def create_network_interface(
@@ -242,16 +283,7 @@ def create_network_interface(
     requester_managed: bool = False,
 ) -> NetworkInterface:
     """A new interface in `subnet` with the next free private IP (see the module doc)."""
-    if len(security_groups) > quotas.SECURITY_GROUPS_PER_INTERFACE:
-        raise errors.SecurityGroupsPerInterfaceLimitExceeded(
-            "The maximum number of security groups per interface has been reached."
-        )
-    for group in security_groups:
-        if group.vpc_id != subnet.vpc_id:
-            raise errors.InvalidParameterValue(
-                f"Security group {group.resource_id} and subnet {subnet.resource_id} "
-                "belong to different networks."
-            )
+    _check_groups(subnet, security_groups)
     # The lock on the subnet row serialises allocation in this subnet only: concurrent
     # launches into other subnets do not wait.
     locked = locks.rows(Subnet.objects.filter(pk=subnet.pk)).get()
@@ -273,6 +305,80 @@ def create_network_interface(
     if security_groups:
         eni.security_groups.set(security_groups)
     return eni
+
+
+def create_attached_interfaces(
+    ctx: CallContext,
+    subnet: Subnet,
+    security_groups: list[SecurityGroup],
+    instance_ids: list[str],
+    *,
+    min_count: int = 1,
+    description: str = "",
+    private_ip: str | None = None,
+    assign_public_ip: bool = False,
+    delete_on_termination: bool = True,
+    tags: dict | None = None,
+) -> list[NetworkInterface]:
+    """A new interface in `subnet` attached (device index 0) to each of `instance_ids`,
+    as RunInstances makes them: `create_network_interface` and
+    `attach_network_interface` for all of them at once, under one lock of the subnet, with
+    the addresses picked from one read and the rows written by one INSERT each (the
+    unique (subnet, address) constraint still backs the lock up). `private_ip` goes to
+    the first. A subnet too full for all of them gives as many as it has addresses for,
+    or `InsufficientFreeAddressesInSubnet` when that is fewer than `min_count`."""
+    _check_groups(subnet, security_groups)
+    locked = locks.rows(Subnet.objects.filter(pk=subnet.pk)).get()
+    addresses = _pick_private_ips(locked, private_ip, len(instance_ids))
+    if len(addresses) < min(min_count, len(instance_ids)):
+        raise _subnet_full(locked)
+    publics = public_ips_from_pool(len(addresses)) if assign_public_ip else []
+    now = timezone.now()
+    enis = [
+        NetworkInterface(
+            resource_id=ids.resource_id(NetworkInterface.id_prefix),
+            account=ctx.account,
+            region=ctx.region,
+            subnet=locked,
+            vpc_id=locked.vpc_id,
+            availability_zone=locked.availability_zone,
+            private_ip_address=address,
+            public_ip=publics[n] if publics else None,
+            wants_public_ip=assign_public_ip,
+            description=description,
+            mac_address=_mac_address(),
+            tags=dict(tags or {}),
+            instance_id=instance_id,
+            device_index=0,
+            attachment_id=ids.resource_id("eni-attach"),
+            attachment_status="attached",
+            attach_time=now,
+            delete_on_termination=delete_on_termination,
+            status="in-use",
+        )
+        for n, (address, instance_id) in enumerate(zip(addresses, instance_ids, strict=False))
+    ]
+    NetworkInterface.objects.bulk_create(enis)
+    through = NetworkInterface.security_groups.through
+    through.objects.bulk_create(
+        through(networkinterface_id=eni.pk, securitygroup_id=group.pk)
+        for eni in enis
+        for group in security_groups
+    )
+    return enis
+
+
+def _check_groups(subnet: Subnet, security_groups: list[SecurityGroup]) -> None:
+    if len(security_groups) > quotas.SECURITY_GROUPS_PER_INTERFACE:
+        raise errors.SecurityGroupsPerInterfaceLimitExceeded(
+            "The maximum number of security groups per interface has been reached."
+        )
+    for group in security_groups:
+        if group.vpc_id != subnet.vpc_id:
+            raise errors.InvalidParameterValue(
+                f"Security group {group.resource_id} and subnet {subnet.resource_id} "
+                "belong to different networks."
+            )
 
 
 def attach_network_interface(
@@ -320,7 +426,16 @@ def release_public_ip(eni: NetworkInterface) -> None:
 
 def assign_public_ip(eni: NetworkInterface) -> str | None:
     """On start: a new public IP for an interface that had one and has no Elastic IP."""
-    if eni.elastic_ip is None and eni.wants_public_ip:
-        eni.public_ip = public_ip_from_pool()
-        eni.save(update_fields=["public_ip"])
+    assign_public_ips([eni])
     return eni.public_ip
+
+
+def assign_public_ips(enis: list[NetworkInterface]) -> None:
+    """`assign_public_ip` for the interfaces of instances started together: the new
+    addresses drawn at once and written in one UPDATE."""
+    todo = [eni for eni in enis if eni.elastic_ip is None and eni.wants_public_ip]
+    if not todo:
+        return
+    for eni, ip in zip(todo, public_ips_from_pool(len(todo)), strict=True):
+        eni.public_ip = ip
+    NetworkInterface.objects.bulk_update(todo, ["public_ip"])
