@@ -112,8 +112,9 @@ def begin_many(
     """Move saved rows of one model into `state` now, as `obj.begin(state)` does for one,
     in one UPDATE and one scheduling on commit. `fields` are other columns every row
     gets the same value of. The UPDATE is a compare-and-set on `from_states`: the caller
-    holds the rows' locks, so each must still be in one of them; if one is not, the call
-    is run again (`locks.Moved`) rather than changing the others alone."""
+    holds the rows' locks, so each must still be in one of them; if one is not, the
+    operation's transaction is rolled back and the call run again (`locks.Moved`) rather
+    than changing the others alone. Call it inside the operation's transaction."""
     if not objs:
         return
     from services.core import locks
