@@ -133,21 +133,36 @@ def begin_many(
     schedule_many(objs)
 
 
+# Rows of one batch whose due times lie this close share one task, sent for the latest
+# of them (rows made one after another in a loop are due microseconds apart).
+BATCH_WINDOW = dt.timedelta(seconds=1)
+
+
 def schedule_many(objs: Iterable[LifecycleResource]) -> None:
-    """`schedule` for many rows with one message per (model, state, due time): a batch
+    """`schedule` for many rows with one message per model, state and due time: a batch
     changed by one call (StopInstances of 20) is one task, not 20."""
-    batches: dict[tuple[str, str, dt.datetime], list[int]] = {}
+    by_state: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = {}
     for obj in objs:
         if obj.next_state and obj.due_at is not None:
-            key = (obj._meta.label, obj.state, obj.due_at)
-            batches.setdefault(key, []).append(obj.pk)
+            by_state.setdefault((obj._meta.label, obj.state), []).append((obj.due_at, obj.pk))
+    batches: list[tuple[str, str, dt.datetime, list[int]]] = []  # sent when the last is due
+    for (label, state), rows in by_state.items():
+        rows.sort()
+        first, last, pks = rows[0][0], rows[0][0], []
+        for due, pk in rows:
+            if due - first > BATCH_WINDOW:
+                batches.append((label, state, last, pks))
+                first, pks = due, []
+            last = due
+            pks.append(pk)
+        batches.append((label, state, last, pks))
     if not batches:
         return
 
     def send() -> None:
         from services.core.tasks import advance_many_task
 
-        for (label, state, due), pks in batches.items():
+        for label, state, due, pks in batches:
             try:
                 advance_many_task.apply_async((label, pks, state), eta=due)
             except Exception:  # broker down: the sweep will advance the rows when it is back

@@ -134,3 +134,21 @@ def test_reboot_of_many_counts_a_boot_for_each(ec2):
     ec2("RebootInstances", InstanceIds=ids)
     after = dict(Instance.objects.filter(resource_id__in=ids).values_list("pk", "boot_count"))
     assert after == {pk: n + 1 for pk, n in before.items()}
+
+
+def test_a_launch_sends_one_task_for_its_instances_and_one_for_its_volumes(
+    ec2, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(advance_many_task, "apply_async", lambda args, eta: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = launch(ec2, 7)
+    assert sorted((label, state, len(pks)) for label, pks, state in sent) == [
+        ("ec2.Instance", "pending", 7),
+        ("ec2.VolumeAttachment", "attaching", 7),
+    ]
+    for args in sent:
+        advance_many_task.run(*args)
+    assert set(Instance.objects.filter(resource_id__in=ids).values_list("state", flat=True)) == {
+        "running"
+    }
