@@ -11,6 +11,12 @@ Interfaces
         or `InvalidIPAddress.InUse` for a bad or taken `private_ip`. With
         `assign_public_ip` the interface gets a public IPv4 address from the simulated
         Amazon pool (and gets a new one on every `assign_public_ip`).
+    create_attached_interfaces(ctx, subnet, security_groups, instance_ids, *, min_count=1,
+                               description="", private_ip=None, assign_public_ip=False,
+                               delete_on_termination=True, tags=None) -> list[NetworkInterface]
+        RunInstances' batch: one interface per instance id, already attached at device
+        index 0, all under one subnet lock and written by one INSERT; as many as the
+        subnet has addresses for (InsufficientFreeAddressesInSubnet below `min_count`).
     attach_network_interface(eni, instance_id, device_index=0, *, delete_on_termination=True)
     detach_network_interface(eni)
     delete_network_interface(eni)
@@ -20,6 +26,9 @@ Interfaces
     assign_public_ip(eni) -> str | None
         On start: a NEW public IP if the interface was created with assign_public_ip and
         has no Elastic IP; returns the interface's public IP (or None).
+    assign_public_ips(enis)
+        The same for the interfaces of instances started together, in one UPDATE.
+    public_ip_from_pool() -> str, public_ips_from_pool(count) -> list[str]
 
 Lookups (raise the AWS not-found errors)
     get_subnet(ctx, subnet_id), get_vpc(ctx, vpc_id), get_network_interface(ctx, eni_id),
@@ -209,8 +218,11 @@ def address_in_use(address: str) -> AwsError:
 constraints.on_violation(
     NetworkInterface,
     "eni_private_ip_unique_in_subnet",
-    # A batch insert (create_attached_interfaces) saves no single row to name.
-    lambda v: address_in_use(v.row.private_ip_address if v.row is not None else ""),
+    # A batch insert (create_attached_interfaces) saves no single row to name: the
+    # address the call asked for is the one another call can have taken meanwhile.
+    lambda v: address_in_use(
+        v.row.private_ip_address if v.row is not None else v.params.get("PrivateIpAddress", "")
+    ),
 )
 
 
