@@ -147,9 +147,15 @@ def get_instances(ctx: CallContext, instance_ids: list[str]) -> list[Instance]:
     """The instances named, locked for a state change, in the order given."""
     if not instance_ids:
         raise errors.MissingParameter("The request must contain the parameter InstanceId")
-    qs = lookups.only_ids(locks.rows(visible(ctx)), Instance, instance_ids, check=check_id)
+    for instance_id in instance_ids:
+        check_id(instance_id)
+    # One locking read: the unknown ids are those it does not return.
+    qs = locks.rows(visible(ctx).filter(resource_id__in=instance_ids))
     qs = qs.select_related("primary_network_interface", "primary_network_interface__address")
     by_id = {i.resource_id: i for i in qs}
+    missing = [i for i in dict.fromkeys(instance_ids) if i not in by_id]
+    if missing:
+        raise Instance.not_found_all(missing)
     return [by_id[i] for i in dict.fromkeys(instance_ids)]
 
 
