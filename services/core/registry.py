@@ -111,13 +111,17 @@ Enricher = Callable[[LabReader, list[dict]], None]
 @dataclass(frozen=True)
 class Pages:
     """A type's own console pages, replacing generic ones: dotted paths of views (so a
-    registration does not import its views), on the generic pages' URLs and names. A
-    view is given those of the URL kwargs it takes (`region`, `service`, `slug`, and
-    `resource_id` or `operation`).
+    registration does not import its views), on the generic pages' URLs and names
+    (`console:resource-list`, `-create`, `-detail`, `-action`). A view is given those of
+    the URL kwargs it takes (`region`, `service`, `slug`, and `resource_id` or
+    `operation`). A service's own urls.py must not route these URLs itself: it is tried
+    first and would shadow them (`tests/console/test_navigation.py` walks them).
 
     `Pages(detail="services.ec2.views.instances.detail",
-           actions={"CreateTags": "services.ec2.views.instances.tags_modal"})`"""
+           actions={"CreateTags": "services.ec2.views.instances.tags_modal"})`,
+    `Pages(list="services.cloudtrail.views.event_history", ...)`"""
 
+    list: str = ""
     detail: str = ""
     create: str = ""
     actions: Mapping[str, str] = field(default_factory=dict)

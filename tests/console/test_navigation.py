@@ -5,6 +5,7 @@ generic one, never to a page another URLconf put first."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import uuid
 
@@ -47,7 +48,13 @@ def test_ec2_network_and_security_reads_as_the_aws_console(console):
 
 def test_the_other_ec2_groups_read_as_the_aws_console_too(console):
     sections = nav_sections(html(console.get(f"{R}/ec2/volumes/")))
-    assert list(sections) == ["", "Instances", "Images", "Elastic Block Store", "Network & Security"]
+    assert list(sections) == [
+        "",
+        "Instances",
+        "Images",
+        "Elastic Block Store",
+        "Network & Security",
+    ]
     assert sections["Instances"] == ["Instances", "Instance Types"]
     assert sections["Images"] == ["AMIs", "AMI Catalog"]
     # No nav_order: declaration order.
@@ -80,13 +87,13 @@ def test_every_registered_types_pages_resolve_to_the_declared_view():
     }
     for rt in registry.resource_types():
         kwargs = {"region": "us-east-1", "service": rt.service, "slug": rt.slug}
-        for page, extra in (("list", {}), ("create", {}), ("detail", {"resource_id": _sample_id(rt)})):
+        detail = {"resource_id": _sample_id(rt)}
+        for page, extra in (("list", {}), ("create", {}), ("detail", detail)):
             url = reverse(f"console:resource-{page}", kwargs={**kwargs, **extra})
             match = resolve(url)
             assert match.view_name == f"console:resource-{page}", (rt.key, page, match.view_name)
             declared = rt.pages.view(page) or generic[page]
-            view = getattr(match.func, "__wrapped__", match.func)
-            assert view is declared, (rt.key, page, view)
+            assert inspect.unwrap(match.func) is inspect.unwrap(declared), (rt.key, page)
             assert match.kwargs["service"] == rt.service and match.kwargs["slug"] == rt.slug
 
 

@@ -302,8 +302,8 @@ def _reverse_region(url_name: str, region: str) -> str | None:
 
 def service_nav(service: registry.Service, region: str, path: str = "") -> list[NavSection]:
     """The left navigation of `service`: its declared links and its resource types,
-    grouped by `nav_section`, each group in `nav_order`. The item whose URL is the longest prefix of `path` is
-    active."""
+    grouped by `nav_section`, each group in `nav_order`. The item whose URL is the
+    longest prefix of `path` is active."""
     sections: dict[str, NavSection] = {"": NavSection("")}
     for title in service.nav_sections:
         sections[title] = NavSection(title)
