@@ -74,6 +74,7 @@ INSTANCES = registry.register(
             Column("Key pair assigned at launch", "key_name"),
             Column("Launch time", "launch_time", kind="datetime"),
             Column("Availability Zone", "availability_zone"),
+            Column("Placement group", "placement_group_name"),
             Column("Termination protection", "termination_protection_label"),
             Column("State transition reason", "state_transition_reason"),
             Column("Status check", "status_check_label"),
