@@ -95,6 +95,14 @@ def test_every_registered_types_pages_resolve_to_the_declared_view():
             declared = rt.pages.view(page) or generic[page]
             assert inspect.unwrap(match.func) is inspect.unwrap(declared), (rt.key, page)
             assert match.kwargs["service"] == rt.service and match.kwargs["slug"] == rt.slug
+        for action in rt.actions:
+            url = reverse(
+                "console:resource-action", kwargs={**kwargs, "operation": action.operation}
+            )
+            match = resolve(url)
+            assert match.namespace == "console", (rt.key, action.operation, match.view_name)
+            declared = rt.pages.view("action", action.operation) or resources.resource_action
+            assert inspect.unwrap(match.func) is inspect.unwrap(declared), (rt.key, action)
 
 
 def test_cloudtrail_and_s3_declare_their_own_list_pages():
