@@ -20,8 +20,10 @@ __all__ = [
 
 # Lock order (services.core.locks): an instance comes before its network interfaces and
 # addresses (VPC's), then its volumes and what is made of them. A placement group holds
-# instances: it comes before them.
-locks.declare("ec2.PlacementGroup", "ec2.Instance", before="vpc.NetworkInterface")
+# instances and RunInstances locks it before it builds their network (subnets), so it
+# comes before VPC's containers.
+locks.declare("ec2.PlacementGroup", before="vpc.Vpc")
+locks.declare("ec2.Instance", before="vpc.NetworkInterface")
 locks.declare(
     "ec2.Volume",
     "ec2.VolumeAttachment",

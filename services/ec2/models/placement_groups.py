@@ -20,7 +20,13 @@ class PlacementGroup(LifecycleResource):
     id_prefix = "pg"
     arn_format = "arn:aws:ec2:{region}:{account}:placement-group/{id}"
     cloudformation_type = "AWS::EC2::PlacementGroup"
-    lifecycle = Lifecycle("ec2.placement-group", {"pending": "available", "deleting": "deleted"})
+    # A group is available a moment after it is created and gone a moment after it is
+    # deleted (STRATOLAB_LIFECYCLE_SECONDS["ec2.placement-group.pending"] overrides).
+    lifecycle = Lifecycle(
+        "ec2.placement-group",
+        {"pending": "available", "deleting": "deleted"},
+        defaults={"pending": 2, "deleting": 3},
+    )
 
     group_name = models.CharField(max_length=255)
     strategy = models.CharField(max_length=16)  # cluster | spread | partition
