@@ -15,10 +15,9 @@ with instances that are not terminated cannot be deleted (InvalidPlacementGroup.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import authz, describe, locks
+from services.core import authz, constraints, describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
@@ -96,6 +95,11 @@ def _duplicate(name: str) -> AwsError:
     return errors.InvalidPlacementGroupDuplicate(f"The Placement Group '{name}' already exists.")
 
 
+constraints.on_violation(
+    PlacementGroup, "placement_group_name_unique", lambda v: _duplicate(v.row.group_name)
+)
+
+
 @operation("ec2", "CreatePlacementGroup")
 def create_placement_group(ctx: CallContext, params: dict) -> dict:
     name = params.get("GroupName") or ""
@@ -113,31 +117,16 @@ def create_placement_group(ctx: CallContext, params: dict) -> dict:
         spread_level=level,
         tags=tags,
     )
-    try:
-        # A concurrent create of the same name loses on the unique constraint.
-        with transaction.atomic():
-            group.begin("pending")
-    except IntegrityError as exc:
-        raise _duplicate(name) from exc
+    group.begin("pending")  # a concurrent create of the name loses on the constraint
     ctx.touch(group)
     return {"PlacementGroup": group.describe()}
-
-
-def _only(qs, names: list[str], field: str):
-    found = set(qs.filter(**{f"{field}__in": names}).values_list(field, flat=True))
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise PlacementGroup.not_found(missing[0])
-    return qs.filter(**{f"{field}__in": names})
 
 
 @operation("ec2", "DescribePlacementGroups")
 def describe_placement_groups(ctx: CallContext, params: dict) -> dict:
     qs = PlacementGroup.objects.visible_to(ctx)
-    if params.get("GroupNames"):
-        qs = _only(qs, params["GroupNames"], "group_name")
-    if params.get("GroupIds"):
-        qs = _only(qs, params["GroupIds"], "resource_id")
+    qs = lookups.only_ids(qs, PlacementGroup, params.get("GroupNames"), field="group_name")
+    qs = lookups.only_ids(qs, PlacementGroup, params.get("GroupIds"))
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).order_by("group_name")
     return {"PlacementGroups": [g.describe() for g in qs]}
 
