@@ -38,11 +38,14 @@ def take(key_type: str) -> keymaterial.Material:
     """A key nobody has had: one from the pool (removed with the caller's transaction),
     or a new one if the pool has none of `key_type` free."""
     qs = locks.rows(KeyMaterial.objects.filter(key_type=key_type))
-    row = qs.select_for_update(skip_locked=True, of=("self",)).first()
-    if row is None:
-        return keymaterial.make(key_type)
-    row.delete()
-    return keymaterial.Material(key_type, row.private_key, row.public_key, row.fingerprint)
+    while (row := qs.select_for_update(skip_locked=True, of=("self",)).first()) is not None:
+        row.delete()
+        if row.private_key.startswith("-----BEGIN "):
+            return keymaterial.Material(key_type, row.private_key, row.public_key, row.fingerprint)
+        # Sealed under a SECRET_KEY that is gone (SealedTextField then reads a random
+        # token): useless, so it goes and the next one is tried.
+        log.warning("key pool: dropped a key this SECRET_KEY cannot open")
+    return keymaterial.make(key_type)
 
 
 def refill(limit: int | None = None) -> int:

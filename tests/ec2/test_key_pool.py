@@ -154,6 +154,24 @@ def test_a_rolled_back_take_puts_the_key_back(small_pool):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_key_sealed_under_a_lost_secret_key_is_dropped_not_handed_out(small_pool):
+    small_pool.STRATOLAB_KEY_POOL_SIZE = 1
+    keypool.refill()
+    good = KeyMaterial.objects.get(key_type="rsa")
+    lost = KeyMaterial.objects.create(
+        key_type="rsa", private_key="x", public_key=good.public_key, fingerprint="lost"
+    )
+    with connection.cursor() as cursor:  # what a SECRET_KEY without its fallback leaves
+        table = KeyMaterial._meta.db_table
+        cursor.execute(f"UPDATE {table} SET private_key = 'gAAAA-no' WHERE id = %s", [lost.pk])
+        cursor.execute(f"UPDATE {table} SET id = %s WHERE id = %s", [good.pk - 1, lost.pk])
+    with transaction.atomic():
+        taken = keypool.take("rsa")
+    assert taken.fingerprint == good.fingerprint
+    assert not KeyMaterial.objects.filter(key_type="rsa").exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_refill_task_fills_the_pool_sealed(small_pool):
     assert refill_key_pool.apply().get() == 6
     assert len(_pool("rsa")) == len(_pool("ed25519")) == 3
