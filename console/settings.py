@@ -174,7 +174,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Object files left by a crash between writing a body and committing its row.
     "s3-orphan-sweep": {"task": "services.s3.tasks.sweep_orphans", "schedule": 3600.0},
+    # Keys made ahead of CreateKeyPair (services/ec2/keypool.py); a no-op when full.
+    "ec2-key-pool": {"task": "services.ec2.tasks.refill_key_pool", "schedule": 15.0},
 }
+# Keys of each type (RSA 2048, ED25519) the pool keeps ready: a class creating its key
+# pairs at once takes them without generating RSA keys in the web process.
+STRATOLAB_KEY_POOL_SIZE = int(os.environ.get("STRATOLAB_KEY_POOL_SIZE", "40"))
 
 # Lifecycles: seconds each transitional state lasts before the worker moves it on, as
 # AWS roughly takes. STRATOLAB_TIME_SCALE multiplies them all (0: at once, for tests).

@@ -18,6 +18,9 @@ from console.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STRATOLAB_SWEEP_SECONDS = 1
 CELERY_BEAT_SCHEDULE["lifecycle-sweep"]["schedule"] = 1.0  # noqa: F405
+# No key pool in the suite's workers (one task at a time: seconds of RSA keys would hold
+# lifecycles up). tests/ec2/test_key_pool.py fills it itself.
+STRATOLAB_KEY_POOL_SIZE = 0
 
 if os.environ.get("STRATOLAB_TEST_WORKER"):
     # Workers the suite starts give up a lock after a moment: between tests

@@ -2,7 +2,7 @@
 and search, REST routes (`/api/v1/cloudtrail/events/`, read-only: LookupEvents) and the
 OpenAPI schema come from this declaration. The console's list and details pages are the
 Event history pages of `services.cloudtrail.views` (its lookup attributes and time
-range, the JSON record), which its urls.py routes ahead of the generic ones."""
+range, the JSON record), declared as the type's `pages` on the generic URLs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from services.cloudtrail.models import TrailEvent
 from services.cloudtrail.operations import lookup_item
 from services.core import registry
 from services.core.api.serializers import snake_data
-from services.core.registry import Column, ResourceType, Service
+from services.core.registry import Column, Pages, ResourceType, Service
 
 registry.register_service(
     Service(
@@ -20,7 +20,6 @@ registry.register_service(
         "CloudTrail",
         "Track user activity and API usage",
         "Management & Governance",
-        home_url_name="cloudtrail:events",
     )
 )
 
@@ -94,6 +93,10 @@ EVENTS = registry.register(
         serializer=EventSerializer,
         search_fields=("resource_id", "event_name", "user_name"),
         default_ordering="-event_time",
+        pages=Pages(
+            list="services.cloudtrail.views.event_history",
+            detail="services.cloudtrail.views.event_detail",
+        ),
         extra={
             "describe_operation": "LookupEvents",
             # The REST door's "describe one": LookupEvents of that event id.

@@ -28,6 +28,16 @@ from services.core.views.base import (
 
 PAGE_SIZE = 50  # what LookupEvents returns at most per page
 
+
+def events_url(region: str, event_id: uuid.UUID | str | None = None) -> str:
+    """The Event history page or one event's page: the events type's declared pages
+    (`Pages` in resources.py) on the generic routes."""
+    kwargs = {"region": region, "service": "cloudtrail", "slug": "events"}
+    if event_id is None:
+        return reverse("console:resource-list", kwargs=kwargs)
+    return reverse("console:resource-detail", kwargs={**kwargs, "resource_id": str(event_id)})
+
+
 # The lookup attributes the console offers, in its order (the model's LookupAttributeKey
 # values, with the console's labels).
 LOOKUP_LABELS = {
@@ -132,10 +142,7 @@ def event_history(request: HttpRequest, region: str) -> HttpResponse:
                 "user": _user_name(event),
                 "resource_type": resource_type,
                 "resource_name": resource_name,
-                "url": reverse(
-                    "cloudtrail:event-detail",
-                    kwargs={"region": region, "event_id": event.event_id},
-                ),
+                "url": events_url(region, event.event_id),
             }
         )
     kept = {k: v for k, v in query.items() if k != "page" and v}
@@ -170,29 +177,34 @@ def _by_id(event_id: uuid.UUID) -> dict:
 
 
 @console_view
-def event_detail(request: HttpRequest, region: str, event_id: uuid.UUID) -> HttpResponse:
-    refused = denied(request, region, "cloudtrail", "LookupEvents", _by_id(event_id))
+def event_detail(request: HttpRequest, region: str, resource_id: str) -> HttpResponse:
+    try:
+        event_id: uuid.UUID | None = uuid.UUID(resource_id)
+    except ValueError:
+        event_id = None  # not an event id: no event has it
+    refused = denied(
+        request, region, "cloudtrail", "LookupEvents", _by_id(event_id) if event_id else {}
+    )
     if refused:
-        crumb = ("Event history", reverse("cloudtrail:events", kwargs={"region": region}))
-        return render_denied(request, refused, title=str(event_id), crumbs=(crumb,))
-    event = Event.objects.filter(
-        account_id=request.account.id, region=region, event_id=event_id
-    ).first()
+        crumb = ("Event history", events_url(region))
+        return render_denied(request, refused, title=resource_id, crumbs=(crumb,))
+    mine = Event.objects.filter(account_id=request.account.id, region=region)
+    event = mine.filter(event_id=event_id).first() if event_id else None
     if event is None:
         return render_not_found(
             request,
             "Event not found",
-            f"No event with ID {event_id} is in the event history of {region}.",
+            f"No event with ID {resource_id} is in the event history of {region}.",
         )
     resource_type, resource_name = _resource_cells(event)
     context = {
         "event": event,
         "user": _user_name(event),
         "record": event.cloudtrail_record(),
-        "events_url": reverse("cloudtrail:events", kwargs={"region": region}),
+        "events_url": events_url(region),
         "breadcrumbs": breadcrumbs(
             request,
-            ("Event history", reverse("cloudtrail:events", kwargs={"region": region})),
+            ("Event history", events_url(region)),
             event.event_name,
         ),
     }

@@ -26,11 +26,13 @@ from typing import Any, Protocol
 class NavLink:
     """A left-navigation link a service declares beside its resource types (Dashboard,
     Event history). `url_name` is reversed with the `region` kwarg; `section` puts it in
-    a group of the navigation ("" for the top, above all groups)."""
+    a group of the navigation ("" for the top, above all groups); `nav_order` places it
+    among the group's items (see `ResourceType.nav_order`)."""
 
     label: str
     url_name: str
     section: str = ""
+    nav_order: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,13 +111,17 @@ Enricher = Callable[[LabReader, list[dict]], None]
 @dataclass(frozen=True)
 class Pages:
     """A type's own console pages, replacing generic ones: dotted paths of views (so a
-    registration does not import its views), on the generic pages' URLs and names. A
-    view is given those of the URL kwargs it takes (`region`, `service`, `slug`, and
-    `resource_id` or `operation`).
+    registration does not import its views), on the generic pages' URLs and names
+    (`console:resource-list`, `-create`, `-detail`, `-action`). A view is given those of
+    the URL kwargs it takes (`region`, `service`, `slug`, and `resource_id` or
+    `operation`). A service's own urls.py must not route these URLs itself: it is tried
+    first and would shadow them (`tests/console/test_navigation.py` walks them).
 
     `Pages(detail="services.ec2.views.instances.detail",
-           actions={"CreateTags": "services.ec2.views.instances.tags_modal"})`"""
+           actions={"CreateTags": "services.ec2.views.instances.tags_modal"})`,
+    `Pages(list="services.cloudtrail.views.event_history", ...)`"""
 
+    list: str = ""
     detail: str = ""
     create: str = ""
     actions: Mapping[str, str] = field(default_factory=dict)
@@ -171,6 +177,11 @@ class ResourceType:
     # The `ResourceType` of TagSpecifications that tags it ("volume", "placement-group").
     tag_type: str = ""
     pages: Pages = field(default_factory=Pages)
+    # Its place in its left-navigation group: items sort by it (links and types alike,
+    # whichever service declared them), ties in declaration order, links first. EC2's
+    # "Network & Security" reads as AWS's by numbers spaced by ten (Security Groups 10,
+    # Elastic IPs 20, Placement groups 30, Key pairs 40, Network interfaces 50).
+    nav_order: int = 0
     extra: dict = field(default_factory=dict)
 
     @property

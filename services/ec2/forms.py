@@ -12,7 +12,7 @@ from django import forms
 from services.core.context import CallContext
 from services.core.views.access import readable
 from services.ec2 import ami_catalog, enums, instance_types
-from services.ec2.models import Image, Instance, KeyPair
+from services.ec2.models import Image, Instance, KeyPair, PlacementGroup
 from services.vpc.network import SecurityGroup, Subnet, Vpc
 
 VOLUME_TYPES = enums.choices("VolumeType", enums.LAUNCH_VOLUME_TYPE_LABELS)
@@ -165,6 +165,9 @@ class LaunchForm(forms.Form):
     )
     count = forms.IntegerField(label="Number of instances", min_value=1, max_value=100, initial=1)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Advanced details: the account's placement groups in the region (RunInstances'
+    # Placement.GroupName).
+    placement_group = forms.ChoiceField(label="Placement group", required=False)
 
     def __init__(self, *args, ctx: CallContext, client_ip: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -198,6 +201,10 @@ class LaunchForm(forms.Form):
         keys = readable(ctx, KeyPair).order_by("key_name")
         self.fields["KeyName"].choices = [("", "Proceed without a key pair (Not recommended)")] + [
             (k.key_name, f"{k.key_name} ({k.key_type})") for k in keys
+        ]
+        placement = readable(ctx, PlacementGroup).exclude(state="deleting").order_by("group_name")
+        self.fields["placement_group"].choices = [("", "Select a placement group")] + [
+            (g.group_name, f"{g.group_name} ({g.strategy})") for g in placement
         ]
         vpcs = list(readable(ctx, Vpc).order_by("-is_default", "created_at"))
         self.vpcs = {v.resource_id: v for v in vpcs}
@@ -361,6 +368,8 @@ class LaunchForm(forms.Form):
             params["ClientToken"] = data["client_token"]
         if data.get("KeyName"):
             params["KeyName"] = data["KeyName"]
+        if data.get("placement_group"):
+            params["Placement"] = {"GroupName": data["placement_group"]}
         user_data = data.get("UserData") or ""
         if user_data:
             params["UserData"] = (

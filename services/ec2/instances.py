@@ -103,12 +103,12 @@ FILTERS = filters.Spec(
         "ami-launch-index": "ami_launch_index",
         "tenancy": _always("default"),
         "monitoring-state": _always("disabled"),
+        "placement-group-name": "placement_group_name",
     },
     # Names whose path the Instance shape does not give; None: data no simulated
     # instance has (the shape has no member for it), so the filter matches nothing.
     aliases={
         "product-code": ("ProductCodes", "ProductCodeId"),
-        "placement-group-name": ("Placement", "GroupName"),
         "placement-partition-number": ("Placement", "PartitionNumber"),
         "state-reason-message": ("StateReason", "Message"),
         # The attachment of an instance's interface is to the instance itself.

@@ -57,8 +57,18 @@ def _ssh_blob(openssh: bytes) -> bytes:
     return base64.b64decode(openssh.split()[1])
 
 
-def generate(key_type: str, key_format: str, comment: str) -> NewKey:
-    """A new RSA 2048 or ED25519 key pair; `key_format` is pem or ppk."""
+@dataclass(frozen=True)
+class Material:
+    """A generated key before it has a name: what the key pool keeps (sealed)."""
+
+    key_type: str
+    private_pem: str  # RSA: "BEGIN RSA PRIVATE KEY"; ED25519: "BEGIN OPENSSH PRIVATE KEY"
+    public_openssh: str  # "ssh-rsa AAAA..." without a comment
+    fingerprint: str
+
+
+def make(key_type: str) -> Material:
+    """A new RSA 2048 or ED25519 key (RSA: about 150 ms of CPU, see keypool.py)."""
     if key_type == "ed25519":
         private = ed25519.Ed25519PrivateKey.generate()
         pem = private.private_bytes(
@@ -87,8 +97,30 @@ def generate(key_type: str, key_format: str, comment: str) -> NewKey:
             serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
         )
         fingerprint = colon_hex(hashlib.sha1(pkcs8, usedforsecurity=False).digest())
-    material = ppk(private, comment) if key_format == "ppk" else pem.decode().rstrip("\n")
-    return NewKey(key_type, material, f"{public.decode()} {comment}", fingerprint)
+    return Material(key_type, pem.decode().rstrip("\n"), public.decode(), fingerprint)
+
+
+def render(material: Material, key_format: str, comment: str) -> NewKey:
+    """`material` handed out as the key pair `comment`, in `key_format` (pem or ppk)."""
+    if key_format == "ppk":
+        data = material.private_pem.encode()
+        if material.key_type == "ed25519":
+            private = serialization.load_ssh_private_key(data, password=None)
+        else:
+            # Our own key, checked when it was made: skip the costly RSA consistency check.
+            private = serialization.load_pem_private_key(
+                data, password=None, unsafe_skip_rsa_key_validation=True
+            )
+        text = ppk(private, comment)
+    else:
+        text = material.private_pem
+    public = f"{material.public_openssh} {comment}"
+    return NewKey(material.key_type, text, public, material.fingerprint)
+
+
+def generate(key_type: str, key_format: str, comment: str) -> NewKey:
+    """A new RSA 2048 or ED25519 key pair; `key_format` is pem or ppk."""
+    return render(make(key_type), key_format, comment)
 
 
 def _openssh_text(material: bytes | str) -> bytes:

@@ -1,7 +1,8 @@
 """Key pairs: CreateKeyPair, ImportKeyPair, DescribeKeyPairs, DeleteKeyPair.
 
-The private key of a created pair is in the CreateKeyPair answer only (EC2-11): it is
-never written to the database, and the audit event hides it.
+The private key of a created pair is in the CreateKeyPair answer only (EC2-11): the key
+pair row keeps its public half, the key pool's row it came from (keypool.py) is deleted
+in the same transaction, and the audit event hides it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from services.core import constraints, describe, filters, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
-from services.ec2 import enums, errors, keymaterial
+from services.ec2 import enums, errors, keymaterial, keypool
 from services.ec2.models import KeyPair
 
 FILTERS = filters.Spec(
@@ -65,7 +66,9 @@ def create_key_pair(ctx: CallContext, params: dict) -> dict:
             f"Valid values: {', '.join(enums.KEY_FORMATS)}"
         )
     tags = describe.tags_from_specifications(params, "key-pair")
-    new = keymaterial.generate(key_type, key_format, name)
+    if KeyPair.objects.filter(account=ctx.account, region=ctx.region, key_name=name).exists():
+        raise _duplicate(name)  # before taking a key from the pool for nothing
+    new = keymaterial.render(keypool.take(key_type), key_format, name)
     key = KeyPair(
         account=ctx.account,
         region=ctx.region,
@@ -75,7 +78,7 @@ def create_key_pair(ctx: CallContext, params: dict) -> dict:
         public_key=new.public_openssh,
         tags=tags,
     )
-    _save(key)
+    key.save()  # a concurrent create of the same name loses on the unique constraint
     ctx.touch(key)
     return {
         "KeyPairId": key.resource_id,

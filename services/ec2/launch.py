@@ -14,7 +14,7 @@ from services.core import describe, ids, lifecycle, regions
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.ec2 import enums, errors, instance_types, quotas
+from services.ec2 import enums, errors, instance_types, placement_groups, quotas
 from services.ec2.images import ImageRef, find_image
 from services.ec2.instance_types import InstanceType
 from services.ec2.instances import reservations, with_network
@@ -298,6 +298,8 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
     earlier = _idempotent(ctx, params)
     if earlier is not None:
         return earlier
+    # Locked before the network (the lock order ranks groups before instances' parts).
+    group = placement_groups.group_for_launch(ctx, params)
     image = find_image(ctx, params["ImageId"])
     if image.data["State"] != "available":
         raise errors.InvalidAMIIDUnavailable(
@@ -318,6 +320,8 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
     net = _network(ctx, params, tags["network-interface"])
     zone = net.subnet.availability_zone
     instance_types.require(itype.name, zone)
+    if group is not None:
+        placement_groups.check_zone(group, zone)
     disks = _disks(ctx, params, image)
     if net.existing is not None and max_count > 1:
         raise errors.InvalidParameterCombination(
@@ -344,6 +348,7 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
             instance_type=itype.name,
             key_name=key_name,
             availability_zone=zone,
+            placement_group_name=group.group_name if group is not None else "",
             subnet_resource_id=net.subnet.resource_id,
             vpc_resource_id=net.subnet.vpc.resource_id,
             primary_network_interface=eni,

@@ -6,19 +6,23 @@ are the ones EC2 checks: a partition group has 1 to 7 partitions (2 unless given
 spread group spreads across racks (`host` is for Outposts only), and PartitionCount and
 SpreadLevel belong to their own strategies. A new group is pending, then available
 (the lifecycle engine); a deleted one is deleting until it is gone.
+
+RunInstances with `Placement.GroupName` launches into a group (`group_for_launch`): the
+instance names it (DescribeInstances' Placement.GroupName, the `placement-group-name`
+filter); a cluster group holds instances of one Availability Zone only, and a group
+with instances that are not terminated cannot be deleted (InvalidPlacementGroup.InUse).
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from services.core import authz, describe, locks
+from services.core import authz, constraints, describe, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.ec2 import errors
-from services.ec2.models import PlacementGroup
+from services.ec2.models import Instance, PlacementGroup
 from services.ec2.models.placement_groups import DEFAULT_PARTITIONS, MAX_PARTITIONS, STRATEGIES
 
 
@@ -91,6 +95,11 @@ def _duplicate(name: str) -> AwsError:
     return errors.InvalidPlacementGroupDuplicate(f"The Placement Group '{name}' already exists.")
 
 
+constraints.on_violation(
+    PlacementGroup, "placement_group_name_unique", lambda v: _duplicate(v.row.group_name)
+)
+
+
 @operation("ec2", "CreatePlacementGroup")
 def create_placement_group(ctx: CallContext, params: dict) -> dict:
     name = params.get("GroupName") or ""
@@ -108,33 +117,57 @@ def create_placement_group(ctx: CallContext, params: dict) -> dict:
         spread_level=level,
         tags=tags,
     )
-    try:
-        # A concurrent create of the same name loses on the unique constraint.
-        with transaction.atomic():
-            group.begin("pending")
-    except IntegrityError as exc:
-        raise _duplicate(name) from exc
+    group.begin("pending")  # a concurrent create of the name loses on the constraint
     ctx.touch(group)
     return {"PlacementGroup": group.describe()}
-
-
-def _only(qs, names: list[str], field: str):
-    found = set(qs.filter(**{f"{field}__in": names}).values_list(field, flat=True))
-    missing = [n for n in names if n not in found]
-    if missing:
-        raise PlacementGroup.not_found(missing[0])
-    return qs.filter(**{f"{field}__in": names})
 
 
 @operation("ec2", "DescribePlacementGroups")
 def describe_placement_groups(ctx: CallContext, params: dict) -> dict:
     qs = PlacementGroup.objects.visible_to(ctx)
-    if params.get("GroupNames"):
-        qs = _only(qs, params["GroupNames"], "group_name")
-    if params.get("GroupIds"):
-        qs = _only(qs, params["GroupIds"], "resource_id")
+    qs = lookups.only_ids(qs, PlacementGroup, params.get("GroupNames"), field="group_name")
+    qs = lookups.only_ids(qs, PlacementGroup, params.get("GroupIds"))
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS).order_by("group_name")
     return {"PlacementGroups": [g.describe() for g in qs]}
+
+
+# An instance is in its group until it is terminated (shutting-down still counts).
+GONE_STATES = ("terminated", "gone")
+
+
+def members(group: PlacementGroup):
+    """The group's instances that are not terminated."""
+    return Instance.objects.filter(
+        account_id=group.account_id, region=group.region, placement_group_name=group.group_name
+    ).exclude(state__in=GONE_STATES)
+
+
+def group_for_launch(ctx: CallContext, params: dict) -> PlacementGroup | None:
+    """The group RunInstances' `Placement.GroupName` names, locked so a racing
+    DeletePlacementGroup waits for the launch (and then sees its instances)."""
+    name = (params.get("Placement") or {}).get("GroupName") or ""
+    if not name:
+        return None
+    group = locks.rows(PlacementGroup.objects.visible_to(ctx).filter(group_name=name)).first()
+    if group is None or group.state == "deleting":
+        raise PlacementGroup.not_found(name)
+    return group
+
+
+def check_zone(group: PlacementGroup, zone: str) -> None:
+    """A cluster group packs its instances in one Availability Zone: a launch into
+    another zone than its running members' is refused, in EC2's words."""
+    if group.strategy != "cluster":
+        return
+    other = (
+        members(group).exclude(availability_zone=zone).values_list("availability_zone", flat=True)
+    )
+    elsewhere = other.first()
+    if elsewhere:
+        raise errors.InvalidPlacementGroupInUse(
+            f"The placement group '{group.group_name}' is in use in another availability "
+            f"zone: {elsewhere}"
+        )
 
 
 @operation("ec2", "DeletePlacementGroup")
@@ -145,6 +178,10 @@ def delete_placement_group(ctx: CallContext, params: dict) -> dict:
     group = locks.rows(PlacementGroup.objects.visible_to(ctx).filter(group_name=name)).first()
     if group is None or group.state == "deleting":
         raise PlacementGroup.not_found(name)
+    if members(group).exists():
+        raise errors.InvalidPlacementGroupInUse(
+            f"The placement group '{name}' is in use and may not be deleted."
+        )
     group.begin("deleting")
     ctx.touch(group)
     return {}

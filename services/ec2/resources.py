@@ -20,10 +20,13 @@ registry.register_service(
         home_url_name="ec2:home",
         nav_links=(
             NavLink("Dashboard", "ec2:home"),
-            NavLink("Instance Types", "ec2:instance-types", "Instances"),
-            NavLink("AMI Catalog", "ec2:ami-catalog", "Images"),
-            NavLink("Security Groups", "ec2:security-groups", "Network & Security"),
-            NavLink("Elastic IPs", "ec2:elastic-ips", "Network & Security"),
+            # After Instances and AMIs, as in the AWS console.
+            NavLink("Instance Types", "ec2:instance-types", "Instances", 10),
+            NavLink("AMI Catalog", "ec2:ami-catalog", "Images", 10),
+            # "Network & Security" in the AWS console's order (nav_order: Security
+            # Groups, Elastic IPs, Placement groups, Key pairs, Network interfaces).
+            NavLink("Security Groups", "ec2:security-groups", "Network & Security", 10),
+            NavLink("Elastic IPs", "ec2:elastic-ips", "Network & Security", 20),
         ),
         nav_sections=("", "Instances", "Images", "Elastic Block Store", "Network & Security"),
     )
@@ -72,6 +75,7 @@ INSTANCES = registry.register(
             Column("Key pair assigned at launch", "key_name"),
             Column("Launch time", "launch_time", kind="datetime"),
             Column("Availability Zone", "availability_zone"),
+            Column("Placement group", "placement_group_name"),
             Column("Termination protection", "termination_protection_label"),
             Column("State transition reason", "state_transition_reason"),
             Column("Status check", "status_check_label"),
@@ -236,6 +240,7 @@ KEY_PAIRS = registry.register(
         label="Key pair",
         label_plural="Key pairs",
         nav_section="Network & Security",
+        nav_order=40,
         columns=(
             Column("Name", "key_name", link=True),
             Column("Type", "key_type"),
@@ -514,6 +519,7 @@ PLACEMENT_GROUPS = registry.register(
         label="Placement group",
         label_plural="Placement groups",
         nav_section="Network & Security",
+        nav_order=30,
         columns=(
             Column("Group name", "group_name", link=True),
             Column("Group ID", "resource_id", kind="id"),

@@ -26,8 +26,10 @@ from services.iam.models import PasswordPolicy, Role
 ResourcePolicySource = Callable[[Target, str], tuple[list[NamedPolicy], bool] | None]
 _sources: list[ResourcePolicySource] = []
 
-# Actions every authenticated caller may perform, whatever the policies say.
-ALWAYS_ALLOWED = {"sts:getcalleridentity"}
+# Actions every authenticated caller may perform, whatever the policies say: AWS
+# documents that no permission is needed for either, and that policies cannot control
+# GetSessionToken ("an authentication operation"); a Deny for them has no effect.
+ALWAYS_ALLOWED = {"sts:getcalleridentity", "sts:getsessiontoken"}
 
 
 def register_resource_policies(source: ResourcePolicySource) -> ResourcePolicySource:

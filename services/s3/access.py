@@ -17,9 +17,15 @@ from services.core import authz
 from services.core.authz import Decision, Target
 from services.core.context import CallContext, Principal
 from services.core.errors import AwsError
-from services.iam import authorizer
-from services.iam.evaluator import NamedPolicy, Request, evaluate, now_context
-from services.iam.policy_doc import PolicyDocument, parse_policy
+from services.iam import policy_language
+from services.iam.policy_language import (
+    NamedPolicy,
+    PolicyDocument,
+    Request,
+    evaluate,
+    now_context,
+    parse_policy,
+)
 from services.s3.errors import access_denied, error
 from services.s3.models import Bucket, ObjectVersion
 
@@ -157,7 +163,7 @@ def _statement_text(statement) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [body]})
 
 
-@authorizer.register_resource_policies
+@policy_language.register_resource_policies
 def _s3_policies(target: Target, action: str) -> tuple[list[NamedPolicy], bool] | None:
     name = _bucket_name_of(target.arn)
     if name is None or not action.lower().startswith("s3:"):

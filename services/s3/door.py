@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, unquote
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from services.core import ids, operations, shapes, tenant_content
+from services.core import hooks, ids, operations, shapes, tenant_content
 from services.core.context import CallContext
 from services.core.errors import INTERNAL_FAILURE, AwsError
 from services.core.gateway import errors as gateway_errors
@@ -276,11 +276,11 @@ def _signature_error(problem: SignatureProblem, *, query: bool = False) -> AwsEr
     return gateway_errors.signature_error(problem, "s3", "rest-xml")
 
 
-def _credentials(key_id: str, token: str, region: str):
-    from services.iam.credentials import principal_for_access_key
-
+def _credentials(key_id: str, token: str, region: str) -> hooks.KeyOwner:
+    """Who owns the key, as the gateway asks it: through the hook IAM fills (temporary
+    ASIA credentials too), never IAM's modules (tests/core/test_layers.py)."""
     try:
-        return principal_for_access_key(key_id, session_token=token, service="s3", region=region)
+        return hooks.access_key_owner(key_id, session_token=token, service="s3", region=region)
     except AwsError as exc:
         if "xpired" in exc.code:
             raise gateway_errors.expired_token("s3", "rest-xml") from None
@@ -309,7 +309,8 @@ def _authenticate(
             req.signed = signed  # type: ignore[attr-defined]
             req.secret = found.secret_access_key  # type: ignore[attr-defined]
             return CallContext(account=found.account, region=signed.credential.region,
-                               principal=found.principal, access_key_id=found.access_key_id,
+                               principal=found.principal,
+                               access_key_id=signed.credential.access_key_id,
                                **common)  # fmt: skip
         if s3_sigv2.uses_sigv2(req):
             signed2 = s3_sigv2.parse(req)
@@ -318,7 +319,7 @@ def _authenticate(
             s3_sigv2.verify(req, signed2, found.secret_access_key,
                             virtual_bucket=target.host_bucket)  # fmt: skip
             return CallContext(account=found.account, region=_bucket_region(target),
-                               principal=found.principal, access_key_id=found.access_key_id,
+                               principal=found.principal, access_key_id=signed2.access_key_id,
                                **common)  # fmt: skip
     except SignatureProblem as problem:
         query = "X-Amz-Credential=" in req.query_string or "Signature=" in req.query_string

@@ -7,7 +7,7 @@ from services.core import shapes
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.iam.policy_doc import parse_policy
+from services.iam.policy_language import glob_match, parse_policy
 from services.s3 import access, versions
 from services.s3.common import bucket_for, owner
 from services.s3.errors import error, malformed_xml, not_configured
@@ -39,8 +39,6 @@ def _check_policy(bucket: Bucket, text: str) -> None:
 
 
 def _same_bucket(pattern: str, name: str) -> bool:
-    from services.iam.conditions import glob_match
-
     return glob_match(pattern, name)
 
 

@@ -23,7 +23,6 @@ registry.register_service(
         "Scalable storage in the cloud",
         "Storage",
         regional=False,
-        home_url_name="s3:buckets",
         nav_sections=("Buckets",),
     )
 )
@@ -69,8 +68,13 @@ BUCKETS = registry.register(
         create_operation="CreateBucket",
         default_ordering="resource_id",
         listing=Listing("ListBuckets", "Buckets", "Name"),
-        # The hand-written console pages stand for the generic create and details pages.
-        pages=Pages(create="services.s3.views.type_create", detail="services.s3.views.type_detail"),
+        # The hand-written console pages are the bucket type's list, create and details
+        # pages, on the generic URLs (services/s3/urls.py routes only what lies below).
+        pages=Pages(
+            list="services.s3.views.buckets",
+            create="services.s3.views.type_create",
+            detail="services.s3.views.type_detail",
+        ),
         extra={"create_label": "Create bucket"},
     )
 )

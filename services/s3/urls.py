@@ -1,5 +1,7 @@
 """S3's console pages, under /<region>/s3/ (S3 is global in the console: every region
-shows every bucket)."""
+shows every bucket). The bucket list, Create bucket and a bucket's page are the bucket
+type's declared pages (`Pages` in resources.py) on the generic URLs
+(`console:resource-list`, `-create`, `-detail`); routing them here would shadow those."""
 
 from django.urls import path
 
@@ -8,9 +10,6 @@ from services.s3 import views
 app_name = "s3"
 
 urlpatterns = [
-    path("buckets/", views.buckets, name="buckets"),
-    path("buckets/create/", views.create_bucket, name="create-bucket"),
-    path("buckets/<str:bucket>/", views.bucket_page, name="bucket"),
     path("buckets/<str:bucket>/settings/", views.bucket_settings, name="bucket-settings"),
     path("buckets/<str:bucket>/delete/", views.delete_bucket, name="delete-bucket"),
     path("buckets/<str:bucket>/empty/", views.empty_bucket, name="empty-bucket"),

@@ -44,9 +44,22 @@ OBJECT_TABS = (("properties", "Properties"), ("permissions", "Permissions"))
 PAGE = 100
 
 
+# The bucket type's own pages sit on the generic routes (`Pages` in resources.py).
+TYPE_PAGES = {
+    "buckets": "resource-list",
+    "create-bucket": "resource-create",
+    "bucket": "resource-detail",
+}
+
+
 def _url(name: str, region: str, *args: str, **query: str) -> str:
-    kwargs = {"region": region, **({"bucket": args[0]} if args else {})}
-    url = reverse(f"s3:{name}", kwargs=kwargs)
+    if name in TYPE_PAGES:
+        kwargs = {"region": region, "service": "s3", "slug": "buckets"}
+        kwargs.update({"resource_id": args[0]} if args else {})
+        url = reverse(f"console:{TYPE_PAGES[name]}", kwargs=kwargs)
+    else:
+        kwargs = {"region": region, **({"bucket": args[0]} if args else {})}
+        url = reverse(f"s3:{name}", kwargs=kwargs)
     query = {k: v for k, v in query.items() if v}
     return f"{url}?{urlencode(query)}" if query else url
 
@@ -224,14 +237,14 @@ def create_bucket(request: HttpRequest, region: str) -> HttpResponse:
 
 def type_create(request: HttpRequest, region: str, service: str, slug: str) -> HttpResponse:
     """The Create bucket page as the bucket type's create page (the registry's kwargs)."""
-    return create_bucket(request, region)
+    return create_bucket(request, region=region)
 
 
 def type_detail(
     request: HttpRequest, region: str, service: str, slug: str, resource_id: str
 ) -> HttpResponse:
     """The bucket page as the bucket type's details page (the registry's kwargs)."""
-    return bucket_page(request, region, resource_id)
+    return bucket_page(request, region=region, bucket=resource_id)
 
 
 @console_view

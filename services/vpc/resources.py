@@ -503,6 +503,7 @@ NETWORK_INTERFACES = registry.register(
         label="Network interface",
         label_plural="Network interfaces",
         nav_section="Network & Security",
+        nav_order=50,  # last of EC2's Network & Security, as in AWS's console
         columns=(
             NAME,
             Column("Network interface ID", "resource_id", kind="id", link=True),

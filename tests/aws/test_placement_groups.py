@@ -198,3 +198,135 @@ def test_rest_console_and_lab_checks_come_from_the_registration(student):
     assert gone.status_code == 302
     lifecycle.settle()
     assert rest.get("/api/v1/ec2/placement-groups/?group-name=web").json()["results"] == []
+
+
+# --- instances in groups ----------------------------------------------------------------
+
+
+def _image(ec2) -> str:
+    return ec2.describe_images(
+        Owners=["amazon"], Filters=[{"Name": "name", "Values": ["al2023-ami-*-x86_64"]}]
+    )["Images"][0]["ImageId"]
+
+
+def _subnet(ec2, zone: str) -> str:
+    subnets = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": [zone]}])
+    return subnets["Subnets"][0]["SubnetId"]
+
+
+def _run(ec2, image: str, **params) -> dict:
+    return ec2.run_instances(
+        ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1, **params
+    )["Instances"][0]
+
+
+def test_an_instance_launched_into_a_group_names_it(student):
+    ec2 = student.client("ec2")
+    ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
+    lifecycle.settle()
+    image = _image(ec2)
+    inside = _run(ec2, image, Placement={"GroupName": "hpc"})
+    outside = _run(ec2, image)
+    assert inside["Placement"]["GroupName"] == "hpc"
+    assert outside["Placement"]["GroupName"] == ""
+
+    def placed(**params) -> list[str]:
+        found = ec2.describe_instances(**params)["Reservations"]
+        return [i["InstanceId"] for r in found for i in r["Instances"]]
+
+    described = ec2.describe_instances(InstanceIds=[inside["InstanceId"]])
+    assert described["Reservations"][0]["Instances"][0]["Placement"]["GroupName"] == "hpc"
+    by_group = [{"Name": "placement-group-name", "Values": ["hpc"]}]
+    assert placed(Filters=by_group) == [inside["InstanceId"]]
+    assert placed(Filters=[{"Name": "placement-group-name", "Values": ["h*"]}]) == [
+        inside["InstanceId"]
+    ]
+    assert placed(Filters=[{"Name": "placement-group-name", "Values": ["other"]}]) == []
+
+
+def test_a_launch_into_an_unknown_group_is_refused_and_launches_nothing(student):
+    ec2 = student.client("ec2")
+    image = _image(ec2)
+    error = _error(ec2.run_instances, ImageId=image, InstanceType="t3.micro", MinCount=1,
+                   MaxCount=1, Placement={"GroupName": "nowhere"})  # fmt: skip
+    assert error == {
+        "Code": "InvalidPlacementGroup.Unknown",
+        "Message": "The Placement Group 'nowhere' is unknown.",
+    }
+    assert ec2.describe_instances()["Reservations"] == []
+
+
+def test_a_cluster_group_holds_instances_of_one_zone(student):
+    ec2 = student.client("ec2")
+    ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
+    ec2.create_placement_group(GroupName="wide", Strategy="spread")
+    lifecycle.settle()
+    image = _image(ec2)
+    a, b = _subnet(ec2, "us-east-1a"), _subnet(ec2, "us-east-1b")
+    _run(ec2, image, Placement={"GroupName": "hpc"}, SubnetId=a)
+    _run(ec2, image, Placement={"GroupName": "hpc"}, SubnetId=a)  # the same zone: fine
+    error = _error(ec2.run_instances, ImageId=image, InstanceType="t3.micro", MinCount=1,
+                   MaxCount=1, Placement={"GroupName": "hpc"}, SubnetId=b)  # fmt: skip
+    assert error == {
+        "Code": "InvalidPlacementGroup.InUse",
+        "Message": "The placement group 'hpc' is in use in another availability zone: us-east-1a",
+    }
+    in_group = [{"Name": "placement-group-name", "Values": ["hpc"]}]
+    found = ec2.describe_instances(Filters=in_group)["Reservations"]
+    assert {i["Placement"]["AvailabilityZone"] for r in found for i in r["Instances"]} == {
+        "us-east-1a"
+    }
+    # A spread group spans zones.
+    _run(ec2, image, Placement={"GroupName": "wide"}, SubnetId=a)
+    _run(ec2, image, Placement={"GroupName": "wide"}, SubnetId=b)
+
+
+def test_a_group_in_use_cannot_be_deleted_until_its_instances_are_terminated(student):
+    ec2 = student.client("ec2")
+    ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
+    lifecycle.settle()
+    instance = _run(ec2, _image(ec2), Placement={"GroupName": "hpc"})["InstanceId"]
+    lifecycle.settle()
+    error = _error(ec2.delete_placement_group, GroupName="hpc")
+    assert error == {
+        "Code": "InvalidPlacementGroup.InUse",
+        "Message": "The placement group 'hpc' is in use and may not be deleted.",
+    }
+    groups = ec2.describe_placement_groups(GroupNames=["hpc"])["PlacementGroups"]
+    assert groups[0]["State"] == "available"  # unchanged
+
+    ec2.terminate_instances(InstanceIds=[instance])  # shutting-down still holds it
+    going = ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]
+    assert going["State"]["Name"] == "shutting-down"
+    assert going["Placement"]["GroupName"] == "hpc"
+    assert _error(ec2.delete_placement_group, GroupName="hpc")["Code"] == (
+        "InvalidPlacementGroup.InUse"
+    )
+    lifecycle.settle()
+    ec2.delete_placement_group(GroupName="hpc")
+    lifecycle.settle()
+    assert ec2.describe_placement_groups()["PlacementGroups"] == []
+
+
+def test_placement_groups_ship_lifecycle_durations(settings):
+    from services.ec2.models import PlacementGroup
+
+    settings.STRATOLAB_TIME_SCALE = 1
+    settings.STRATOLAB_LIFECYCLE_SECONDS = {}
+    life = PlacementGroup.lifecycle
+    assert life.duration("pending").total_seconds() == 2
+    assert life.duration("deleting").total_seconds() == 3
+    settings.STRATOLAB_LIFECYCLE_SECONDS = {"ec2.placement-group.pending": 7}
+    assert life.duration("pending").total_seconds() == 7
+
+
+def test_the_launch_wizard_offers_the_accounts_placement_groups(student):
+    ec2 = student.client("ec2")
+    ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
+    lifecycle.settle()
+    console = Client()
+    account = Account.objects.get(pk=student.account_id)
+    signed = console.post("/signin", {"email": account.root_email, "password": PASSWORD})
+    assert signed.status_code == 302
+    page = console.get("/us-east-1/ec2/launch/").content.decode()
+    assert 'name="placement_group"' in page and '<option value="hpc">hpc (cluster)' in page

@@ -115,6 +115,14 @@ def test_an_event_of_another_account_is_not_found(console, other_account):
     assert page.status_code == 404 and "Event not found" in text(page)
 
 
+def test_an_id_that_is_no_event_id_is_the_event_pages_not_found(console):
+    # The Event history's own details page answers every id on its URL (declared on
+    # the type, not routed ahead of the generic page by a `<uuid:>` pattern).
+    page = console.get(f"{EVENTS}not-an-event/")
+    assert page.status_code == 404
+    assert "Event not found" in text(page) and "not-an-event" in text(page)
+
+
 def test_global_service_events_show_in_us_east_1(console, account):
     """IAM is global: its events are recorded in us-east-1, and only that region's
     event history shows them, as in AWS since 2021."""

@@ -73,3 +73,7 @@ def ec2(ctx) -> Caller:
 @pytest.fixture
 def other_ec2(other_account) -> Caller:
     return Caller(CallContext(other_account, "us-east-1", Principal.root(other_account.id), "aws"))
+
+
+# The live server for tests through unmodified boto3 (test_key_pool.py).
+from tests.aws.conftest import live_gateway, student  # noqa: E402, F401

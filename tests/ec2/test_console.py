@@ -257,3 +257,19 @@ def test_network_and_security_links_lead_to_the_vpc_pages(console):
     assert response["Location"] == "/us-east-1/vpc/security-groups/"
     nav = console.get(f"{R}/instances/").content.decode()
     assert f'href="{R}/security-groups/"' in nav and f'href="{R}/key-pairs/"' in nav
+
+
+def test_launch_page_places_instances_in_a_placement_group(console, ec2):
+    ec2("CreatePlacementGroup", GroupName="hpc", Strategy="cluster")
+    lifecycle.settle()
+    page = console.get(f"{R}/launch/").content.decode()
+    assert '<option value="hpc">hpc (cluster)</option>' in page
+    response = launch_form(console, placement_group="hpc")
+    assert response.status_code == 302, page_text(response)[:800]
+    instance = Instance.objects.get()
+    assert instance.placement_group_name == "hpc"
+    described = ec2("DescribeInstances", InstanceIds=[instance.resource_id])
+    assert described["Reservations"][0]["Instances"][0]["Placement"]["GroupName"] == "hpc"
+    # The details page shows it.
+    details = page_text(console.get(f"{R}/instances/{instance.resource_id}/"))
+    assert "Placement group hpc" in details

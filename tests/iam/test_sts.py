@@ -13,7 +13,7 @@ from services.core.errors import AwsError
 from services.core.models import Event
 from services.iam import mfa
 from services.iam.models import TemporaryCredential
-from tests.iam.conftest import allow, call, policy
+from tests.iam.conftest import allow, call, deny, policy
 
 EC2_READ = "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"
 
@@ -188,6 +188,18 @@ def test_get_session_token_with_mfa(iam, user_ctx, as_key) -> None:
     call(session, "ec2", "DescribeVolumes")
     err = denied(session, "sts", "GetSessionToken")
     assert err.message == "Cannot call GetSessionToken with session credentials"
+
+
+def test_get_session_token_needs_no_permission(user_ctx, as_key) -> None:
+    # "No permissions are required for a user to get a session token" (IAM User Guide):
+    # a user without policies gets one, and a Deny of sts:GetSessionToken changes nothing.
+    for name, inline in (("bare", ()), ("denied", (policy(deny("sts:GetSessionToken")),))):
+        user = user_ctx(name, inline=inline)
+        creds = call(user, "sts", "GetSessionToken")["Credentials"]
+        session = as_key(creds["AccessKeyId"], session_token=creds["SessionToken"])
+        assert session.principal.kind == "IAMUser" and session.principal.name == name
+        # The session has the user's permissions: none.
+        assert denied(session, "ec2", "DescribeVolumes").code == "UnauthorizedOperation"
 
 
 def test_caller_identity_of_each_kind_of_caller(iam, user_ctx, reader_role, as_key, ctx, account):

@@ -283,6 +283,7 @@ class NavItem:
     label: str
     url: str
     active: bool = False
+    order: int = 0  # the declaration's `nav_order`
 
 
 @dataclass
@@ -300,9 +301,9 @@ def _reverse_region(url_name: str, region: str) -> str | None:
 
 
 def service_nav(service: registry.Service, region: str, path: str = "") -> list[NavSection]:
-    """The left navigation of `service`: its declared links, then its resource types
-    grouped by `nav_section`. The item whose URL is the longest prefix of `path` is
-    active."""
+    """The left navigation of `service`: its declared links and its resource types,
+    grouped by `nav_section`, each group in `nav_order`. The item whose URL is the
+    longest prefix of `path` is active."""
     sections: dict[str, NavSection] = {"": NavSection("")}
     for title in service.nav_sections:
         sections[title] = NavSection(title)
@@ -310,7 +311,7 @@ def service_nav(service: registry.Service, region: str, path: str = "") -> list[
         url = _reverse_region(link.url_name, region)
         if url:
             sections.setdefault(link.section, NavSection(link.section)).items.append(
-                NavItem(link.label, url)
+                NavItem(link.label, url, order=link.nav_order)
             )
     for rt in registry.resource_types(service.code):
         url = reverse(
@@ -318,8 +319,10 @@ def service_nav(service: registry.Service, region: str, path: str = "") -> list[
             kwargs={"region": region, "service": rt.service, "slug": rt.slug},
         )
         sections.setdefault(rt.nav_section, NavSection(rt.nav_section)).items.append(
-            NavItem(rt.label_plural, url)
+            NavItem(rt.label_plural, url, order=rt.nav_order)
         )
+    for section in sections.values():  # stable: ties keep declaration order
+        section.items.sort(key=lambda item: item.order)
     items = [i for s in sections.values() for i in s.items if path.startswith(i.url)]
     if items:
         max(items, key=lambda i: len(i.url)).active = True

@@ -15,7 +15,7 @@ The URL scheme, which every service's pages follow:
 
   - ``services/<code>/urls.py``, when a registered service has one, is included at
     ``<region>/<code>/`` with its ``app_name`` (= code) as namespace; its views get the
-    ``region`` kwarg (``reverse("cloudtrail:events", kwargs={"region": ...})``).
+    ``region`` kwarg (``reverse("ec2:launch", kwargs={"region": ...})``).
   - Then the generic pages of each registered ResourceType (namespace ``console``; the
     URL kwargs are ``region``, ``service``, ``slug``):
 
@@ -25,10 +25,10 @@ The URL scheme, which every service's pages follow:
       (GET: the confirm modal; POST: run the action on the selected ``ids``)
     - ``<region>/<service>/<slug>/<resource_id>/``      ``console:resource-detail``
 
-    A type's own details, create or action pages are declared on it
+    A type's own list, details, create or action pages are declared on it
     (``ResourceType.pages``, dotted view paths) and take these routes' places, with
-    the same names and kwargs. (Older pages still sit on these URLs through their
-    service's ``urls.py``, which is tried first.)
+    the same names and kwargs. A service's ``urls.py`` is tried first, so it must not
+    route these URLs itself (``tests/console/test_navigation.py`` checks every type).
   - ``<region>/<service>/``: ``console:service-home``, redirecting to the service's
     ``home_url_name`` if it resolves, else to its first resource table.
 
@@ -120,7 +120,7 @@ def generic_patterns() -> list[URLPattern]:
                 )
             )
         patterns += [
-            path(base, resources.resource_list, kwargs, name="resource-list"),
+            path(base, _page(rt, "list", resources.resource_list), kwargs, name="resource-list"),
             path(
                 base + "create/",
                 _page(rt, "create", resources.resource_create),

@@ -87,6 +87,9 @@ class Instance(NotFound, LifecycleResource):
     instance_type = models.CharField(max_length=32)
     key_name = models.CharField(max_length=255, blank=True, default="")
     availability_zone = models.CharField(max_length=32)
+    # The placement group it was launched into (Placement.GroupName), by name: a
+    # terminated instance still names its group after the group is deleted, as in EC2.
+    placement_group_name = models.CharField(max_length=255, blank=True, default="")
     # Kept as ids: a terminated instance still names them while its interface is gone.
     subnet_resource_id = models.CharField(max_length=32)
     vpc_resource_id = models.CharField(max_length=32)
@@ -288,7 +291,7 @@ class Instance(NotFound, LifecycleResource):
             "Placement": {
                 "AvailabilityZone": self.availability_zone,
                 "AvailabilityZoneId": self.availability_zone_id,
-                "GroupName": "",
+                "GroupName": self.placement_group_name,
                 "Tenancy": "default",
             },
             "Monitoring": {"State": "disabled"},

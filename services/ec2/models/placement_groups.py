@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from django.db import models
 
-from services.core.errors import AwsError
 from services.core.lifecycle import Lifecycle, LifecycleResource
-from services.ec2 import errors
+from services.core.lookups import NotFound
 
 STRATEGIES = ("cluster", "spread", "partition")
 MAX_PARTITIONS = 7  # per Availability Zone
 DEFAULT_PARTITIONS = 2
 
 
-class PlacementGroup(LifecycleResource):
+class PlacementGroup(NotFound, LifecycleResource):
     """A placement group, known by name in one region of one account: pending ->
     available; deleting -> gone. Its ARN names it by name, not by id."""
 
     id_prefix = "pg"
     arn_format = "arn:aws:ec2:{region}:{account}:placement-group/{id}"
     cloudformation_type = "AWS::EC2::PlacementGroup"
-    lifecycle = Lifecycle("ec2.placement-group", {"pending": "available", "deleting": "deleted"})
+    not_found_error = ("InvalidPlacementGroup.Unknown", "The Placement Group '{id}' is unknown.")
+    # A group is available a moment after it is created and gone a moment after it is
+    # deleted (STRATOLAB_LIFECYCLE_SECONDS["ec2.placement-group.pending"] overrides).
+    lifecycle = Lifecycle(
+        "ec2.placement-group",
+        {"pending": "available", "deleting": "deleted"},
+        defaults={"pending": 2, "deleting": 3},
+    )
 
     group_name = models.CharField(max_length=255)
     strategy = models.CharField(max_length=16)  # cluster | spread | partition
@@ -40,10 +46,6 @@ class PlacementGroup(LifecycleResource):
     @property
     def arn(self) -> str:
         return f"arn:aws:ec2:{self.region}:{self.account_id}:placement-group/{self.group_name}"
-
-    @classmethod
-    def not_found(cls, name: str) -> AwsError:
-        return errors.InvalidPlacementGroupUnknown(f"The Placement Group '{name}' is unknown.")
 
     def on_enter(self, state: str) -> None:
         if state == "deleted":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
@@ -229,6 +230,8 @@ def to_bytes(root: ET.Element) -> bytes:
 
 Emit = Callable[[list[str], object, str], None]
 _emitters: dict[int, tuple[Shape, Emit]] = {}
+_building: dict[int, tuple[Shape, Emit]] = {}  # made by the thread holding the lock
+_building_lock = threading.RLock()
 
 
 # Escaped texts by text: answers repeat the same few (states, types, zones, ids of
@@ -264,16 +267,30 @@ def emitter(shape: Shape) -> Emit:
     found = _emitters.get(id(shape))
     if found is not None and found[0] is shape:
         return found[1]
-    made: list[Emit] = []
+    # Web threads answer at once the first calls of a shape: one builds its writers and
+    # publishes them only when all are whole (a half-made one raised IndexError, or
+    # wrote elements twice, in the other threads).
+    with _building_lock:
+        found = _emitters.get(id(shape)) or _building.get(id(shape))
+        if found is not None and found[0] is shape:
+            return found[1]
+        outermost = not _building
+        made: list[Emit] = []
 
-    def recursive(out: list[str], value: object, name: str) -> None:
-        made[0](out, value, name)  # a shape that contains itself, while it is being made
+        def recursive(out: list[str], value: object, name: str) -> None:
+            made[0](out, value, name)  # a shape that contains itself, while it is being made
 
-    _emitters[id(shape)] = (shape, recursive)
-    emit = _make_emitter(shape)
-    made.append(emit)
-    _emitters[id(shape)] = (shape, emit)
-    return emit
+        _building[id(shape)] = (shape, recursive)
+        try:
+            emit = _make_emitter(shape)
+            made.append(emit)
+            _building[id(shape)] = (shape, emit)
+            if outermost:
+                _emitters.update(_building)
+        finally:
+            if outermost:
+                _building.clear()
+        return emit
 
 
 def close_element(out: list[str], start: int, name: str, attributes: str) -> None:
@@ -321,7 +338,9 @@ def _make_emitter(shape: Shape) -> Emit:
             if value is None:
                 return
             if not members and plan[2]:
-                members.extend(member_plan(shape))
+                with _building_lock:  # not twice: two threads would both extend it
+                    if not members:
+                        members.extend(member_plan(shape))
             start = len(out)
             out.append("")
             attributes = emit_members(out, members, value)  # type: ignore[arg-type]
