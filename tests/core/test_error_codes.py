@@ -141,8 +141,9 @@ def test_codes_make_the_error_users_see(app):
 
 
 def test_no_string_code_is_left_at_a_call_site():
-    """`AwsError("Code", ...)` with a literal code belongs in the app's errors module;
-    run kit-errors-codemod.py (see docs/ARCHITECTURE.md "Errors") to convert new ones."""
+    """`AwsError("Code", ...)` with a literal code belongs in the app's errors module:
+    declare the code there (one line) and raise `errors.<Name>(message)` (see
+    docs/ARCHITECTURE.md, "Errors")."""
     left = []
     for path in sorted((ROOT / "services").rglob("*.py")):
         if "migrations" in path.parts or path.name == "errors.py":
