@@ -369,7 +369,7 @@ def narrow(qs: QuerySet, memory: list[dict], spec: Spec) -> QuerySet:
 
 def filter_items(items: list[dict], filters: list[dict] | None, spec: Spec) -> list[dict]:
     """Filters of a call whose items are not in PostgreSQL (images, instance types,
-    zones): names of `spec` give an item's values (listing.ItemFilters), tag filters
+    zones): names of `spec` give an item's values (a function of the item), tag filters
     read `Tags`, every other documented name is derived from the response shape."""
     for f in filters or []:
         name = f.get("Name") or ""

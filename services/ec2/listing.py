@@ -1,58 +1,10 @@
-"""Filtering and paging for EC2 data that is not in PostgreSQL (instance types, the AMI
-catalog): the same wildcard filters as the database-backed Describe* calls in
-services.core.describe, paged by services.core.lookups.page_list."""
+"""Paging for EC2 data that is not in PostgreSQL (instance types, the AMI catalog), with
+EC2's bounds on maxResults; their filters are services.core.filters.filter_items."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from services.core import describe, lookups
+from services.core import lookups
 from services.ec2 import errors
-
-# A filter name maps to a function giving the item's values for that filter.
-ItemFilters = dict[str, Callable[[dict], Iterable[object]]]
-
-
-def text(value: object) -> str:
-    """Filter values are text: booleans as AWS writes them (true/false)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def tag_values(item: dict, key: str) -> list[str]:
-    return [t["Value"] for t in item.get("Tags") or [] if t["Key"] == key]
-
-
-def filter_items(items: list[dict], filters: list[dict] | None, spec: ItemFilters) -> list[dict]:
-    """Keep the items matching every filter; the values of one filter are ORed and
-    may use * and ? wildcards, as EC2 documents."""
-    for f in filters or []:
-        name = f.get("Name", "")
-        patterns = [describe.Wildcard(str(v)) for v in f.get("Values") or []]
-        if name.startswith("tag:"):
-            key = name[4:]
-
-            def values(item: dict, key: str = key) -> list[str]:
-                return tag_values(item, key)
-        elif name == "tag-key":
-
-            def values(item: dict) -> list[str]:
-                return [t["Key"] for t in item.get("Tags") or []]
-        elif name == "tag-value":
-
-            def values(item: dict) -> list[str]:
-                return [t["Value"] for t in item.get("Tags") or []]
-        elif name in spec:
-            values = spec[name]
-        else:
-            raise errors.InvalidParameterValue(f"The filter '{name}' is invalid")
-        items = [
-            item for item in items if any(p.match(text(v)) for v in values(item) for p in patterns)
-        ]
-    return items
 
 
 def page(

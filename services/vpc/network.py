@@ -57,11 +57,11 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from services.core import constraints, ids, locks
+from services.core import constraints, ids, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.hooks import Hook
-from services.vpc import cidr, errors, lookups, quotas
+from services.vpc import cidr, errors, quotas
 from services.vpc.models import Address, NetworkInterface, SecurityGroup, Subnet, Vpc
 
 __all__ = [
