@@ -12,7 +12,7 @@ from services.cloudtrail.models import TrailEvent
 from services.cloudtrail.operations import lookup_item
 from services.core import registry
 from services.core.api.serializers import snake_data
-from services.core.registry import Column, Pages, ResourceType, Service
+from services.core.registry import Column, Listing, Pages, ResourceType, Service
 
 registry.register_service(
     Service(
@@ -97,8 +97,8 @@ EVENTS = registry.register(
             list="services.cloudtrail.views.event_history",
             detail="services.cloudtrail.views.event_detail",
         ),
+        listing=Listing("LookupEvents", "Events"),
         extra={
-            "describe_operation": "LookupEvents",
             # The REST door's "describe one": LookupEvents of that event id.
             "describe_params": _by_event_id,
             "list_params": _lookup,

@@ -193,7 +193,7 @@ class ResourceType:
         """The service whose operations act on the type (ec2 for VPC's types)."""
         if self.listing is not None and self.listing.service:
             return self.listing.service
-        return self.extra.get("api_service", self.service)
+        return self.service
 
     @property
     def create_label(self) -> str:

@@ -4,14 +4,13 @@ Every REST request runs one real operation (so IAM, validation, errors and the a
 event are the console's and the AWS door's):
 
 - list and detail run the type's Describe/List operation (`DescribeVolumes`): its
-  declared `ResourceType.listing`, else named in `extra["describe_operation"]`, else
-  found by name from the type's plural label;
+  declared `ResourceType.listing`, else found by name from the type's plural label;
 - create runs `create_operation` with the request body as its AWS request shape;
 - delete runs the type's Delete/Terminate/Release/Deregister action, and
   `actions/<Operation>/` any other action of the type.
 
 An operation is looked up under the type's service first, then under its
-`api_service` (the listing's service, or `extra["api_service"]`), then by its action
+`api_service` (the listing's service), then by its action
 name alone (VPC types run EC2's operations).
 """
 
@@ -43,9 +42,8 @@ def find_operation(resource_type: ResourceType, action: str) -> Operation | None
 def describe_operation(resource_type: ResourceType) -> Operation | None:
     """The Describe*/List* operation that lists `resource_type`."""
     listing = resource_type.listing
-    named = listing.operation if listing else resource_type.extra.get("describe_operation")
-    if named:
-        return find_operation(resource_type, named)
+    if listing is not None:
+        return find_operation(resource_type, listing.operation)
     plurals = {
         resource_type.label_plural.replace(" ", "").lower(),
         resource_type.model.__name__.lower() + "s",
