@@ -241,7 +241,7 @@ _NOT_A_READ = re.compile(
 
 def _reads_only(execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:
     head = sql.lstrip(" \n\t(")[:6].upper()
-    if head not in ("SELECT", "WITH ") or _NOT_A_READ.search(sql):
+    if not head.startswith(("SELECT", "WITH")) or _NOT_A_READ.search(sql):
         raise _NeedsTransaction()
     return execute(sql, params, many, context)
 

@@ -98,12 +98,11 @@ def test_a_read_that_locks_gets_its_transaction(ctx, throwaway):
     assert operations.call(ctx, "ec2", "DescribeStratolabLocked", {}) == {"InTransaction": True}
 
 
-def test_a_read_that_swallows_exceptions_still_cannot_write_outside_a_transaction(
-    ctx, throwaway
-):
+def test_a_read_that_swallows_exceptions_still_cannot_write_outside_a_transaction(ctx, throwaway):
     def describe_carelessly(c, params):
+        volume = Volume(account=c.account, region=c.region, availability_zone="us-east-1a", size=8)
         try:
-            Volume(account=c.account, region=c.region, availability_zone="us-east-1a", size=8).save()
+            volume.save()
         except Exception:  # code that hides errors must not hide the switch to a write
             return {"Swallowed": True}
         return {"InTransaction": connection.in_atomic_block}
@@ -158,3 +157,26 @@ def test_a_call_hands_its_lifecycle_message_over_after_commit(ctx, monkeypatch):
     assert publisher.lifecycle_messages.flush()
     volume = Volume.objects.get(resource_id=out["VolumeId"])
     assert sent == [("ec2.Volume", volume.pk, "creating")]
+
+
+@pytest.mark.parametrize(
+    ("sql", "in_transaction"),
+    [
+        ("WITH n AS (SELECT 1 AS one) SELECT one FROM n", False),
+        ("(SELECT 1) UNION (SELECT 2)", False),
+        ('SELECT "delete_on_termination" FROM ec2_volumeattachment LIMIT 1', False),
+        ("SELECT 1 FROM core_account FOR SHARE", True),
+        ("WITH gone AS (DELETE FROM core_event WHERE false RETURNING 1) SELECT 1", True),
+        ("SELECT pg_advisory_xact_lock(42)", True),
+    ],
+)
+def test_what_counts_as_a_read(ctx, throwaway, sql, in_transaction):
+    def describe_raw(c, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+        return {"InTransaction": connection.in_atomic_block}
+
+    throwaway("DescribeStratolabRaw", describe_raw, read_only=True)
+    out = operations.call(ctx, "ec2", "DescribeStratolabRaw", {})
+    assert out == {"InTransaction": in_transaction}
