@@ -26,10 +26,12 @@ which the caller sets.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -219,6 +221,34 @@ def seed_scale(key_id: str, count: int, jobs: int) -> dict:
     return out
 
 
+@contextlib.contextmanager
+def _round_trips() -> Iterator[list[int]]:
+    """Count the queries psycopg sends (statements, BEGIN, COMMIT) while inside."""
+    from psycopg import _connection_base, client_cursor
+
+    sent = [0]
+    send, command = (
+        client_cursor.ClientCursorMixin._execute_send,
+        (_connection_base.BaseConnection._exec_command),
+    )
+
+    def counted_send(self, *args, **kwargs):
+        sent[0] += 1
+        return send(self, *args, **kwargs)
+
+    def counted_command(self, *args, **kwargs):
+        sent[0] += 1
+        return command(self, *args, **kwargs)
+
+    client_cursor.ClientCursorMixin._execute_send = counted_send
+    _connection_base.BaseConnection._exec_command = counted_command
+    try:
+        yield sent
+    finally:
+        client_cursor.ClientCursorMixin._execute_send = send
+        _connection_base.BaseConnection._exec_command = command
+
+
 def profile_calls(
     key_id: str,
     secret: str,
@@ -263,11 +293,16 @@ def profile_calls(
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as queries, _round_trips() as sent:
             one()
         for query in queries.captured_queries:
             progress(f"{query['time']}s  {query['sql'][:300]}")
-        progress(f"{len(queries.captured_queries)} statements in one call")
+        # Django lists BEGIN and COMMIT even where psycopg sends nothing (a COMMIT that
+        # rode with the audit INSERT): the round trips are what reached PostgreSQL.
+        progress(
+            f"{len(queries.captured_queries)} statements in one call, "
+            f"{sent[0]} round trips to PostgreSQL"
+        )
     start = time.perf_counter()
     if top:
         profiler = cProfile.Profile()

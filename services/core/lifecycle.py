@@ -1,9 +1,9 @@
 """Lifecycles as data: a transitional row stores its next state and when it is due.
 
 An operation calls `obj.begin("creating")`; on commit a Celery task is scheduled for
-the due time. The task advances the row with a compare-and-set (`UPDATE ... WHERE
-state = 'creating'`), so a repeated, late or lost task is harmless: the beat sweep
-advances anything overdue.
+the due time (sent by the process's publisher thread, not the request's). The task
+advances the row with a compare-and-set (`UPDATE ... WHERE state = 'creating'`), so a
+repeated, late or lost task is harmless: the beat sweep advances anything overdue.
 
 Durations: every simulated wait (a lifecycle state, an S3 rule day, a Glacier restore)
 is `duration(key, default)`: `STRATOLAB_LIFECYCLE_SECONDS[key]` when set, else the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from django.apps import apps
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from services.core import publisher
 from services.core.models.resources import Resource
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def schedule(obj: LifecycleResource) -> None:
         except Exception:  # broker down: the sweep will advance the row when it is back
             log.warning("could not schedule %s %s; the sweep will advance it", label, pk)
 
-    transaction.on_commit(send)
+    _publish_on_commit(send)
 
 
 def begin_many(
@@ -168,7 +169,24 @@ def schedule_many(objs: Iterable[LifecycleResource]) -> None:
             except Exception:  # broker down: the sweep will advance the rows when it is back
                 log.warning("could not schedule %s %s; the sweep will advance them", label, pks)
 
-    transaction.on_commit(send)
+    _publish_on_commit(send)
+
+
+def _publish_on_commit(send: Callable[[], None]) -> None:
+    """Run `send` once the current transaction commits, on the process's publisher
+    thread (services.core.publisher), so the call answers without waiting for Redis. A
+    send that is lost (a full queue, a process killed first) costs nothing but time: the
+    beat sweep advances the row when it is due. Eager tasks (which run on the database)
+    are sent inline."""
+    from services.core.tasks import advance_task
+
+    def hand_over() -> None:
+        if advance_task.app.conf.task_always_eager:
+            send()
+        else:
+            publisher.lifecycle_messages.submit(send)
+
+    transaction.on_commit(hand_over)
 
 
 def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:

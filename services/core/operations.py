@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.transaction import TransactionManagementError
 
 from services.core import audit, authz, constraints, errors, locks, shapes
 from services.core.context import CallContext
@@ -182,11 +184,21 @@ ATTEMPTS = 4
 
 def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
     """Run `op` and write its audit event in one transaction (see services.core.locks for
-    the order its row locks are taken in)."""
+    the order its row locks are taken in). A read runs without one (`_read`)."""
     # Inside a caller's transaction a retry cannot help: the caller's locks stay held.
-    retry = not transaction.get_connection().in_atomic_block and _replayable(params)
+    outermost = not transaction.get_connection().in_atomic_block
+    retry = outermost and _replayable(params)
+    reading = op.read_only and retry
     for attempt in range(1, ATTEMPTS + 1):
         touched = len(ctx.resources)
+        if reading:
+            try:
+                return _read(ctx, op, params)
+            except (_NeedsTransaction, TransactionManagementError):
+                # It writes or locks after all (Django refuses a SELECT ... FOR UPDATE
+                # itself): nothing it did is kept; run it again as a write.
+                del ctx.resources[touched:]
+                reading = False
         saving = constraints.watching()
         try:
             with saving, locks.scope(), transaction.atomic():
@@ -194,7 +206,8 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
                     for guard in _transaction_guards:
                         guard(ctx, op, params)
                 result = op.func(ctx, params) or {}
-                audit.record(ctx, op, params, result=result)
+                # The event is the transaction's last write, and its statement commits.
+                audit.record(ctx, op, params, result=result, commit=outermost)
             return result
         except Exception as exc:
             if not locks.is_conflict(exc):
@@ -210,6 +223,43 @@ def _run(ctx: CallContext, op: Operation, params: dict) -> dict:
                 raise locks.conflict_error(op.service) from exc
             time.sleep(random.uniform(0.01, 0.05) * attempt)
     raise AssertionError("unreachable")
+
+
+class _NeedsTransaction(BaseException):
+    """A read-only call made a statement that writes or locks. A BaseException, so
+    that no `except Exception` on the way swallows it before `_run` runs the call
+    again in a transaction."""
+
+
+# What a statement of a read may be: SELECT (or a WITH that only selects), no row locks.
+_NOT_A_READ = re.compile(
+    r"\b(?:INSERT|UPDATE|DELETE|MERGE|LOCK|nextval|setval|pg_advisory\w*)\b"
+    r"|\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b",
+    re.IGNORECASE,
+)
+
+
+def _reads_only(execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:
+    head = sql.lstrip(" \n\t(")[:6].upper()
+    if not head.startswith(("SELECT", "WITH")) or _NOT_A_READ.search(sql):
+        raise _NeedsTransaction()
+    return execute(sql, params, many, context)
+
+
+def _read(ctx: CallContext, op: Operation, params: dict) -> dict:
+    """Run a read-only `op` in autocommit: its statements are SELECTs, each with its own
+    snapshot as it would have under READ COMMITTED inside a transaction, and the audit
+    INSERT commits itself, so the call costs no BEGIN and no COMMIT round trip. The
+    first statement that would write or lock raises `_NeedsTransaction` before it is
+    sent (nothing was changed yet), and `_run` runs the call again as a write."""
+    connection = transaction.get_connection()
+    with constraints.watching(), locks.scope(), connection.execute_wrapper(_reads_only):
+        if ctx.door != "system":
+            for guard in _transaction_guards:
+                guard(ctx, op, params)
+        result = op.func(ctx, params) or {}
+    audit.record(ctx, op, params, result=result)
+    return result
 
 
 _PLAIN = (str, int, float, bool, bytes, type(None), dt.datetime, dt.date)

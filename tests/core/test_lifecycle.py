@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from console.celery import app
-from services.core import operations
+from services.core import operations, publisher
 from services.ec2.models import Volume
 
 pytestmark = pytest.mark.worker
@@ -64,6 +64,7 @@ def test_a_stopped_worker_or_a_lost_message_delays_a_transition_but_never_strand
     timed_worker.stop()
     try:
         lost = create_volume(ctx)
+        assert publisher.lifecycle_messages.flush()  # its task is in the broker now
         # The broker loses the scheduled task (a Redis flush, a crash before delivery).
         assert app.control.purge() >= 1
         assert app.control.purge() == 0

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from services.core import lifecycle, locks
+from services.core import lifecycle, locks, publisher
 from services.core.tasks import advance_many_task
 from services.ec2 import ami_catalog, quotas
 from services.ec2.models import Instance, Volume, VolumeAttachment
@@ -95,6 +95,7 @@ def test_the_worker_gets_one_task_for_a_batch(ec2, monkeypatch, django_capture_o
     monkeypatch.setattr(advance_many_task, "apply_async", lambda args, eta: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         out = ec2("StopInstances", InstanceIds=ids)
+    assert publisher.lifecycle_messages.flush()  # sent by the publisher thread
     assert [c["CurrentState"]["Name"] for c in out["StoppingInstances"]] == ["stopping"] * 5
     ((label, pks, state),) = sent
     assert (label, state) == ("ec2.Instance", "stopping") and len(pks) == 5
@@ -143,6 +144,7 @@ def test_a_launch_sends_one_task_for_its_instances_and_one_for_its_volumes(
     monkeypatch.setattr(advance_many_task, "apply_async", lambda args, eta: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         ids = launch(ec2, 7)
+    assert publisher.lifecycle_messages.flush()
     assert sorted((label, state, len(pks)) for label, pks, state in sent) == [
         ("ec2.Instance", "pending", 7),
         ("ec2.VolumeAttachment", "attaching", 7),

@@ -1,0 +1,98 @@
+"""Worker messages sent off the request thread.
+
+A Celery publish costs 3-6 ms of Redis round trips and kombu work; inside a request it
+is time the caller waits for a message nobody needs before the answer. The lifecycle
+engine hands its sends (closures made on commit) to one `Publisher` per process, whose
+thread sends them in order. The queue is bounded: when it is full (a broker that does
+not answer, a flood of calls), a send is dropped and logged, and the beat sweep
+(`services.core.lifecycle.sweep`, every few seconds) advances the row when it is due,
+as it does for any lost message. A process that exits sends what is queued first, for a
+few seconds at most.
+
+With `CELERY_TASK_ALWAYS_EAGER` a send runs the task itself, on the database: then it
+runs inline, in the thread (and connection) that committed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[], None]
+
+
+class Publisher:
+    """A bounded queue of sends and the daemon thread that runs them, made again in a
+    forked child (gunicorn's workers fork from a preloaded master)."""
+
+    def __init__(self, name: str, limit: int = 10_000) -> None:
+        self.name = name
+        self.limit = limit
+        self.dropped = 0
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._queue: queue.Queue[Send] = queue.Queue(limit)
+        self._thread: threading.Thread | None = None
+
+    def submit(self, send: Send) -> bool:
+        """Queue `send`; False if the queue is full and it was dropped."""
+        self._started()
+        try:
+            self._queue.put_nowait(send)
+        except queue.Full:
+            self.dropped += 1
+            log.warning("%s: queue full, a message dropped; the sweep moves its rows", self.name)
+            return False
+        return True
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued send has run; False if `timeout` passed first."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() >= deadline or not self._alive():
+                return False
+            time.sleep(0.002)
+        return True
+
+    def _alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
+    def _started(self) -> None:
+        if self._alive():
+            return
+        with self._lock:
+            if self._alive():
+                return
+            if self._pid != os.getpid():
+                # A forked child: the parent's queued sends are the parent's to send.
+                self._queue = queue.Queue(self.limit)
+            self._pid = os.getpid()
+            self._thread = threading.Thread(
+                target=self._run, args=(self._queue,), name=self.name, daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, sends: queue.Queue[Send]) -> None:
+        while True:
+            send = sends.get()
+            try:
+                send()
+            except Exception:  # the sends log their own broker errors; this is a bug
+                log.exception("%s: a send failed", self.name)
+            finally:
+                sends.task_done()
+
+
+lifecycle_messages = Publisher("lifecycle-publisher")
+
+
+@atexit.register
+def _drain() -> None:
+    lifecycle_messages.flush(timeout=3.0)
