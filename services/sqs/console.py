@@ -19,7 +19,7 @@ def create_params(data: dict) -> dict:
         "VisibilityTimeout": str(data.get("visibility_timeout") or "30"),
         "MessageRetentionPeriod": str(data.get("retention") or "345600"),
         "DelaySeconds": str(data.get("delay") or "0"),
-        "MaximumMessageSize": str(data.get("max_size") or "262144"),
+        "MaximumMessageSize": str(data.get("max_size") or "1048576"),
         "ReceiveMessageWaitTimeSeconds": str(data.get("receive_wait") or "0"),
         "SqsManagedSseEnabled": "true" if data.get("sse", "on") == "on" else "false",
     }

@@ -47,7 +47,9 @@ def _urls(request: HttpRequest) -> Iterator[None]:
 
 
 def _list_url(region: str) -> str:
-    return reverse("console:resource-list", kwargs={"region": region, "service": "sqs", "slug": "queues"})  # noqa: E501
+    return reverse(
+        "console:resource-list", kwargs={"region": region, "service": "sqs", "slug": "queues"}
+    )  # noqa: E501
 
 
 def _detail_url(region: str, name: str, **query: str) -> str:
@@ -73,7 +75,9 @@ def _url_of(request: HttpRequest, region: str, name: str) -> str:
 
 
 @console_view(service="sqs")
-def queue_list(request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues") -> HttpResponse:  # noqa: E501
+def queue_list(
+    request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues"
+) -> HttpResponse:  # noqa: E501
     with _urls(request):
         result, refused = read(request, region, "sqs", "ListQueues", {})
     queues = (result or {}).get("Queues", [])
@@ -119,7 +123,11 @@ def _basic_policy(data: dict, account: str, region: str) -> str:
         return data.get("policy", "")
     who = data.get("senders") or "owner"
     accounts = [a.strip() for a in (data.get("sender_accounts") or "").split(",") if a.strip()]
-    principal = [f"arn:aws:iam::{a}:root" for a in accounts] if who == "accounts" and accounts else [f"arn:aws:iam::{account}:root"]  # noqa: E501
+    principal = (
+        [f"arn:aws:iam::{a}:root" for a in accounts]
+        if who == "accounts" and accounts
+        else [f"arn:aws:iam::{account}:root"]
+    )  # noqa: E501
     arn = names.queue_arn(region, account, data.get("name") or "")
     return json.dumps({
         "Version": "2012-10-17", "Id": "__default_policy_ID",
@@ -129,7 +137,9 @@ def _basic_policy(data: dict, account: str, region: str) -> str:
 
 
 @console_view(service="sqs")
-def create_queue(request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues") -> HttpResponse:  # noqa: E501
+def create_queue(
+    request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues"
+) -> HttpResponse:  # noqa: E501
     data = _form_data(request) if request.method == "POST" else {"type": "standard", "sse": "on"}
     account = request.account.id
     if request.method == "POST":
@@ -163,14 +173,18 @@ def _pretty(text: str) -> str:
 
 
 @console_view(service="sqs")
-def queue_detail(request: HttpRequest, region: str, resource_id: str, service: str = "sqs", slug: str = "queues") -> HttpResponse:  # noqa: E501
+def queue_detail(
+    request: HttpRequest, region: str, resource_id: str, service: str = "sqs", slug: str = "queues"
+) -> HttpResponse:  # noqa: E501
     name = resource_id
     with _urls(request):
         url = _url_of(request, region, name)
         result, refused = read(request, region, "sqs", "GetQueueAttributes",
                                {"QueueUrl": url, "AttributeNames": ["All"]})  # fmt: skip
         if refused is not None:
-            return render_denied(request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name))  # noqa: E501
+            return render_denied(
+                request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name)
+            )  # noqa: E501
         if result is None:
             return HttpResponseRedirect(_list_url(region))
         attrs = result.get("Attributes", {})
@@ -180,7 +194,9 @@ def queue_detail(request: HttpRequest, region: str, resource_id: str, service: s
             tags, _ = read(request, region, "sqs", "ListQueueTags", {"QueueUrl": url})
             extra["tags"] = sorted(((tags or {}).get("Tags") or {}).items())
         if tab in ("dlq", "redrive"):
-            sources, _ = read(request, region, "sqs", "ListDeadLetterSourceQueues", {"QueueUrl": url})  # noqa: E501
+            sources, _ = read(
+                request, region, "sqs", "ListDeadLetterSourceQueues", {"QueueUrl": url}
+            )  # noqa: E501
             extra["sources"] = [u.rsplit("/", 1)[1] for u in (sources or {}).get("queueUrls", [])]
         if tab == "redrive" and extra.get("sources"):
             tasks, _ = read(request, region, "sqs", "ListMessageMoveTasks",
@@ -211,7 +227,9 @@ def delete_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
         messages.error(request, "To confirm deletion, enter delete.")
         return HttpResponseRedirect(_detail_url(region, name))
     with _urls(request):
-        done = call(request, region, "sqs", "DeleteQueue", {"QueueUrl": _url_of(request, region, name)})  # noqa: E501
+        done = call(
+            request, region, "sqs", "DeleteQueue", {"QueueUrl": _url_of(request, region, name)}
+        )  # noqa: E501
     if done is None:
         return HttpResponseRedirect(_detail_url(region, name))
     messages.success(request, f"Successfully deleted queue {name}.")
@@ -225,7 +243,9 @@ def purge_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
         messages.error(request, "To confirm, enter purge.")
         return HttpResponseRedirect(_detail_url(region, name))
     with _urls(request):
-        done = call(request, region, "sqs", "PurgeQueue", {"QueueUrl": _url_of(request, region, name)})  # noqa: E501
+        done = call(
+            request, region, "sqs", "PurgeQueue", {"QueueUrl": _url_of(request, region, name)}
+        )  # noqa: E501
     if done is not None:
         messages.success(request, f"Successfully purged queue {name}.")
     return HttpResponseRedirect(_detail_url(region, name))
@@ -247,9 +267,21 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
         if section == "tags":
             key = request.POST.get("tag_key", "").strip()
             if request.POST.get("remove"):
-                done = call(request, region, "sqs", "UntagQueue", {"QueueUrl": url, "TagKeys": [request.POST["remove"]]})  # noqa: E501
+                done = call(
+                    request,
+                    region,
+                    "sqs",
+                    "UntagQueue",
+                    {"QueueUrl": url, "TagKeys": [request.POST["remove"]]},
+                )  # noqa: E501
             elif key:
-                done = call(request, region, "sqs", "TagQueue", {"QueueUrl": url, "Tags": {key: request.POST.get("tag_value", "")}})  # noqa: E501
+                done = call(
+                    request,
+                    region,
+                    "sqs",
+                    "TagQueue",
+                    {"QueueUrl": url, "Tags": {key: request.POST.get("tag_value", "")}},
+                )  # noqa: E501
         else:
             attributes: dict[str, str] = {}
             if section == "config":
@@ -258,11 +290,26 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
                 attributes = {"Policy": request.POST.get("Policy", "")}
             elif section == "dlq":
                 arn = request.POST.get("dlq_arn", "")
-                attributes = {"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": int(request.POST.get("max_receive_count") or 10)}) if arn else ""}  # noqa: E501
+                attributes = {
+                    "RedrivePolicy": json.dumps(
+                        {
+                            "deadLetterTargetArn": arn,
+                            "maxReceiveCount": int(request.POST.get("max_receive_count") or 10),
+                        }
+                    )
+                    if arn
+                    else ""
+                }  # noqa: E501
             elif section == "redrive-allow":
                 attributes = {"RedriveAllowPolicy": request.POST.get("RedriveAllowPolicy", "")}
             if attributes:
-                done = call(request, region, "sqs", "SetQueueAttributes", {"QueueUrl": url, "Attributes": attributes})  # noqa: E501
+                done = call(
+                    request,
+                    region,
+                    "sqs",
+                    "SetQueueAttributes",
+                    {"QueueUrl": url, "Attributes": attributes},
+                )  # noqa: E501
     if done is not None:
         messages.success(request, f"Queue {name} updated successfully.")
     tab = {"config": "monitoring"}.get(section, section)
@@ -289,7 +336,9 @@ def _send_params(request: HttpRequest, url: str, fifo: bool) -> dict:
         if request.POST.get("dedup_id"):
             params["MessageDeduplicationId"] = request.POST["dedup_id"]
     elif request.POST.get("delay"):
-        params["DelaySeconds"] = int(request.POST["delay"]) if request.POST["delay"].isdigit() else request.POST["delay"]  # noqa: E501
+        params["DelaySeconds"] = (
+            int(request.POST["delay"]) if request.POST["delay"].isdigit() else request.POST["delay"]
+        )  # noqa: E501
     attrs = {}
     for key, kind, value in zip(request.POST.getlist("attr_name"), request.POST.getlist("attr_type"),
                                 request.POST.getlist("attr_value"), strict=False):  # fmt: skip
@@ -307,7 +356,9 @@ def send_receive(request: HttpRequest, region: str, name: str) -> HttpResponse:
         result, refused = read(request, region, "sqs", "GetQueueAttributes",
                                {"QueueUrl": url, "AttributeNames": ["All"]})  # fmt: skip
         if refused is not None:
-            return render_denied(request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name))  # noqa: E501
+            return render_denied(
+                request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name)
+            )  # noqa: E501
         if result is None:
             return HttpResponseRedirect(_list_url(region))
         attrs = result.get("Attributes", {})
@@ -317,7 +368,9 @@ def send_receive(request: HttpRequest, region: str, name: str) -> HttpResponse:
             sent_params = _send_params(request, url, fifo)
             if call(request, region, "sqs", "SendMessage", sent_params) is not None:
                 messages.success(request, "Your message has been sent and is ready to be received.")  # noqa: E501
-                return HttpResponseRedirect(reverse("sqs:send-receive", kwargs={"region": region, "name": name}))  # noqa: E501
+                return HttpResponseRedirect(
+                    reverse("sqs:send-receive", kwargs={"region": region, "name": name})
+                )  # noqa: E501
     return render_console(request, "sqs/send_receive.html", {
         "name": name, "url": url, "fifo": fifo, "attrs": attrs, "posted": request.POST,
         "send_cli": console.send_cli(url, sent_params),
@@ -369,9 +422,16 @@ def delete_messages(request: HttpRequest, region: str, name: str) -> HttpRespons
     with _urls(request):
         url = _url_of(request, region, name)
         for start in range(0, len(handles), 10):
-            entries = [{"Id": f"m{i}", "ReceiptHandle": h} for i, h in enumerate(handles[start : start + 10])]  # noqa: E501
-            result = call(request, region, "sqs", "DeleteMessageBatch", {"QueueUrl": url, "Entries": entries})  # noqa: E501
+            entries = [
+                {"Id": f"m{i}", "ReceiptHandle": h}
+                for i, h in enumerate(handles[start : start + 10])
+            ]  # noqa: E501
+            result = call(
+                request, region, "sqs", "DeleteMessageBatch", {"QueueUrl": url, "Entries": entries}
+            )  # noqa: E501
             deleted += len((result or {}).get("Successful", []))
     if deleted:
         messages.success(request, f"{deleted} message{'s' if deleted != 1 else ''} deleted.")
-    return HttpResponseRedirect(reverse("sqs:send-receive", kwargs={"region": region, "name": name}))  # noqa: E501
+    return HttpResponseRedirect(
+        reverse("sqs:send-receive", kwargs={"region": region, "name": name})
+    )  # noqa: E501

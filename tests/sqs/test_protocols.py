@@ -55,7 +55,9 @@ def test_query_protocol_of_older_sdks(student):
     attr = message.find("q:MessageAttribute", NS)
     assert attr.find("q:Name", NS).text == "color"
     assert attr.find("q:Value/q:StringValue", NS).text == "blue"
-    attrs = _query(student, url, {"Action": "GetQueueAttributes", "AttributeName.1": "VisibilityTimeout"})  # noqa: E501
+    attrs = _query(
+        student, url, {"Action": "GetQueueAttributes", "AttributeName.1": "VisibilityTimeout"}
+    )  # noqa: E501
     pairs = ET.fromstring(attrs.content).findall("q:GetQueueAttributesResult/q:Attribute", NS)
     assert [(p.find("q:Name", NS).text, p.find("q:Value", NS).text) for p in pairs] == [
         ("VisibilityTimeout", "40")]  # fmt: skip
@@ -117,5 +119,5 @@ def test_delivery_by_a_service_principal_follows_the_queue_policy(account):
         delivery.deliver(arn + "-missing", "x", sender=sender)
     assert refused.value.code == "AWS.SimpleQueueService.NonExistentQueue"
     with pytest.raises(delivery.DeliveryRefused) as refused:
-        delivery.deliver(arn, "x" * 262_145, sender=sender)
+        delivery.deliver(arn, "x" * 1_048_577, sender=sender)
     assert refused.value.code == "InvalidParameterValue"
