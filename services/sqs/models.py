@@ -15,7 +15,7 @@ MAX_VISIBILITY = 12 * 3600
 DEFAULT_RETENTION = 4 * 24 * 3600
 MIN_RETENTION, MAX_RETENTION = 60, 14 * 24 * 3600
 MAX_DELAY = 900
-# 1 MiB, as the API reference says today (256 KiB before 2025); a queue may set a lower MaximumMessageSize.
+# 1 MiB, as the API reference says today (256 KiB before 2025); a queue may set less.
 MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE = 1024, 1_048_576
 MAX_WAIT = 20
 DEDUP_WINDOW = 300  # seconds: FIFO de-duplication interval

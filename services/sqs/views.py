@@ -49,12 +49,12 @@ def _urls(request: HttpRequest) -> Iterator[None]:
 def _list_url(region: str) -> str:
     return reverse(
         "console:resource-list", kwargs={"region": region, "service": "sqs", "slug": "queues"}
-    )  # noqa: E501
+    )
 
 
 def _detail_url(region: str, name: str, **query: str) -> str:
     url = reverse("console:resource-detail", kwargs={"region": region, "service": "sqs",
-                                                     "slug": "queues", "resource_id": name})  # fmt: skip
+                                                     "slug": "queues", "resource_id": name})  # fmt: skip  # noqa: E501
     return f"{url}?{urlencode(query)}" if query else url
 
 
@@ -77,7 +77,7 @@ def _url_of(request: HttpRequest, region: str, name: str) -> str:
 @console_view(service="sqs")
 def queue_list(
     request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues"
-) -> HttpResponse:  # noqa: E501
+) -> HttpResponse:
     with _urls(request):
         result, refused = read(request, region, "sqs", "ListQueues", {})
     queues = (result or {}).get("Queues", [])
@@ -127,7 +127,7 @@ def _basic_policy(data: dict, account: str, region: str) -> str:
         [f"arn:aws:iam::{a}:root" for a in accounts]
         if who == "accounts" and accounts
         else [f"arn:aws:iam::{account}:root"]
-    )  # noqa: E501
+    )
     arn = names.queue_arn(region, account, data.get("name") or "")
     return json.dumps({
         "Version": "2012-10-17", "Id": "__default_policy_ID",
@@ -139,7 +139,7 @@ def _basic_policy(data: dict, account: str, region: str) -> str:
 @console_view(service="sqs")
 def create_queue(
     request: HttpRequest, region: str, service: str = "sqs", slug: str = "queues"
-) -> HttpResponse:  # noqa: E501
+) -> HttpResponse:
     data = _form_data(request) if request.method == "POST" else {"type": "standard", "sse": "on"}
     account = request.account.id
     if request.method == "POST":
@@ -175,7 +175,7 @@ def _pretty(text: str) -> str:
 @console_view(service="sqs")
 def queue_detail(
     request: HttpRequest, region: str, resource_id: str, service: str = "sqs", slug: str = "queues"
-) -> HttpResponse:  # noqa: E501
+) -> HttpResponse:
     name = resource_id
     with _urls(request):
         url = _url_of(request, region, name)
@@ -184,7 +184,7 @@ def queue_detail(
         if refused is not None:
             return render_denied(
                 request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name)
-            )  # noqa: E501
+            )
         if result is None:
             return HttpResponseRedirect(_list_url(region))
         attrs = result.get("Attributes", {})
@@ -196,7 +196,7 @@ def queue_detail(
         if tab in ("dlq", "redrive"):
             sources, _ = read(
                 request, region, "sqs", "ListDeadLetterSourceQueues", {"QueueUrl": url}
-            )  # noqa: E501
+            )
             extra["sources"] = [u.rsplit("/", 1)[1] for u in (sources or {}).get("queueUrls", [])]
         if tab == "redrive" and extra.get("sources"):
             tasks, _ = read(request, region, "sqs", "ListMessageMoveTasks",
@@ -229,7 +229,7 @@ def delete_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
     with _urls(request):
         done = call(
             request, region, "sqs", "DeleteQueue", {"QueueUrl": _url_of(request, region, name)}
-        )  # noqa: E501
+        )
     if done is None:
         return HttpResponseRedirect(_detail_url(region, name))
     messages.success(request, f"Successfully deleted queue {name}.")
@@ -245,7 +245,7 @@ def purge_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
     with _urls(request):
         done = call(
             request, region, "sqs", "PurgeQueue", {"QueueUrl": _url_of(request, region, name)}
-        )  # noqa: E501
+        )
     if done is not None:
         messages.success(request, f"Successfully purged queue {name}.")
     return HttpResponseRedirect(_detail_url(region, name))
@@ -273,7 +273,7 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
                     "sqs",
                     "UntagQueue",
                     {"QueueUrl": url, "TagKeys": [request.POST["remove"]]},
-                )  # noqa: E501
+                )
             elif key:
                 done = call(
                     request,
@@ -281,7 +281,7 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
                     "sqs",
                     "TagQueue",
                     {"QueueUrl": url, "Tags": {key: request.POST.get("tag_value", "")}},
-                )  # noqa: E501
+                )
         else:
             attributes: dict[str, str] = {}
             if section == "config":
@@ -299,7 +299,7 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
                     )
                     if arn
                     else ""
-                }  # noqa: E501
+                }
             elif section == "redrive-allow":
                 attributes = {"RedriveAllowPolicy": request.POST.get("RedriveAllowPolicy", "")}
             if attributes:
@@ -309,7 +309,7 @@ def edit_queue(request: HttpRequest, region: str, name: str) -> HttpResponse:
                     "sqs",
                     "SetQueueAttributes",
                     {"QueueUrl": url, "Attributes": attributes},
-                )  # noqa: E501
+                )
     if done is not None:
         messages.success(request, f"Queue {name} updated successfully.")
     tab = {"config": "monitoring"}.get(section, section)
@@ -338,9 +338,9 @@ def _send_params(request: HttpRequest, url: str, fifo: bool) -> dict:
     elif request.POST.get("delay"):
         params["DelaySeconds"] = (
             int(request.POST["delay"]) if request.POST["delay"].isdigit() else request.POST["delay"]
-        )  # noqa: E501
+        )
     attrs = {}
-    for key, kind, value in zip(request.POST.getlist("attr_name"), request.POST.getlist("attr_type"),
+    for key, kind, value in zip(request.POST.getlist("attr_name"), request.POST.getlist("attr_type"),  # noqa: E501
                                 request.POST.getlist("attr_value"), strict=False):  # fmt: skip
         if key.strip():
             attrs[key.strip()] = {"DataType": kind or "String", "StringValue": value}
@@ -358,7 +358,7 @@ def send_receive(request: HttpRequest, region: str, name: str) -> HttpResponse:
         if refused is not None:
             return render_denied(
                 request, refused, title=name, crumbs=(Crumb("Queues", _list_url(region)), name)
-            )  # noqa: E501
+            )
         if result is None:
             return HttpResponseRedirect(_list_url(region))
         attrs = result.get("Attributes", {})
@@ -367,10 +367,10 @@ def send_receive(request: HttpRequest, region: str, name: str) -> HttpResponse:
         if request.method == "POST":
             sent_params = _send_params(request, url, fifo)
             if call(request, region, "sqs", "SendMessage", sent_params) is not None:
-                messages.success(request, "Your message has been sent and is ready to be received.")  # noqa: E501
+                messages.success(request, "Your message has been sent and is ready to be received.")
                 return HttpResponseRedirect(
                     reverse("sqs:send-receive", kwargs={"region": region, "name": name})
-                )  # noqa: E501
+                )
     return render_console(request, "sqs/send_receive.html", {
         "name": name, "url": url, "fifo": fifo, "attrs": attrs, "posted": request.POST,
         "send_cli": console.send_cli(url, sent_params),
@@ -400,7 +400,7 @@ def poll(request: HttpRequest, region: str, name: str) -> HttpResponse:
             result = call(request, region, "sqs", "ReceiveMessage", {
                 "QueueUrl": _url_of(request, region, name), "WaitTimeSeconds": 0,
                 "MaxNumberOfMessages": min(10, wanted - shown),
-                "MessageSystemAttributeNames": ["All"], "MessageAttributeNames": ["All"]})  # fmt: skip
+                "MessageSystemAttributeNames": ["All"], "MessageAttributeNames": ["All"]})  # fmt: skip  # noqa: E501
         received = (result or {}).get("Messages", [])
     for message in received:
         message["sent"] = _when(int(message.get("Attributes", {}).get("SentTimestamp", 0)) / 1000)
@@ -408,7 +408,7 @@ def poll(request: HttpRequest, region: str, name: str) -> HttpResponse:
     shown += len(received)
     done = shown >= wanted or time.time() - started >= duration
     response = render_console(request, "sqs/poll_rows.html", {
-        "messages_received": received, "shown": shown, "done": done, "started": started})  # fmt: skip
+        "messages_received": received, "shown": shown, "done": done, "started": started})  # fmt: skip  # noqa: E501
     if done:
         response.status_code = 286
     return response
@@ -425,13 +425,13 @@ def delete_messages(request: HttpRequest, region: str, name: str) -> HttpRespons
             entries = [
                 {"Id": f"m{i}", "ReceiptHandle": h}
                 for i, h in enumerate(handles[start : start + 10])
-            ]  # noqa: E501
+            ]
             result = call(
                 request, region, "sqs", "DeleteMessageBatch", {"QueueUrl": url, "Entries": entries}
-            )  # noqa: E501
+            )
             deleted += len((result or {}).get("Successful", []))
     if deleted:
         messages.success(request, f"{deleted} message{'s' if deleted != 1 else ''} deleted.")
     return HttpResponseRedirect(
         reverse("sqs:send-receive", kwargs={"region": region, "name": name})
-    )  # noqa: E501
+    )
