@@ -64,8 +64,10 @@ def test_send_poll_delete_purge_and_delete(console, ctx):
     _call(ctx, "CreateQueue", QueueName="work")
     page = console.get("/us-east-1/sqs/queues/work/send-receive/").content.decode()
     assert "Poll for messages" in page and "aws sqs receive-message" in page
-    sent = console.post("/us-east-1/sqs/queues/work/send-receive/", {
-        "body": "hello", "delay": "0", "attr_name": "k", "attr_type": "String", "attr_value": "v"})  # fmt: skip
+    sent = console.post(
+        "/us-east-1/sqs/queues/work/send-receive/",
+        {"body": "hello", "delay": "0", "attr_name": "k", "attr_type": "String", "attr_value": "v"},
+    )
     assert sent.status_code == 302
     assert Message.objects.get().body == "hello"
     polled = console.post("/us-east-1/sqs/queues/work/poll/", {

@@ -257,8 +257,11 @@ def test_message_attributes_and_their_md5(student):
         "price.usd": {"DataType": "Number.float", "StringValue": "1.5"},
     }
     sent = sqs.send_message(QueueUrl=url, MessageBody="hi", MessageAttributes=attributes)
-    got = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"],
-                              MessageSystemAttributeNames=["SentTimestamp", "SenderId"])  # fmt: skip
+    got = sqs.receive_message(
+        QueueUrl=url,
+        MessageAttributeNames=["All"],
+        MessageSystemAttributeNames=["SentTimestamp", "SenderId"],
+    )
     message = got["Messages"][0]
     assert message["MessageAttributes"] == attributes
     assert message["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]

@@ -57,7 +57,7 @@ def test_query_protocol_of_older_sdks(student):
     assert attr.find("q:Value/q:StringValue", NS).text == "blue"
     attrs = _query(
         student, url, {"Action": "GetQueueAttributes", "AttributeName.1": "VisibilityTimeout"}
-    )  # noqa: E501
+    )
     pairs = ET.fromstring(attrs.content).findall("q:GetQueueAttributesResult/q:Attribute", NS)
     assert [(p.find("q:Name", NS).text, p.find("q:Value", NS).text) for p in pairs] == [
         ("VisibilityTimeout", "40")]  # fmt: skip
@@ -106,10 +106,12 @@ def test_delivery_by_a_service_principal_follows_the_queue_policy(account):
         "Condition": {"ArnEquals": {"aws:SourceArn": topic}}}]}  # fmt: skip
     operations.call(ctx, "sqs", "SetQueueAttributes",
                     {"QueueUrl": url, "Attributes": {"Policy": json.dumps(policy)}})  # fmt: skip
-    message_id = delivery.deliver(arn, "order 1", sender=sender,
-                                  attributes={"k": {"DataType": "String", "StringValue": "v"}})  # fmt: skip
-    got = operations.call(ctx, "sqs", "ReceiveMessage", {"QueueUrl": url,
-                                                         "MessageAttributeNames": ["All"]})  # fmt: skip
+    message_id = delivery.deliver(
+        arn, "order 1", sender=sender, attributes={"k": {"DataType": "String", "StringValue": "v"}}
+    )
+    got = operations.call(
+        ctx, "sqs", "ReceiveMessage", {"QueueUrl": url, "MessageAttributeNames": ["All"]}
+    )
     assert got["Messages"][0]["MessageId"] == message_id
     assert got["Messages"][0]["MessageAttributes"]["k"]["StringValue"] == "v"
     other_topic = delivery.ServicePrincipal("sns.amazonaws.com", topic + "-x", account.id)
