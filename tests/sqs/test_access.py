@@ -51,9 +51,24 @@ def test_iam_user_needs_a_policy_and_the_queue_policy_can_grant(student):
             "Action": "sqs:ReceiveMessage", "Resource": arn}]})})  # fmt: skip
     assert dev.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "x"
     # An explicit deny in the queue policy wins over the user's allow.
-    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
-        "Version": "2012-10-17", "Statement": [{
-            "Effect": "Deny", "Principal": "*", "Action": "sqs:SendMessage", "Resource": arn}]})})  # fmt: skip
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={
+            "Policy": json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "sqs:SendMessage",
+                            "Resource": arn,
+                        }
+                    ],
+                }
+            )
+        },
+    )
     with pytest.raises(ClientError) as excinfo:
         dev.send_message(QueueUrl=url, MessageBody="x")
     assert _code(excinfo) == "AccessDenied"
@@ -67,8 +82,12 @@ def test_retention_expiry_by_the_worker_task(account):
     from services.sqs import tasks
 
     ctx = _root(account)
-    url = operations.call(ctx, "sqs", "CreateQueue", {
-        "QueueName": "short", "Attributes": {"MessageRetentionPeriod": "60"}})["QueueUrl"]  # fmt: skip
+    url = operations.call(
+        ctx,
+        "sqs",
+        "CreateQueue",
+        {"QueueName": "short", "Attributes": {"MessageRetentionPeriod": "60"}},
+    )["QueueUrl"]
     operations.call(ctx, "sqs", "SendMessage", {"QueueUrl": url, "MessageBody": "old"})
     operations.call(ctx, "sqs", "SendMessage", {"QueueUrl": url, "MessageBody": "new"})
     Message.objects.filter(body="old").update(sent_at=timezone.now() - dt.timedelta(seconds=61))
