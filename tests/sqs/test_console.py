@@ -99,3 +99,20 @@ def test_rest_lists_queues_with_attributes(ctx, console):
     assert [i["id"] for i in items] == ["api-queue"]
     one = console.get("/api/v1/sqs/queues/api-queue/")
     assert one.status_code == 200, one.content
+
+
+def test_rest_creates_purges_and_deletes_a_queue(ctx, console):
+    made = console.post("/api/v1/sqs/queues/", {"QueueName": "rest-queue"},
+                        content_type="application/json")  # fmt: skip
+    assert made.status_code == 201, made.content
+    assert made.json()["id"] == "rest-queue"
+    _call(ctx, "SendMessage", QueueUrl=f"http://x/{ctx.account.id}/rest-queue", MessageBody="m")
+    purged = console.post("/api/v1/sqs/queues/rest-queue/actions/PurgeQueue/", {},
+                          content_type="application/json")  # fmt: skip
+    assert purged.status_code == 200, purged.content
+    assert not Message.objects.exists()
+    gone = console.delete("/api/v1/sqs/queues/rest-queue/")
+    assert gone.status_code in (200, 204), gone.content
+    assert not Queue.objects.exists()
+    missing = console.get("/api/v1/sqs/queues/rest-queue/")
+    assert missing.status_code == 404
