@@ -11,15 +11,20 @@ queue's ReceiveMessageWaitTimeSeconds) leaves a note (services/sqs/polling.py); 
 then closes its database connection and waits on the queue's Redis channel
 (services/sqs/wake.py) until a message is sent, one becomes visible by itself, or the
 wait is over, and looks again. No database connection is held while waiting (SQS-03).
+The wait holds a web thread: STRATOLAB_SQS_POLL_THREADS (2) polls per process wait in
+full, the others at most a second, so polling clients never take every thread.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
+import threading
 import time
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -77,10 +82,25 @@ def _is_query(req: wire.WireRequest) -> bool:
     return content_type.startswith("application/x-www-form-urlencoded") or bool(req.param("Action"))
 
 
+# A waiting poll holds one of the web process's few threads (gthread, 4 by default):
+# at most this many wait their whole WaitTimeSeconds at once; the others wait at most
+# OVERFLOW_WAIT seconds, so pollers can never take every thread for 20 seconds.
+DEFAULT_POLL_THREADS = 2
+OVERFLOW_WAIT = 1.0
+
+
+@functools.cache
+def _poll_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(
+        int(getattr(settings, "STRATOLAB_SQS_POLL_THREADS", DEFAULT_POLL_THREADS))
+    )
+
+
 def _polled(answer) -> wire.WireResponse:
     """Answer, and for a ReceiveMessage that may wait, wait and answer again."""
     waiter = wake.Waiter()
     deadline = None
+    slot = False
     try:
         while True:
             polling.take()
@@ -89,7 +109,9 @@ def _polled(answer) -> wire.WireResponse:
             if pending is None or response.status != 200:
                 return response
             if deadline is None:
-                deadline = time.monotonic() + pending.wait_seconds
+                slot = _poll_slots().acquire(blocking=False)
+                wait = pending.wait_seconds if slot else min(pending.wait_seconds, OVERFLOW_WAIT)
+                deadline = time.monotonic() + wait
                 waiter.subscribe(pending.queue_pk)
                 continue  # one more look: a message may have come before the subscription
             left = deadline - time.monotonic()
@@ -105,6 +127,8 @@ def _polled(answer) -> wire.WireResponse:
             close_old_connections()
     finally:
         waiter.close()
+        if slot:
+            _poll_slots().release()
 
 
 # --- JSON ------------------------------------------------------------------------------

@@ -137,3 +137,30 @@ def test_queues_are_a_lab_check_name_and_a_reset_empties_them(account):
     assert items[0]["Attributes"]["VisibilityTimeout"] == "30" and items[0]["Tags"] == {"k": "v"}
     wipe(account)
     assert not Queue.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_polls_beyond_the_thread_slots_wait_a_second_at_most(account, monkeypatch):
+    import time
+
+    from services.core.gateway.wire import WireResponse
+    from services.sqs import door, polling
+
+    ctx = _root(account)
+    operations.call(ctx, "sqs", "CreateQueue", {"QueueName": "busy"})
+    queue = Queue.objects.get()
+    slots = door._poll_slots()
+    held = [slots.acquire(blocking=False) for _ in range(door.DEFAULT_POLL_THREADS)]
+    try:
+
+        def answer():
+            polling.note(polling.Pending(queue.pk, 20, None))
+            return WireResponse(200, b"{}")
+
+        started = time.monotonic()
+        door._polled(answer)
+        assert time.monotonic() - started < 3
+    finally:
+        for taken in held:
+            if taken:
+                slots.release()
