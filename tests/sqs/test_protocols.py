@@ -61,6 +61,22 @@ def test_query_protocol_of_older_sdks(student):
     pairs = ET.fromstring(attrs.content).findall("q:GetQueueAttributesResult/q:Attribute", NS)
     assert [(p.find("q:Name", NS).text, p.find("q:Value", NS).text) for p in pairs] == [
         ("VisibilityTimeout", "40")]  # fmt: skip
+    batch = _query(student, url, {
+        "Action": "SendMessageBatch",
+        "SendMessageBatchRequestEntry.1.Id": "a", "SendMessageBatchRequestEntry.1.MessageBody": "1",
+        "SendMessageBatchRequestEntry.2.Id": "b", "SendMessageBatchRequestEntry.2.MessageBody": "2",
+        "SendMessageBatchRequestEntry.2.DelaySeconds": "901",
+    })  # fmt: skip
+    result = ET.fromstring(batch.content).find("q:SendMessageBatchResult", NS)
+    assert [
+        e.find("q:Id", NS).text for e in result.findall("q:SendMessageBatchResultEntry", NS)
+    ] == ["a"]
+    failed = result.find("q:BatchResultErrorEntry", NS)
+    assert failed.find("q:Id", NS).text == "b"
+    assert failed.find("q:Code", NS).text == "InvalidParameterValue"
+    listed = _query(student, student.endpoint + "/", {"Action": "ListQueues"})
+    urls = ET.fromstring(listed.content).findall("q:ListQueuesResult/q:QueueUrl", NS)
+    assert [u.text for u in urls] == [url]
     missing = _query(student, student.endpoint + f"/{student.account_id}/nope",
                      {"Action": "GetQueueAttributes"})  # fmt: skip
     assert missing.status_code == 400
