@@ -57,6 +57,7 @@ OPERATORS = (
     "wildcard",
 )
 OR = "$or"
+NUMERIC_LIMIT = 5e9  # numeric comparisons cover -5e9..5e9
 SOURCE_LIMIT = 500  # the JSON reader quotes at most this much of the source
 
 
@@ -474,6 +475,7 @@ class _Checker:
                         has_string = True
                     elif item.kind in _NUMBERS:
                         has_number = True
+                        self.comparable(item)
                     else:
                         self.fail("Inside anything but list, start|null|boolean is not supported.")
                 if has_number == has_string:
@@ -483,6 +485,8 @@ class _Checker:
                     )
         elif kind:
             self.anything_but_set_value(token, kind)
+        elif token.kind in _NUMBERS:
+            self.comparable(token)
         if self.token().kind != "}":
             self.fail("Too many elements in numeric expression")
         if kind and self.token().kind != "}":
@@ -503,6 +507,11 @@ class _Checker:
         if kind == "wildcard":
             self.wildcard(token.value)
 
+    def comparable(self, token: _Token) -> None:
+        """The engine compares numbers within +-5e9 only (in Java's words)."""
+        if not -NUMERIC_LIMIT <= float(token.value) <= NUMERIC_LIMIT:
+            self.fail("Value must be between -5.0E9 and 5.0E9, inclusive")
+
     def numeric(self) -> None:
         token = self.token()
         if token.kind != "str":
@@ -514,6 +523,7 @@ class _Checker:
         value = self.token()
         if value.kind not in _NUMBERS:
             self.fail(f"Value of {'equals' if operator == '=' else operator} must be numeric")
+        self.comparable(value)
         after = self.token()
         if after.kind == "]":
             return
@@ -526,6 +536,7 @@ class _Checker:
         top = self.token()
         if top.kind not in _NUMBERS:
             self.fail(f"Value of {after.value} must be numeric")
+        self.comparable(top)
         if self.token().kind != "]":
             self.fail("Too many terms in numeric range expression")
         if not float(value.value) < float(top.value):

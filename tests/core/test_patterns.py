@@ -306,3 +306,22 @@ def test_filter_policy_limits() -> None:
     assert sns_refused('{"a": ').startswith(
         "Invalid parameter: FilterPolicy: Unexpected end-of-input"
     )
+
+
+def test_numbers_beyond_the_engines_range_are_refused() -> None:
+    assert "Reason: Value must be between -5.0E9 and 5.0E9, inclusive" in refused(
+        '{"a": [{"numeric": [">", 6e9]}]}'
+    )
+    # an exact number is matched as text too, so an account id is fine
+    assert match({"account": [{"anything-but": "1"}], "detail": {"c-count": [5]}})
+    validate_event_pattern('{"account": [111122223333]}')
+
+
+def test_or_in_a_filter_policy() -> None:
+    policy = validate_filter_policy(
+        {"source": ["aws.cloudwatch"], "$or": [{"metricName": ["CPU"]}, {"namespace": ["AWS/EC2"]}]}
+    )
+    assert filter_policy_matches(
+        policy, attrs(source=("String", "aws.cloudwatch"), namespace=("String", "AWS/EC2"))
+    )
+    assert not filter_policy_matches(policy, attrs(source=("String", "aws.cloudwatch")))
