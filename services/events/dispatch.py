@@ -57,14 +57,17 @@ class _Flush:
 
     def __init__(self) -> None:
         self.items: list[dict] = []
+        self.sent = False
 
     def __call__(self) -> None:
+        self.sent = True
         send(self.items)
 
 
 def _pending() -> _Flush | None:
+    """The current transaction's flush, if an earlier event registered one."""
     for entry in connection.run_on_commit:
-        if isinstance(entry[1], _Flush):
+        if isinstance(entry[1], _Flush) and not entry[1].sent:
             return entry[1]
     return None
 
