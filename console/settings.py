@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "services.cloudtrail",
     "services.sts",
     "services.s3",
+    "services.sns",
     "services.classrooms",
 ]
 
