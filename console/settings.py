@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "services.cloudtrail",
     "services.sts",
     "services.s3",
+    "services.sqs",
     "services.sns",
     "services.classrooms",
 ]
@@ -177,6 +178,7 @@ CELERY_BEAT_SCHEDULE = {
     "s3-orphan-sweep": {"task": "services.s3.tasks.sweep_orphans", "schedule": 3600.0},
     # Keys made ahead of CreateKeyPair (services/ec2/keypool.py); a no-op when full.
     "ec2-key-pool": {"task": "services.ec2.tasks.refill_key_pool", "schedule": 15.0},
+    "sqs-retention": {"task": "services.sqs.tasks.expire_messages", "schedule": 60.0},
 }
 # Keys of each type (RSA 2048, ED25519) the pool keeps ready: a class creating its key
 # pairs at once takes them without generating RSA keys in the web process.

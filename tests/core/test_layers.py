@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms")
+SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs")
 VPC_INTERFACE = {"services.vpc.network"}
 # What S3 may use of other services: IAM's policy language and evaluator (bucket
 # policies are IAM policies). Who signs, and the caller's own policies, come through
 # core (hooks.access_key_owner, authz.evaluate).
-S3_INTERFACES = {"services.iam.policy_language"}
+# Event notifications go out through SQS's and SNS's delivery interfaces.
+S3_INTERFACES = {"services.iam.policy_language", "services.sqs.delivery", "services.sns.delivery"}
 
 # Known crossings outside the interfaces, allowed by name with the reason. A new one
 # fails the test until it is listed here (or goes through an interface).
@@ -124,6 +125,20 @@ def s3_may_import(name: str) -> bool:
     return not _other_app(name, "s3") or any(_within(name, i) for i in S3_INTERFACES)
 
 
+# SQS uses IAM only through its policy interface (queue policies are IAM policies);
+# other services reach SQS only through services/sqs/delivery.py.
+SQS_INTERFACES = {"services.iam.policy_language"}
+SQS_DELIVERY = "services.sqs.delivery"
+
+
+def sqs_may_import(name: str) -> bool:
+    return not _other_app(name, "sqs") or any(_within(name, i) for i in SQS_INTERFACES)
+
+
+def others_may_import_sqs(name: str) -> bool:
+    return not _within(name, "services.sqs") or _within(name, SQS_DELIVERY)
+
+
 def classrooms_may_import(name: str) -> bool:
     return not _other_app(name, "classrooms")
 
@@ -142,6 +157,14 @@ RULES = {
     "S3 uses IAM only through services/iam/policy_language.py, no other service": (
         ("services/s3",),
         s3_may_import,
+    ),
+    "SQS uses IAM only through services/iam/policy_language.py, no other service": (
+        ("services/sqs",),
+        sqs_may_import,
+    ),
+    "other services use SQS only through services/sqs/delivery.py": (
+        tuple(f"services/{app}" for app in SERVICE_APPS if app != "sqs"),
+        others_may_import_sqs,
     ),
     "classrooms use no service app but the listed crossings (CROSSINGS)": (
         ("services/classrooms",),
