@@ -26,7 +26,8 @@ VPC_INTERFACE = {"services.vpc.network"}
 # What S3 may use of other services: IAM's policy language and evaluator (bucket
 # policies are IAM policies). Who signs, and the caller's own policies, come through
 # core (hooks.access_key_owner, authz.evaluate).
-S3_INTERFACES = {"services.iam.policy_language"}
+# Event notifications go out through SQS's and SNS's delivery interfaces.
+S3_INTERFACES = {"services.iam.policy_language", "services.sqs.delivery", "services.sns.delivery"}
 
 # Known crossings outside the interfaces, allowed by name with the reason. A new one
 # fails the test until it is listed here (or goes through an interface).

@@ -1,0 +1,37 @@
+"""Subscription filter policies, in AWS's filter-policy language
+(services/core/patterns.py): checked when set, matched for each message in the worker.
+Scope MessageAttributes matches the message's attributes (String, Number and
+String.Array values); scope MessageBody matches the message, when it is a JSON object."""
+
+from __future__ import annotations
+
+import json
+
+from services.sns import errors
+
+
+def check(text: str, scope: str) -> None:
+    from services.core import patterns
+
+    try:
+        patterns.validate_filter_policy(text, scope)
+    except patterns.PatternError as error:
+        raise errors.invalid(f"FilterPolicy: {error}") from None
+
+
+def accepts(policy_text: str, scope: str, message: str, attributes: dict) -> bool:
+    """Whether a message passes a subscription's filter policy (none: every message)."""
+    if not policy_text:
+        return True
+    from services.core import patterns
+
+    policy = json.loads(policy_text)
+    if scope == "MessageBody":
+        try:
+            body = json.loads(message)
+        except ValueError:
+            return False
+        if not isinstance(body, dict):
+            return False
+        return patterns.filter_policy_matches(policy, body, scope)
+    return patterns.filter_policy_matches(policy, attributes or {}, scope)

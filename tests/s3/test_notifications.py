@@ -1,0 +1,273 @@
+"""S3 event notifications through boto3 against the live server: the configuration is
+checked as AWS checks it (filter rules, overlapping configurations, destinations that
+must accept S3's test event), and object writes and deletes send AWS's event messages
+to SQS queues (and through SNS topics) from the worker."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+from django.apps import apps
+
+
+@pytest.fixture
+def s3c(student):
+    return student.client("s3")
+
+
+def queue_config(arn: str, events: list[str], prefix: str = "", suffix: str = "", **kw) -> dict:
+    rules = [{"Name": "prefix", "Value": prefix}] if prefix else []
+    rules += [{"Name": "suffix", "Value": suffix}] if suffix else []
+    config: dict = {"QueueArn": arn, "Events": events, **kw}
+    if rules:
+        config["Filter"] = {"Key": {"FilterRules": rules}}
+    return config
+
+
+def put(client, bucket: str, config: dict, skip: bool = False) -> dict:
+    kwargs = {"SkipDestinationValidation": True} if skip else {}
+    return client.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration=config, **kwargs
+    )
+
+
+def refused(client, bucket: str, config: dict, skip: bool = False) -> dict:
+    with pytest.raises(ClientError) as caught:
+        put(client, bucket, config, skip)
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    return caught.value.response["Error"]
+
+
+def test_a_bucket_starts_without_notifications(s3c):
+    s3c.create_bucket(Bucket="notif-empty")
+    got = s3c.get_bucket_notification_configuration(Bucket="notif-empty")
+    assert not {k for k in got if k != "ResponseMetadata"}
+
+
+def test_configuration_round_trip(s3c, student):
+    s3c.create_bucket(Bucket="notif-round")
+    arn = f"arn:aws:sqs:us-east-1:{student.account_id}:uploads"
+    put(
+        s3c,
+        "notif-round",
+        {
+            "QueueConfigurations": [
+                queue_config(arn, ["s3:ObjectCreated:*"], prefix="images/", Id="images"),
+                queue_config(arn, ["s3:ObjectRemoved:*"]),
+            ],
+            "EventBridgeConfiguration": {},
+        },
+        skip=True,
+    )
+    got = s3c.get_bucket_notification_configuration(Bucket="notif-round")
+    first, second = got["QueueConfigurations"]
+    assert first["Id"] == "images"
+    assert first["QueueArn"] == arn
+    assert first["Events"] == ["s3:ObjectCreated:*"]
+    # S3 answers the rule names capitalized
+    assert first["Filter"]["Key"]["FilterRules"] == [{"Name": "Prefix", "Value": "images/"}]
+    assert second["Id"]  # S3 names an unnamed configuration
+    assert "EventBridgeConfiguration" in got
+    # an empty configuration turns everything off
+    put(s3c, "notif-round", {})
+    got = s3c.get_bucket_notification_configuration(Bucket="notif-round")
+    assert "QueueConfigurations" not in got and "EventBridgeConfiguration" not in got
+
+
+def test_overlapping_configurations_are_refused(s3c, student):
+    s3c.create_bucket(Bucket="notif-overlap")
+    arn = f"arn:aws:sqs:us-east-1:{student.account_id}:q"
+    overlap = (
+        "Configurations overlap. Configurations on the same bucket cannot share a common "
+        "event type."
+    )
+    cases = [
+        # a wildcard covers the event of the other, no filters
+        [queue_config(arn, ["s3:ObjectCreated:*"]), queue_config(arn, ["s3:ObjectCreated:Put"])],
+        # prefixes where one starts the other
+        [
+            queue_config(arn, ["s3:ObjectCreated:Put"], prefix="images/"),
+            queue_config(arn, ["s3:ObjectCreated:Put"], prefix="images/2024/"),
+        ],
+        # a prefix-only and a suffix-only rule overlap
+        [
+            queue_config(arn, ["s3:ObjectCreated:Put"], prefix="images/"),
+            queue_config(arn, ["s3:ObjectCreated:Put"], suffix=".jpg"),
+        ],
+    ]
+    for configs in cases:
+        found = refused(s3c, "notif-overlap", {"QueueConfigurations": configs}, skip=True)
+        assert (found["Code"], found["Message"]) == ("InvalidArgument", overlap)
+    # these do not overlap: other events, other prefixes, other suffixes
+    put(
+        s3c,
+        "notif-overlap",
+        {
+            "QueueConfigurations": [
+                queue_config(arn, ["s3:ObjectCreated:*"], prefix="images/", suffix=".jpg"),
+                queue_config(arn, ["s3:ObjectCreated:*"], prefix="images/", suffix=".png"),
+                queue_config(arn, ["s3:ObjectCreated:*"], prefix="logs/"),
+                queue_config(arn, ["s3:ObjectRemoved:*"]),
+            ]
+        },
+        skip=True,
+    )
+    assert (
+        len(
+            s3c.get_bucket_notification_configuration(Bucket="notif-overlap")["QueueConfigurations"]
+        )
+        == 4
+    )
+
+
+def test_bad_filter_rules_are_refused(s3c, student):
+    s3c.create_bucket(Bucket="notif-rules")
+    arn = f"arn:aws:sqs:us-east-1:{student.account_id}:q"
+    twice = queue_config(arn, ["s3:ObjectCreated:*"])
+    twice["Filter"] = {
+        "Key": {"FilterRules": [{"Name": "prefix", "Value": "a"}, {"Name": "Prefix", "Value": "b"}]}
+    }
+    found = refused(s3c, "notif-rules", {"QueueConfigurations": [twice]}, skip=True)
+    assert found["Message"] == "Cannot specify more than one prefix rule in a filter."
+    got = s3c.get_bucket_notification_configuration(Bucket="notif-rules")
+    assert "QueueConfigurations" not in got  # nothing changed
+
+
+def test_a_destination_that_does_not_exist_is_refused(s3c, student):
+    s3c.create_bucket(Bucket="notif-missing")
+    arn = f"arn:aws:sqs:us-east-1:{student.account_id}:nothing-here"
+    found = refused(
+        s3c, "notif-missing", {"QueueConfigurations": [queue_config(arn, ["s3:ObjectCreated:*"])]}
+    )
+    assert found["Code"] == "InvalidArgument"
+    assert found["Message"] == "Unable to validate the following destination configurations"
+    assert found["ArgumentName1"] == arn
+    assert found["ArgumentValue1"] == "The destination queue does not exist"
+
+
+def test_lambda_destinations_are_refused_until_lambda_exists(s3c, student):
+    s3c.create_bucket(Bucket="notif-lambda")
+    arn = f"arn:aws:lambda:us-east-1:{student.account_id}:function:resize"
+    found = refused(
+        s3c,
+        "notif-lambda",
+        {
+            "LambdaFunctionConfigurations": [
+                {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+            ]
+        },
+    )
+    assert found["Message"] == "Unable to validate the following destination configurations"
+    assert found["ArgumentName1"] == arn
+    assert found["ArgumentValue1"] == f"Not authorized to invoke function [{arn}]"
+
+
+# --- delivery to SQS (needs the SQS service) ----------------------------------------------
+
+needs_sqs = pytest.mark.skipif(
+    not apps.is_installed("services.sqs"), reason="SQS is not installed in this tree"
+)
+
+
+def s3_may_send(queue_arn: str, bucket: str, account_id: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "s3.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue_arn,
+                    "Condition": {
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"},
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                    },
+                }
+            ],
+        }
+    )
+
+
+def receive_all(sqs, url: str, want: int, timeout: float = 30) -> list[dict]:
+    bodies: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while len(bodies) < want and time.monotonic() < deadline:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
+        for message in got.get("Messages", []):
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+@needs_sqs
+def test_a_queue_whose_policy_does_not_allow_s3_is_refused(s3c, student):
+    sqs = student.client("sqs")
+    url = sqs.create_queue(QueueName="no-s3")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    s3c.create_bucket(Bucket="notif-denied")
+    found = refused(
+        s3c, "notif-denied", {"QueueConfigurations": [queue_config(arn, ["s3:ObjectCreated:*"])]}
+    )
+    assert found["ArgumentName1"] == arn
+    assert found["ArgumentValue1"] == (
+        "Permissions on the destination queue do not allow S3 to publish notifications from "
+        "this bucket"
+    )
+    assert receive_all(sqs, url, 1, timeout=3) == []  # the refused call sent nothing
+
+
+@needs_sqs
+def test_object_events_arrive_in_the_queue(s3c, student, aws_worker):
+    sqs = student.client("sqs")
+    url = sqs.create_queue(QueueName="uploads")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    s3c.create_bucket(Bucket="notif-live")
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": s3_may_send(arn, "notif-live", student.account_id)}
+    )
+    put(
+        s3c,
+        "notif-live",
+        {
+            "QueueConfigurations": [
+                queue_config(arn, ["s3:ObjectCreated:*"], prefix="in/", Id="created"),
+                queue_config(arn, ["s3:ObjectRemoved:*"], prefix="in/", Id="removed"),
+            ]
+        },
+    )
+    test = receive_all(sqs, url, 1)
+    assert test[0]["Event"] == "s3:TestEvent"
+    assert test[0]["Service"] == "Amazon S3"
+    assert test[0]["Bucket"] == "notif-live"
+
+    s3c.put_object(Bucket="notif-live", Key="in/a b.txt", Body=b"hello")
+    s3c.put_object(Bucket="notif-live", Key="other/skip.txt", Body=b"not sent")
+    s3c.copy_object(Bucket="notif-live", Key="in/copy.txt", CopySource="notif-live/in/a b.txt")
+    s3c.delete_object(Bucket="notif-live", Key="in/copy.txt")
+    records = [body["Records"][0] for body in receive_all(sqs, url, 3)]
+    assert sorted(r["eventName"] for r in records) == [
+        "ObjectCreated:Copy",
+        "ObjectCreated:Put",
+        "ObjectRemoved:Delete",
+    ]
+    put_record = next(r for r in records if r["eventName"] == "ObjectCreated:Put")
+    assert put_record["eventVersion"] == "2.1"
+    assert put_record["eventSource"] == "aws:s3"
+    assert put_record["awsRegion"] == "us-east-1"
+    assert put_record["s3"]["configurationId"] == "created"
+    assert put_record["s3"]["bucket"]["name"] == "notif-live"
+    assert put_record["s3"]["bucket"]["arn"] == "arn:aws:s3:::notif-live"
+    assert put_record["s3"]["object"]["key"] == "in/a+b.txt"  # URL-encoded, as S3 sends it
+    assert put_record["s3"]["object"]["size"] == 5
+    assert put_record["s3"]["object"]["eTag"] == "5d41402abc4b2a76b9719d911017c592"
+    removed = next(r for r in records if r["eventName"] == "ObjectRemoved:Delete")
+    assert removed["s3"]["configurationId"] == "removed"
+    assert "size" not in removed["s3"]["object"]
