@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs")
+SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs", "events")
 VPC_INTERFACE = {"services.vpc.network"}
 # What S3 may use of other services: IAM's policy language and evaluator (bucket
 # policies are IAM policies). Who signs, and the caller's own policies, come through
@@ -139,6 +139,15 @@ def others_may_import_sqs(name: str) -> bool:
     return not _within(name, "services.sqs") or _within(name, SQS_DELIVERY)
 
 
+# EventBridge delivers to targets only through SQS's and SNS's delivery interfaces;
+# the services whose events it carries reach it through core's hooks.aws_event.
+EVENTS_INTERFACES = {"services.sqs.delivery", "services.sns.delivery"}
+
+
+def events_may_import(name: str) -> bool:
+    return not _other_app(name, "events") or any(_within(name, i) for i in EVENTS_INTERFACES)
+
+
 def classrooms_may_import(name: str) -> bool:
     return not _other_app(name, "classrooms")
 
@@ -165,6 +174,10 @@ RULES = {
     "other services use SQS only through services/sqs/delivery.py": (
         tuple(f"services/{app}" for app in SERVICE_APPS if app != "sqs"),
         others_may_import_sqs,
+    ),
+    "EventBridge uses other services only through sqs/sns delivery.py": (
+        ("services/events",),
+        events_may_import,
     ),
     "classrooms use no service app but the listed crossings (CROSSINGS)": (
         ("services/classrooms",),
