@@ -12,6 +12,9 @@ class EventsConfig(AppConfig):
         # Registers the operations and the resource types, then puts the events the
         # simulated cloud emits (hooks.aws_event) on the default bus.
         from services.core import hooks
-        from services.events import emit, operations, resources  # noqa: F401
+        from services.core.accounts import account_created
+        from services.events import buses, emit, operations, resources  # noqa: F401
 
         hooks.aws_event.install(emit.emit)
+        # Every account has a default event bus in every region.
+        account_created.connect(buses.on_account_created, dispatch_uid="events-default-buses")

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from services.core import constraints, lookups
+from services.core import constraints, lookups, regions
 from services.core.context import CallContext
+from services.core.models import Account
 from services.core.operations import operation
 from services.events import errors, paging, tagging
 from services.events.models import DEFAULT_BUS, MAX_BUSES, EventBus
 
 
+def create_default_buses(account: Account) -> None:
+    """Every account's default bus in every region, in one statement (when an account
+    is made, and again when a classroom reset empties it)."""
+    EventBus.objects.bulk_create(
+        [EventBus(account=account, region=r, resource_id=DEFAULT_BUS) for r in regions.REGIONS],
+        ignore_conflicts=True,
+    )
+
+
+def on_account_created(sender, account: Account, **kwargs) -> None:
+    create_default_buses(account)
+
+
 def default_bus(ctx: CallContext) -> EventBus:
-    """The account's default bus in the caller's region, made on first use (every
-    account has one in every region; a reset sandbox gets it back the same way)."""
+    """The account's default bus in the caller's region (made on first use for an
+    account older than EventBridge here)."""
     bus = EventBus.objects.visible_to(ctx).filter(resource_id=DEFAULT_BUS).first()
     if bus is not None:
         return bus

@@ -420,4 +420,10 @@ def test_nothing_is_sent_for_a_bus_without_rules(account, monkeypatch):
         [{"account": account.id, "region": "us-east-1", "bus": "default", "event": event}]
     )
     assert calls == []
-    assert EventBus.objects.count() == 0
+
+
+def test_every_account_has_a_default_bus_in_every_region(account):
+    from services.core import regions
+
+    buses = EventBus.objects.filter(account=account, resource_id="default")
+    assert sorted(buses.values_list("region", flat=True)) == sorted(regions.REGIONS)
