@@ -127,6 +127,11 @@ class Rule(NotFound, Resource):
         return self.state != "DISABLED"
 
     @property
+    def status(self) -> str:
+        """The console's Status ("enabled", shown as Enabled)."""
+        return "disabled" if self.state == "DISABLED" else "enabled"
+
+    @property
     def rule_type(self) -> str:
         """What the console's rules list calls it."""
         return "Scheduled" if self.schedule_expression else "Standard"

@@ -101,7 +101,7 @@ RULES = registry.register(
         nav_order=20,
         columns=(
             Column("Name", "resource_id", link=True),
-            Column("Status", "state", kind="state"),
+            Column("Status", "status", kind="state"),
             Column("Type", "rule_type"),
             Column("Event bus", "bus_name"),
             Column("Description", "description"),
@@ -109,7 +109,7 @@ RULES = registry.register(
         ),
         detail_fields=(
             Column("Rule name", "resource_id"),
-            Column("Status", "state", kind="state"),
+            Column("Status", "status", kind="state"),
             Column("Type", "rule_type"),
             Column("Event bus name", "bus_name"),
             Column("Description", "description"),
