@@ -94,11 +94,14 @@ def _api_call_event(event) -> None:
     from services.core import hooks
 
     source = event.event_source.removesuffix(".amazonaws.com")
+    sign_in = event.event_name == "ConsoleLogin"
     hooks.aws_event(
         event.account_id,
         event.region,
         source=f"aws.{source}",
-        detail_type="AWS API Call via CloudTrail",
+        detail_type="AWS Console Sign In via CloudTrail"
+        if sign_in
+        else "AWS API Call via CloudTrail",
         detail=event.cloudtrail_record(),
     )
 

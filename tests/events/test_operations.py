@@ -427,3 +427,21 @@ def test_every_account_has_a_default_bus_in_every_region(account):
 
     buses = EventBus.objects.filter(account=account, resource_id="default")
     assert sorted(buses.values_list("region", flat=True)) == sorted(regions.REGIONS)
+
+
+def test_console_sign_in_is_its_own_detail_type(
+    account, monkeypatch, django_capture_on_commit_callbacks
+):
+    from services.core import audit
+
+    seen: list[dict] = []
+    monkeypatch.setattr(dispatch, "send", lambda items: seen.extend(i["event"] for i in items))
+    ctx = CallContext(
+        account=account, region="eu-west-1", principal=Principal.root(account.id), door="console"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.record_console_login(ctx, success=True)
+    (event,) = seen
+    assert event["detail-type"] == "AWS Console Sign In via CloudTrail"
+    assert event["source"] == "aws.signin" and event["region"] == "us-east-1"
+    assert event["detail"]["eventName"] == "ConsoleLogin"
