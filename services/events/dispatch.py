@@ -61,7 +61,10 @@ class _Flush:
 
     def __call__(self) -> None:
         self.sent = True
-        send(self.items)
+        try:
+            send(self.items)
+        except Exception:  # the call has committed: its answer must not fail for this
+            log.exception("could not put %d events on their buses", len(self.items))
 
 
 def _pending() -> _Flush | None:
