@@ -285,13 +285,16 @@ def test_pattern(request: HttpRequest, region: str) -> HttpResponse:
 
 
 def _rule(request: HttpRequest, region: str, name: str) -> Rule | None:
-    bus = request.GET.get("bus") or DEFAULT_BUS
-    return (
+    """The rule `name` on the bus `?bus=` names; without one, on the default bus, else
+    on whichever bus has it (the rules list links to a rule by name alone)."""
+    rules = (
         Rule.objects.visible_to(console_ctx(request, region))
-        .filter(resource_id=name, bus__resource_id=bus)
+        .filter(resource_id=name)
         .select_related("bus")
-        .first()
     )
+    if request.GET.get("bus"):
+        return rules.filter(bus__resource_id=request.GET["bus"]).first()
+    return rules.filter(bus__resource_id=DEFAULT_BUS).first() or rules.order_by("pk").first()
 
 
 @console_view
@@ -318,7 +321,7 @@ def rule_detail(request: HttpRequest, region: str, resource_id: str) -> HttpResp
         {"target": t, "type": {"sqs": "SQS queue", "sns": "SNS topic"}.get(t.service, t.service)}
         for t in rule.targets.order_by("target_id")
     ]
-    bus_flag = "" if rule.bus.is_default else f" --event-bus-name {shlex.quote(rule.bus_name)}"
+    bus_flag = _bus_flag(rule)
     context.update(
         {
             "rule": rule,
@@ -342,6 +345,10 @@ def rule_detail(request: HttpRequest, region: str, resource_id: str) -> HttpResp
     return render_console(request, "events/rule_detail.html", context)
 
 
+def _bus_flag(rule: Rule) -> str:
+    return "" if rule.bus.is_default else f" --event-bus-name {shlex.quote(rule.bus_name)}"
+
+
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -351,13 +358,11 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 def delete_rule(request: HttpRequest, region: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     names = [i for i in data.getlist("ids") if i]
-    bus = data.get("bus") or DEFAULT_BUS
-    rules = list(
-        Rule.objects.visible_to(console_ctx(request, region))
-        .filter(resource_id__in=names, bus__resource_id=bus)
-        .select_related("bus")
-        .order_by("resource_id")
-    )
+    bus = data.get("bus", "")
+    chosen = Rule.objects.visible_to(console_ctx(request, region)).filter(resource_id__in=names)
+    if bus:  # from a rule's details page; the rules list sends names alone
+        chosen = chosen.filter(bus__resource_id=bus)
+    rules = list(chosen.select_related("bus").order_by("resource_id"))
     if not rules:
         messages.error(request, "Select at least one rule first.")
         return _redirect(request, list_url(region))
@@ -370,12 +375,16 @@ def delete_rule(request: HttpRequest, region: str) -> HttpResponse:
             "back": list_url(region),
             "typed_error": request.method == "POST",
             "cli": [
-                f"aws events remove-targets --rule {shlex.quote(r.resource_id)} --ids "
+                f"aws events remove-targets --rule {shlex.quote(r.resource_id)}{_bus_flag(r)} "
+                "--ids "
                 + " ".join(shlex.quote(t.target_id) for t in r.targets.order_by("target_id"))
                 for r in rules
                 if r.targets.exists()
             ]
-            + [f"aws events delete-rule --name {shlex.quote(r.resource_id)}" for r in rules],
+            + [
+                f"aws events delete-rule --name {shlex.quote(r.resource_id)}{_bus_flag(r)}"
+                for r in rules
+            ],
             "breadcrumbs": breadcrumbs(request, Crumb("Rules", list_url(region)), "Delete rule"),
         }
         if request.htmx:

@@ -113,3 +113,18 @@ def test_disable_then_delete_removes_the_targets_first(console, account):
     assert not Rule.objects.exists() and not Target.objects.exists()
     names = list(Event.objects.order_by("event_time").values_list("event_name", flat=True))
     assert names[-2:] == ["RemoveTargets", "DeleteRule"]
+
+
+def test_a_rule_on_a_custom_bus(console, account, ctx):
+    from services.core import operations
+
+    operations.call(ctx, "events", "CreateEventBus", {"Name": "orders"})
+    response = _create(console, account, Name="placed", EventBusName="orders", TargetType="")
+    assert response["Location"] == f"{RULES}placed/?bus=orders"
+    page = text(console.get(f"{RULES}placed/"))  # the list links by name alone
+    assert f"arn:aws:events:us-east-1:{account.id}:rule/orders/placed" in page
+    assert "--event-bus-name orders" in page
+    done = console.post(
+        f"{RULES}actions/DeleteRule/", {"ids": ["placed"], "confirmation": "delete"}
+    )
+    assert done.status_code == 302 and not Rule.objects.exists()
