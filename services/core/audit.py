@@ -80,8 +80,8 @@ def record(
         error_code=error.code if error else "",
         error_message=_text(error.message) if error else "",
     )
-    if error is None and not op.read_only and ctx.door != "system" and op.action not in _UNSENT:
-        _api_call_event(event)
+    if not op.read_only and ctx.door != "system" and op.action not in _UNSENT:
+        _api_call_event(event)  # failed calls too: rules match on errorCode (AccessDenied)
 
 
 # Calls CloudTrail records as data events, not management events: not on the bus.
@@ -89,8 +89,8 @@ _UNSENT = {"PutEvents"}
 
 
 def _api_call_event(event) -> None:
-    """EventBridge's "AWS API Call via CloudTrail" for a mutating call that succeeded,
-    on the account's default bus once the call commits (hooks.aws_event)."""
+    """EventBridge's "AWS API Call via CloudTrail" for a mutating call, on the account's
+    default bus once the call commits (a failed call's event: at once; hooks.aws_event)."""
     from services.core import hooks
 
     source = event.event_source.removesuffix(".amazonaws.com")

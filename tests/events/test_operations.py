@@ -445,3 +445,20 @@ def test_console_sign_in_is_its_own_detail_type(
     assert event["detail-type"] == "AWS Console Sign In via CloudTrail"
     assert event["source"] == "aws.signin" and event["region"] == "us-east-1"
     assert event["detail"]["eventName"] == "ConsoleLogin"
+
+
+def test_a_failed_mutating_call_is_on_the_bus_with_its_error(
+    account, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen: list[dict] = []
+    monkeypatch.setattr(dispatch, "send", lambda items: seen.extend(i["event"] for i in items))
+    ctx = CallContext(
+        account=account, region="us-east-1", principal=Principal.root(account.id), door="aws"
+    )
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(AwsError):
+        operations.call(ctx, "ec2", "StopInstances", {"InstanceIds": ["i-0123456789abcdef0"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        operations.call(ctx, "ec2", "DescribeInstances", {})  # read-only: not on the bus
+    (event,) = seen
+    assert event["detail"]["eventName"] == "StopInstances"
+    assert event["detail"]["errorCode"] == "InvalidInstanceID.NotFound"
