@@ -131,3 +131,12 @@ def test_an_sns_topic_without_a_policy_for_eventbridge_refuses(ctx, account):
     event = dispatch.envelope(account.id, "us-east-1", source="my.app", detail_type="d", detail={})
     items = [{"account": account.id, "region": "us-east-1", "bus": "default", "event": event}]
     assert dispatch.route(items) == 0
+
+
+def test_celery_beat_fires_the_schedules(settings):
+    from console.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["events-schedules"]
+    assert entry["task"] == tasks.fire_schedules.name
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
