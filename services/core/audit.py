@@ -84,8 +84,16 @@ def record(
         _api_call_event(event)  # failed calls too: rules match on errorCode (AccessDenied)
 
 
-# Calls CloudTrail records as data events, not management events: not on the bus.
-_UNSENT = {"PutEvents"}
+# Calls CloudTrail records as data events, not management events: not on the bus
+# (S3 object calls, SQS messages, SNS and EventBridge publishing).
+_UNSENT = {
+    "PutEvents", "PutObject", "CopyObject", "DeleteObject", "DeleteObjects",
+    "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
+    "AbortMultipartUpload", "PutObjectAcl", "PutObjectTagging", "DeleteObjectTagging",
+    "RestoreObject", "PutObjectRetention", "PutObjectLegalHold", "SendMessage",
+    "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch",
+    "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "Publish", "PublishBatch",
+}  # fmt: skip
 
 
 def _api_call_event(event) -> None:

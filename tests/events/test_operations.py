@@ -462,3 +462,29 @@ def test_a_failed_mutating_call_is_on_the_bus_with_its_error(
     (event,) = seen
     assert event["detail"]["eventName"] == "StopInstances"
     assert event["detail"]["errorCode"] == "InvalidInstanceID.NotFound"
+
+
+def test_s3_eventbridge_notifications_reach_the_default_bus(
+    account, monkeypatch, django_capture_on_commit_callbacks
+):
+    seen: list[dict] = []
+    monkeypatch.setattr(dispatch, "send", lambda items: seen.extend(i["event"] for i in items))
+    ctx = CallContext(
+        account=account, region="us-east-1", principal=Principal.root(account.id), door="aws"
+    )
+
+    def s3(action: str, **params) -> dict:
+        with django_capture_on_commit_callbacks(execute=True):
+            return operations.call(ctx, "s3", action, params)
+
+    s3("CreateBucket", Bucket=f"evb-{account.id}")
+    s3(
+        "PutBucketNotificationConfiguration",
+        Bucket=f"evb-{account.id}",
+        NotificationConfiguration={"EventBridgeConfiguration": {}},
+    )
+    seen.clear()
+    s3("PutObject", Bucket=f"evb-{account.id}", Key="a.txt", Body=b"hello")
+    created = [e for e in seen if e["source"] == "aws.s3"]
+    assert [e["detail-type"] for e in created] == ["Object Created"]
+    assert created[0]["resources"] == [f"arn:aws:s3:::evb-{account.id}"]
