@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_reset_empties_sns(ctx, account):
     from services.classrooms.reset import wipe
-    from services.sns.models import OutboxMessage, SigningKey, Subscription, Topic
     from services.sns import signing
+    from services.sns.models import OutboxMessage, SigningKey, Subscription, Topic
 
     arn = operations.call(ctx, "sns", "CreateTopic", {"Name": "t"})["TopicArn"]
     operations.call(ctx, "sns", "Subscribe", {"TopicArn": arn, "Protocol": "sms",
