@@ -121,6 +121,8 @@ def _to_queue(topic: Topic, queue_arn: str, body: str, *, attributes_: dict | No
     except ImportError:
         raise Failed("SQS is not installed") from None
     sender = sqs.ServicePrincipal("sns.amazonaws.com", topic.resource_id, topic.account_id)
+    if not queue_arn.endswith(".fifo"):
+        group_id = dedup_id = None  # a standard queue takes neither
     try:
         sqs.deliver(queue_arn, body, sender=sender, attributes=attributes_ or None,
                     group_id=group_id, deduplication_id=dedup_id)  # fmt: skip
