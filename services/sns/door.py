@@ -17,7 +17,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.models import Account
 from services.core.regions import is_region
-from services.sns import signing
+from services.sns import errors, signing
 from services.sns.models import Subscription, Topic
 
 _HOST = re.compile(r"^sns\.([a-z0-9-]+)\.[a-z0-9.-]+$")
@@ -79,7 +79,7 @@ def handle(request: HttpRequest) -> HttpResponse:
         return response
     params = request.GET if request.method == "GET" else request.POST
     action = params.get("Action", "")
-    not_found = AwsError("NotFound", "Resource not found", 404)
+    not_found = errors.NotFound("Resource not found")
     try:
         if request.path != "/" or action not in ("ConfirmSubscription", "Unsubscribe"):
             raise not_found

@@ -3,6 +3,7 @@
 from services.core.errors import AwsError, ErrorCode
 
 AuthorizationError = ErrorCode("AuthorizationError", 403)
+ConcurrentAccess = ErrorCode("ConcurrentAccess")
 BatchEntryIdsNotDistinct = ErrorCode("BatchEntryIdsNotDistinct")
 BatchRequestTooLong = ErrorCode("BatchRequestTooLong")
 EmptyBatchRequest = ErrorCode("EmptyBatchRequest")

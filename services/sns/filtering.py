@@ -7,31 +7,23 @@ from __future__ import annotations
 
 import json
 
+from services.core import patterns
 from services.sns import errors
 
 
-def check(text: str, scope: str) -> None:
-    from services.core import patterns
-
+def check(text: str, scope: str, *, subscribe: bool = False) -> None:
+    """SNS's InvalidParameter, in SNS's words, for a policy it would refuse."""
     try:
-        patterns.validate_filter_policy(text, scope)
+        patterns.validate_filter_policy(text, scope, subscribe=subscribe)
     except patterns.PatternError as error:
-        raise errors.invalid(f"FilterPolicy: {error}") from None
+        raise errors.InvalidParameter(error.message) from None
 
 
 def accepts(policy_text: str, scope: str, message: str, attributes: dict) -> bool:
     """Whether a message passes a subscription's filter policy (none: every message)."""
     if not policy_text:
         return True
-    from services.core import patterns
-
     policy = json.loads(policy_text)
     if scope == "MessageBody":
-        try:
-            body = json.loads(message)
-        except ValueError:
-            return False
-        if not isinstance(body, dict):
-            return False
-        return patterns.filter_policy_matches(policy, body, scope)
+        return patterns.filter_policy_matches(policy, message, scope)
     return patterns.filter_policy_matches(policy, attributes or {}, scope)

@@ -86,9 +86,8 @@ def _checked_attributes(protocol: str, fifo: bool, given: dict) -> dict[str, str
         k: attributes.check_subscription_attribute(protocol, fifo, k, v) for k, v in given.items()
     }
     if stored.get("FilterPolicy"):
-        filtering.check(
-            stored["FilterPolicy"], stored.get("FilterPolicyScope", "MessageAttributes")
-        )
+        scope = stored.get("FilterPolicyScope", "MessageAttributes")
+        filtering.check(stored["FilterPolicy"], scope, subscribe=True)
     return stored
 
 

@@ -46,6 +46,17 @@ constraints.on_violation(
 )
 
 
+# Two CreateTopic calls of one new name at once: the second finds the row made under it.
+constraints.on_violation(
+    Topic,
+    "resource_id",
+    lambda v: errors.ConcurrentAccess(
+        "Can't perform multiple operations on a topic simultaneously. Perform the "
+        "operations sequentially."
+    ),
+)
+
+
 @operation("sns", "CreateTopic")
 def create_topic(ctx: CallContext, params: dict) -> dict:
     name = params.get("Name") or ""

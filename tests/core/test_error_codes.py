@@ -26,6 +26,7 @@ MODELS = {
     "s3": ["s3"],
     "cloudtrail": ["cloudtrail"],
     "events": ["events"],
+    "sns": ["sns"],
     "classrooms": ["ec2"],
     "core": ["ec2", "iam", "sts", "s3", "cloudtrail"],
 }
