@@ -96,12 +96,6 @@ def test_a_queue_that_does_not_let_eventbridge_in_refuses_and_the_dlq_gets_it(ct
     assert attributes["ERROR_CODE"]["StringValue"]
 
 
-@pytest.mark.xfail(
-    reason="sns.delivery.service_may_publish evaluates the topic policy with no identity "
-    "policy for the service principal, so a policy allowing events.amazonaws.com still "
-    "refuses it (SNS's side; SQS's decide_by_policy passes an allow-all caller policy)",
-    strict=False,
-)
 def test_an_sns_topic_target_takes_the_matched_event(ctx, account):
     topic = call(ctx, "sns", "CreateTopic", Name="alerts")["TopicArn"]
     policy = {
