@@ -223,7 +223,7 @@ def test_a_queue_whose_policy_does_not_allow_s3_is_refused(s3c, student):
 
 
 @needs_sqs
-def test_object_events_arrive_in_the_queue(s3c, student, aws_worker):
+def test_object_events_arrive_in_the_queue(s3c, student, worker):
     sqs = student.client("sqs")
     url = sqs.create_queue(QueueName="uploads")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
