@@ -271,3 +271,60 @@ def test_object_events_arrive_in_the_queue(s3c, student, worker):
     removed = next(r for r in records if r["eventName"] == "ObjectRemoved:Delete")
     assert removed["s3"]["configurationId"] == "removed"
     assert "size" not in removed["s3"]["object"]
+
+
+@needs_sqs
+def test_versioned_deletes_multipart_and_suffix_filters(s3c, student, worker):
+    sqs = student.client("sqs")
+    url = sqs.create_queue(QueueName="images")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    s3c.create_bucket(Bucket="notif-versioned")
+    s3c.put_bucket_versioning(
+        Bucket="notif-versioned", VersioningConfiguration={"Status": "Enabled"}
+    )
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": s3_may_send(arn, "notif-versioned", student.account_id)}
+    )
+    put(
+        s3c,
+        "notif-versioned",
+        {
+            "QueueConfigurations": [
+                queue_config(arn, ["s3:ObjectCreated:CompleteMultipartUpload"], suffix=".jpg"),
+                queue_config(arn, ["s3:ObjectRemoved:DeleteMarkerCreated"], suffix=".jpg"),
+                queue_config(arn, ["s3:ObjectRemoved:Delete"], suffix=".jpg"),
+            ]
+        },
+    )
+    assert receive_all(sqs, url, 1)[0]["Event"] == "s3:TestEvent"
+    upload = s3c.create_multipart_upload(Bucket="notif-versioned", Key="cat.jpg")
+    part = s3c.upload_part(
+        Bucket="notif-versioned", Key="cat.jpg", UploadId=upload["UploadId"], PartNumber=1,
+        Body=b"meow",
+    )  # fmt: skip
+    done = s3c.complete_multipart_upload(
+        Bucket="notif-versioned", Key="cat.jpg", UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )  # fmt: skip
+    s3c.put_object(Bucket="notif-versioned", Key="cat.png", Body=b"not sent")
+    marker = s3c.delete_object(Bucket="notif-versioned", Key="cat.jpg")
+    s3c.delete_objects(
+        Bucket="notif-versioned",
+        Delete={"Objects": [{"Key": "cat.jpg", "VersionId": done["VersionId"]}]},
+    )
+    records = {r["eventName"]: r for b in receive_all(sqs, url, 3) for r in b["Records"]}
+    assert set(records) == {
+        "ObjectCreated:CompleteMultipartUpload",
+        "ObjectRemoved:DeleteMarkerCreated",
+        "ObjectRemoved:Delete",
+    }
+    created = records["ObjectCreated:CompleteMultipartUpload"]["s3"]["object"]
+    assert created["versionId"] == done["VersionId"]
+    assert created["size"] == 4
+    marked = records["ObjectRemoved:DeleteMarkerCreated"]["s3"]["object"]
+    assert marked["versionId"] == marker["VersionId"]
+    assert records["ObjectRemoved:Delete"]["s3"]["object"]["versionId"] == done["VersionId"]
+    # sequencers grow for one key, so consumers can order the events
+    assert int(marked["sequencer"], 16) > int(created["sequencer"], 16)
