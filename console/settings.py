@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "services.sts",
     "services.s3",
     "services.sqs",
+    "services.sns",
     "services.classrooms",
 ]
 
