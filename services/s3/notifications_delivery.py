@@ -65,7 +65,8 @@ def _refusal_reason(service: str, problem: Exception) -> str:
     does not let S3 send (DeliveryRefused/PublishRefused carry the AWS error code)."""
     noun = NOUN[service]
     code = str(getattr(problem, "code", "") or "")
-    if code.endswith(("NonExistentQueue", "NotFound", "QueueDoesNotExist")):
+    gone = code.endswith(("NonExistentQueue", "NotFound", "QueueDoesNotExist"))
+    if gone or (not code and "does not exist" in str(problem)):  # SNS says it in words
         return f"The destination {noun} does not exist"
     return (
         f"Permissions on the destination {noun} do not allow S3 to publish notifications "

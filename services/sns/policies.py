@@ -138,7 +138,8 @@ def service_may_publish(topic: Topic, service: str, source_arn: str, source_acco
         principal_account="",
         resource_account=topic.account_id,
     )
-    return evaluate(request, [], resource=documents(topic)).allowed
+    # a service has no identity policies: only the topic policy decides (as SQS does)
+    return evaluate(request, [NamedPolicy("caller", _ALLOW_ALL)], resource=documents(topic)).allowed
 
 
 def with_permission(topic: Topic, label: str, accounts: list[str], actions: list[str]) -> str:

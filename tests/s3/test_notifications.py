@@ -328,3 +328,65 @@ def test_versioned_deletes_multipart_and_suffix_filters(s3c, student, worker):
     assert records["ObjectRemoved:Delete"]["s3"]["object"]["versionId"] == done["VersionId"]
     # sequencers grow for one key, so consumers can order the events
     assert int(marked["sequencer"], 16) > int(created["sequencer"], 16)
+
+
+needs_sns = pytest.mark.skipif(
+    not apps.is_installed("services.sns") or not apps.is_installed("services.sqs"),
+    reason="SNS and SQS are not installed in this tree",
+)
+
+
+def service_may(service: str, action: str, resource: str, source_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": action,
+                    "Resource": resource,
+                    "Condition": {"ArnLike": {"aws:SourceArn": source_arn}},
+                }
+            ],
+        }
+    )
+
+
+@needs_sns
+def test_events_fan_out_through_an_sns_topic(s3c, student, worker):
+    sns, sqs = student.client("sns"), student.client("sqs")
+    topic = sns.create_topic(Name="uploads")["TopicArn"]
+    url = sqs.create_queue(QueueName="from-topic")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": service_may("sns.amazonaws.com", "sqs:SendMessage", queue, topic)},
+    )
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue, Attributes={"RawMessageDelivery": "true"}
+    )
+    s3c.create_bucket(Bucket="notif-topic")
+    config = {"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]}
+    # the default topic policy does not let S3 publish
+    found = refused(s3c, "notif-topic", config)
+    assert found["ArgumentName1"] == topic
+    assert found["ArgumentValue1"] == (
+        "Permissions on the destination topic do not allow S3 to publish notifications from "
+        "this bucket"
+    )
+    sns.set_topic_attributes(
+        TopicArn=topic,
+        AttributeName="Policy",
+        AttributeValue=service_may(
+            "s3.amazonaws.com", "SNS:Publish", topic, "arn:aws:s3:::notif-topic"
+        ),
+    )
+    put(s3c, "notif-topic", config)
+    assert receive_all(sqs, url, 1)[0]["Event"] == "s3:TestEvent"
+    s3c.put_object(Bucket="notif-topic", Key="report.csv", Body=b"a,b")
+    (record,) = receive_all(sqs, url, 1)[0]["Records"]
+    assert record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["object"]["key"] == "report.csv"
