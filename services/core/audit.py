@@ -59,7 +59,7 @@ def record(
     """Write the event for one operation call (in the call's transaction on success)."""
     from services.core.models import Event
 
-    Event.objects.create(
+    event = Event.objects.create(
         account=ctx.account,
         # A caller may name any region; the column holds what a real one can be.
         region=_text(ctx.region)[:32] if not op.global_service else "us-east-1",
@@ -79,6 +79,27 @@ def record(
         resources=ctx.resources,
         error_code=error.code if error else "",
         error_message=_text(error.message) if error else "",
+    )
+    if error is None and not op.read_only and ctx.door != "system" and op.action not in _UNSENT:
+        _api_call_event(event)
+
+
+# Calls CloudTrail records as data events, not management events: not on the bus.
+_UNSENT = {"PutEvents"}
+
+
+def _api_call_event(event) -> None:
+    """EventBridge's "AWS API Call via CloudTrail" for a mutating call that succeeded,
+    on the account's default bus once the call commits (hooks.aws_event)."""
+    from services.core import hooks
+
+    source = event.event_source.removesuffix(".amazonaws.com")
+    hooks.aws_event(
+        event.account_id,
+        event.region,
+        source=f"aws.{source}",
+        detail_type="AWS API Call via CloudTrail",
+        detail=event.cloudtrail_record(),
     )
 
 

@@ -25,6 +25,7 @@ MODELS = {
     "sts": ["sts"],
     "s3": ["s3"],
     "cloudtrail": ["cloudtrail"],
+    "events": ["events"],
     "classrooms": ["ec2"],
     "core": ["ec2", "iam", "sts", "s3", "cloudtrail"],
 }

@@ -21,7 +21,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs", "sns")
+SERVICE_APPS = (
+    "iam",
+    "sts",
+    "ec2",
+    "vpc",
+    "s3",
+    "cloudtrail",
+    "classrooms",
+    "sqs",
+    "sns",
+    "events",
+)
 VPC_INTERFACE = {"services.vpc.network"}
 # What S3 may use of other services: IAM's policy language and evaluator (bucket
 # policies are IAM policies). Who signs, and the caller's own policies, come through
@@ -153,6 +164,15 @@ def others_may_import_sns(name: str) -> bool:
     return not _within(name, "services.sns") or _within(name, SNS_DELIVERY)
 
 
+# EventBridge delivers to targets only through SQS's and SNS's delivery interfaces;
+# the services whose events it carries reach it through core's hooks.aws_event.
+EVENTS_INTERFACES = {"services.sqs.delivery", "services.sns.delivery"}
+
+
+def events_may_import(name: str) -> bool:
+    return not _other_app(name, "events") or any(_within(name, i) for i in EVENTS_INTERFACES)
+
+
 def classrooms_may_import(name: str) -> bool:
     return not _other_app(name, "classrooms")
 
@@ -187,6 +207,10 @@ RULES = {
     "other services use SNS only through services/sns/delivery.py": (
         tuple(f"services/{app}" for app in SERVICE_APPS if app != "sns"),
         others_may_import_sns,
+    ),
+    "EventBridge uses other services only through sqs/sns delivery.py": (
+        ("services/events",),
+        events_may_import,
     ),
     "classrooms use no service app but the listed crossings (CROSSINGS)": (
         ("services/classrooms",),
