@@ -390,3 +390,48 @@ def test_events_fan_out_through_an_sns_topic(s3c, student, worker):
     (record,) = receive_all(sqs, url, 1)[0]["Records"]
     assert record["eventName"] == "ObjectCreated:Put"
     assert record["s3"]["object"]["key"] == "report.csv"
+
+
+needs_events = pytest.mark.skipif(
+    not apps.is_installed("services.events") or not apps.is_installed("services.sqs"),
+    reason="EventBridge and SQS are not installed in this tree",
+)
+
+
+@needs_events
+def test_eventbridge_notifications_reach_a_rule(s3c, student, worker):
+    events, sqs = student.client("events"), student.client("sqs")
+    url = sqs.create_queue(QueueName="s3-events")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    rule = events.put_rule(
+        Name="uploads",
+        EventPattern=json.dumps(
+            {
+                "source": ["aws.s3"],
+                "detail-type": ["Object Created"],
+                "detail": {
+                    "bucket": {"name": ["notif-bridge"]},
+                    "object": {"key": [{"prefix": "in/"}]},
+                },
+            }
+        ),
+    )["RuleArn"]
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": service_may("events.amazonaws.com", "sqs:SendMessage", queue, rule)},
+    )
+    events.put_targets(Rule="uploads", Targets=[{"Id": "q", "Arn": queue}])
+    s3c.create_bucket(Bucket="notif-bridge")
+    put(s3c, "notif-bridge", {"EventBridgeConfiguration": {}})
+    s3c.put_object(Bucket="notif-bridge", Key="in/data.json", Body=b"{}")
+    s3c.put_object(Bucket="notif-bridge", Key="out/skip.json", Body=b"{}")
+    (event,) = receive_all(sqs, url, 1)
+    assert event["source"] == "aws.s3"
+    assert event["detail-type"] == "Object Created"
+    assert event["resources"] == ["arn:aws:s3:::notif-bridge"]
+    assert event["detail"]["object"]["key"] == "in/data.json"
+    assert event["detail"]["object"]["size"] == 2
+    assert event["detail"]["reason"] == "PutObject"
+    assert receive_all(sqs, url, 1, timeout=4) == []
