@@ -70,7 +70,7 @@ def start_message_move_task(ctx: CallContext, params: dict) -> dict:
         )
     if MoveTask.objects.filter(source=source, status="RUNNING").exists():
         raise errors.UnsupportedOperation(
-            "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+            "There is already a task running. Only one active task is allowed for a source queue arn at a given time."  # noqa: E501
         )
     task_id = secrets.token_hex(16)
     task = MoveTask.objects.create(

@@ -116,18 +116,16 @@ def _page(params: dict, total_qs, key: str) -> tuple[list, str | None]:
         raise errors.InvalidParameterValue(
             "MaxResults is a mandatory parameter when you provide a value for NextToken."
         )
-    after = ""
+    offset = 0
     if token:
-        data = describe.read_token(token)
-        if not isinstance(data, dict) or not isinstance(data.get(key), str):
-            raise errors.InvalidParameterValue("Invalid NextToken value.")
-        after = data[key]
-    qs = total_qs.filter(resource_id__gt=after) if after else total_qs
+        offset = describe.read_token(
+            token, key, errors.InvalidParameterValue("Invalid NextToken value.")
+        )
     size = limit or MAX_LIST
-    rows = list(qs.order_by("resource_id")[: size + 1])
+    rows = list(total_qs.order_by("resource_id")[offset : offset + size + 1])
     more = limit is not None and len(rows) > size
     rows = rows[:size]
-    return rows, (describe.make_token({key: rows[-1].resource_id}) if more else None)
+    return rows, (describe.make_token(key, offset + size) if more else None)
 
 
 def summary(queue: Queue, count: dict | None = None) -> dict:
@@ -238,7 +236,7 @@ def add_permission(ctx: CallContext, params: dict) -> dict:
     label = params["Label"]
     if not _LABEL.match(label):
         raise errors.InvalidParameterValue(
-            "Label can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
+            "Label can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"  # noqa: E501
         )
     accounts, actions = params["AWSAccountIds"], params["Actions"]
     if not accounts or not actions:
@@ -249,7 +247,7 @@ def add_permission(ctx: CallContext, params: dict) -> dict:
     for action in actions:
         if action != "*" and action not in {op.action for op in _ops()}:
             raise errors.InvalidParameterValue(
-                f"Value SQS:{action} for parameter ActionName is invalid. Reason: Please refer to the appropriate WSDL for a list of valid actions."
+                f"Value SQS:{action} for parameter ActionName is invalid. Reason: Please refer to the appropriate WSDL for a list of valid actions."  # noqa: E501
             )
     doc = _policy_doc(queue)
     statements = doc.setdefault("Statement", [])
@@ -283,7 +281,7 @@ def remove_permission(ctx: CallContext, params: dict) -> dict:
     kept = [s for s in statements if s.get("Sid") != params["Label"]]
     if len(kept) == len(statements):
         raise errors.InvalidParameterValue(
-            f"Value {params['Label']} for parameter Label is invalid. Reason: can't find label on existing policy."
+            f"Value {params['Label']} for parameter Label is invalid. Reason: can't find label on existing policy."  # noqa: E501
         )
     doc["Statement"] = kept
     queue.policy = json.dumps(doc) if kept else ""
