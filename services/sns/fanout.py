@@ -18,10 +18,11 @@ queue (RedrivePolicy), if it has one; a 4xx answer (but 429) is not retried.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
+import ssl
+from urllib.parse import urlsplit
 
 from services.core import lifecycle
 from services.sns import attributes, filtering, signing
@@ -128,26 +129,40 @@ def _to_queue(topic: Topic, queue_arn: str, body: str, *, attributes_: dict | No
 
 
 def _post(url: str, body: str, headers: dict[str, str]) -> None:
+    """POST as SNS does (lower-case x-amz-sns-* headers); Failed unless a 2xx answer."""
     from services.sns.subscriptions import is_local
 
     if not is_local(url):
         raise Failed("endpoint is not on this machine", retry=False)
-    request = urllib.request.Request(url, data=body.encode(), method="POST")
-    for name, value in {
-        "Content-Type": "text/plain; charset=UTF-8",
-        "User-Agent": USER_AGENT,
-        **headers,
-    }.items():
-        request.add_header(name, value)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.endswith(".localhost"):
+        host = "127.0.0.1"  # *.localhost is this machine, whatever the resolver knows
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    extra = {"context": ssl._create_unverified_context()} if parts.scheme == "https" else {}
+    connection = kind(host, parts.port, timeout=TIMEOUT, **extra)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    data = body.encode()
     try:
-        with opener.open(request, timeout=TIMEOUT) as answer:
-            answer.read(1024)
-    except urllib.error.HTTPError as error:
-        retry = error.code >= 500 or error.code == 429
-        raise Failed(f"HTTP {error.code}", retry=retry) from None
-    except (OSError, ValueError) as error:
+        connection.putrequest("POST", path, skip_host=True, skip_accept_encoding=True)
+        connection.putheader("Host", parts.netloc)
+        for name, value in {
+            "Content-Type": "text/plain; charset=UTF-8",
+            "User-Agent": USER_AGENT,
+            "Content-Length": str(len(data)),
+            **headers,
+        }.items():
+            connection.putheader(name, value)
+        connection.endheaders(data)
+        answer = connection.getresponse()
+        answer.read(1024)
+    except (OSError, http.client.HTTPException, ValueError) as error:
         raise Failed(str(error)) from None
+    finally:
+        connection.close()
+    if not 200 <= answer.status < 300:
+        retry = answer.status >= 500 or answer.status == 429
+        raise Failed(f"HTTP {answer.status}", retry=retry)
 
 
 def _outbox(sub: Subscription, kind: str, body: str, *, subject: str = "", message_id: str = "",

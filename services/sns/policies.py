@@ -138,8 +138,9 @@ def service_may_publish(topic: Topic, service: str, source_arn: str, source_acco
         principal_account="",
         resource_account=topic.account_id,
     )
-    # a service has no identity policies: only the topic policy decides (as SQS does)
-    return evaluate(request, [NamedPolicy("caller", _ALLOW_ALL)], resource=documents(topic)).allowed
+    # A service has no identity policies of its own: the topic policy alone decides.
+    allow_all = [NamedPolicy("service", _ALLOW_ALL)]
+    return evaluate(request, allow_all, resource=documents(topic)).allowed
 
 
 def with_permission(topic: Topic, label: str, accounts: list[str], actions: list[str]) -> str:
