@@ -57,7 +57,7 @@ def _rules(item: dict) -> dict[str, str]:
     """{"prefix": ..., "suffix": ...} of a configuration (as stored, names normalized)."""
     found: dict[str, str] = {}
     for rule in ((item.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []:
-        found[str(rule.get("Name", "")).lower()] = rule.get("Value", "")
+        found[str(rule.get("Name") or "").lower()] = str(rule.get("Value") or "")
     return found
 
 
@@ -93,8 +93,8 @@ def _normalize(kind: str, arn_field: str, item: dict) -> dict:
         seen: set[str] = set()
         normalized = []
         for rule in rules:
-            name = str(rule.get("Name", ""))
-            value = rule.get("Value", "")
+            name = str(rule.get("Name") or "")
+            value = str(rule.get("Value") or "")
             lowered = name.lower()
             if lowered not in ("prefix", "suffix"):
                 raise invalid_argument(
