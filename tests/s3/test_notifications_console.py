@@ -84,3 +84,20 @@ def test_a_queue_that_does_not_allow_s3_is_the_consoles_error(console, account):
     shown = text(settings(console, "console-denied", what="notification_create", name="x",
                           events=[], destination="sqs", arn=arn))  # fmt: skip
     assert "Choose at least one event type." in shown
+
+
+def test_the_console_lists_recent_deliveries_and_keeps_the_last_50(console, account):
+    console.post(BASE + "create/", {"name": "console-log", "region": "us-east-1",
+                                    "object_ownership": "BucketOwnerEnforced", "block_all": "on",
+                                    "versioning": "Disabled", "encryption": "AES256"})  # fmt: skip
+    _, arn = make_queue(account, "log-queue", allow_s3=True)
+    settings(console, "console-log", what="notification_create", name="all",
+             events=["s3:ObjectCreated:*"], destination="sqs", arn=arn)  # fmt: skip
+    ctx = CallContext(account, "us-east-1", Principal.root(account.id), "aws")
+    for n in range(52):
+        operations.call(ctx, "s3", "PutObject", {"Bucket": "console-log", "Key": f"k{n}"})
+    stored = Bucket.objects.get(resource_id="console-log").notification
+    assert [d["key"] for d in stored["Deliveries"]] == [f"k{n}" for n in range(2, 52)]
+    assert stored["QueueConfigurations"][0]["Id"] == "all"  # the configuration is kept
+    page = text(console.get(f"{BASE}console-log/?tab=properties"))
+    assert "Recent events" in page and "k51" in page
