@@ -61,12 +61,20 @@ def handle(request: HttpRequest) -> HttpResponse:
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     token = names.set_base(_base_url(request))
     try:
-        is_json = bool(req.headers.get("x-amz-target"))
-        answer = _json if is_json else _query
+        answer = _query if _is_query(req) else _json
         response = _polled(lambda: answer(req, request_id, too_large, user_agent))
     finally:
         names.reset_base(token)
     return middleware.to_django(response, req.method)
+
+
+def _is_query(req: wire.WireRequest) -> bool:
+    """A query-protocol request: no X-Amz-Target, and a form body or an Action. Anything
+    else is JSON's to answer (with JSON's errors, a missing target among them)."""
+    if req.headers.get("x-amz-target"):
+        return False
+    content_type = (req.headers.get("content-type") or "").lower()
+    return content_type.startswith("application/x-www-form-urlencoded") or bool(req.param("Action"))
 
 
 def _polled(answer) -> wire.WireResponse:

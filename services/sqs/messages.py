@@ -38,7 +38,7 @@ from services.sqs.models import (
 )
 
 MAX_BATCH = 10
-MAX_BATCH_BYTES = 262_144
+MAX_BATCH_BYTES = 1_048_576  # the sum of a batch's messages
 _ENTRY_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _SYSTEM_NAMES = (
     "SenderId", "SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp",

@@ -26,6 +26,7 @@ MODELS = {
     "s3": ["s3"],
     "cloudtrail": ["cloudtrail"],
     "events": ["events"],
+    "sqs": ["sqs"],
     "classrooms": ["ec2"],
     "core": ["ec2", "iam", "sts", "s3", "cloudtrail"],
 }
@@ -78,6 +79,18 @@ S3_DOCUMENTED = {
     "AccessDenied", "InvalidBucketName", "NoSuchBucket", "NoSuchKey",
 }  # fmt: skip
 
+# SQS's query error codes (the SQS API reference's errors of each action, and the
+# x-amzn-query-error codes its JSON protocol carries): botocore names the shapes only.
+SQS_DOCUMENTED = {
+    "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+    "AWS.SimpleQueueService.BatchRequestTooLong", "AWS.SimpleQueueService.EmptyBatchRequest",
+    "AWS.SimpleQueueService.InvalidBatchEntryId", "AWS.SimpleQueueService.MessageNotInflight",
+    "AWS.SimpleQueueService.NonExistentQueue", "AWS.SimpleQueueService.PurgeQueueInProgress",
+    "AWS.SimpleQueueService.QueueDeletedRecently",
+    "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+    "AWS.SimpleQueueService.UnsupportedOperation", "QueueAlreadyExists",
+}  # fmt: skip
+
 # Codes the simulator answers that no AWS page lists, each with its reason. Keep short.
 SIMULATOR = {
     "core": {
@@ -126,6 +139,8 @@ def test_every_declared_code_is_one_aws_knows(app):
         known |= EC2_DOCUMENTED
     if "s3" in MODELS.get(app, []):
         known |= S3_DOCUMENTED
+    if "sqs" in MODELS.get(app, []):
+        known |= SQS_DOCUMENTED
     unknown = sorted(c.code for c in declared(app).values() if c.code not in known)
     assert not unknown, f"services/{app}/errors.py declares codes no AWS source lists: {unknown}"
 

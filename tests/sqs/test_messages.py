@@ -21,11 +21,13 @@ def _count(sqs, url: str, name: str = "ApproximateNumberOfMessages") -> int:
     return int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[name])["Attributes"][name])
 
 
-def test_sqs_01_visibility_timeout_and_256_kb_limit(student):
-    """SQS-01: messages up to 256 KB; a received message is invisible for the visibility
-    timeout, then returns unless deleted."""
+def test_sqs_01_visibility_timeout_and_message_size_limit(student):
+    """SQS-01: messages up to the queue's MaximumMessageSize (256 KiB when set so; AWS's
+    limit and default are 1 MiB today, 256 KiB before 2025); a received message is invisible for
+    the visibility timeout, then returns unless deleted."""
     sqs = student.client("sqs")
-    url = sqs.create_queue(QueueName="work", Attributes={"VisibilityTimeout": "2"})["QueueUrl"]
+    url = sqs.create_queue(QueueName="work", Attributes={
+        "VisibilityTimeout": "2", "MaximumMessageSize": "262144"})["QueueUrl"]  # fmt: skip
     big = "x" * 262_144
     assert sqs.send_message(QueueUrl=url, MessageBody=big)["MD5OfMessageBody"] == (
         hashlib.md5(big.encode()).hexdigest()
@@ -34,6 +36,11 @@ def test_sqs_01_visibility_timeout_and_256_kb_limit(student):
         sqs.send_message(QueueUrl=url, MessageBody=big + "x")
     assert _code(excinfo) == "InvalidParameterValue"
     assert "Message must be shorter than 262144 bytes" in str(excinfo.value)
+    roomy = sqs.create_queue(QueueName="roomy")["QueueUrl"]
+    sqs.send_message(QueueUrl=roomy, MessageBody="y" * 1_048_576)
+    with pytest.raises(ClientError) as excinfo:
+        sqs.send_message(QueueUrl=roomy, MessageBody="y" * 1_048_577)
+    assert "Message must be shorter than 1048576 bytes" in str(excinfo.value)
     first = sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"][0]
     assert first["Attributes"]["ApproximateReceiveCount"] == "1"
     # In flight: nobody else gets it.
@@ -222,7 +229,7 @@ def test_batches_with_per_entry_errors(student):
     assert _code(excinfo) == "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"
     with pytest.raises(ClientError) as excinfo:
         sqs.send_message_batch(QueueUrl=url, Entries=[
-            {"Id": f"e{i}", "MessageBody": "x" * 100_000} for i in range(3)])  # fmt: skip
+            {"Id": f"e{i}", "MessageBody": "x" * 400_000} for i in range(3)])  # fmt: skip
     assert _code(excinfo) == "AWS.SimpleQueueService.BatchRequestTooLong"
     with pytest.raises(ClientError) as excinfo:
         sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "no spaces", "MessageBody": "1"}])
@@ -250,8 +257,11 @@ def test_message_attributes_and_their_md5(student):
         "price.usd": {"DataType": "Number.float", "StringValue": "1.5"},
     }
     sent = sqs.send_message(QueueUrl=url, MessageBody="hi", MessageAttributes=attributes)
-    got = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"],
-                              MessageSystemAttributeNames=["SentTimestamp", "SenderId"])  # fmt: skip
+    got = sqs.receive_message(
+        QueueUrl=url,
+        MessageAttributeNames=["All"],
+        MessageSystemAttributeNames=["SentTimestamp", "SenderId"],
+    )
     message = got["Messages"][0]
     assert message["MessageAttributes"] == attributes
     assert message["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]

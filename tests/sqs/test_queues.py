@@ -22,7 +22,7 @@ def test_create_queue_defaults_and_url(student):
     assert attrs["QueueArn"] == f"arn:aws:sqs:us-east-1:{student.account_id}:orders"
     assert attrs["VisibilityTimeout"] == "30"
     assert attrs["MessageRetentionPeriod"] == "345600"
-    assert attrs["MaximumMessageSize"] == "262144"
+    assert attrs["MaximumMessageSize"] == "1048576"
     assert attrs["DelaySeconds"] == "0"
     assert attrs["ReceiveMessageWaitTimeSeconds"] == "0"
     assert attrs["ApproximateNumberOfMessages"] == "0"
@@ -30,9 +30,10 @@ def test_create_queue_defaults_and_url(student):
     assert "FifoQueue" not in attrs
     assert sqs.get_queue_url(QueueName="orders")["QueueUrl"] == url
     # The same name with the same attributes answers the same queue.
-    assert sqs.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "30"})[
-        "QueueUrl"
-    ] == url
+    assert (
+        sqs.create_queue(QueueName="orders", Attributes={"VisibilityTimeout": "30"})["QueueUrl"]
+        == url
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_create_queue_defaults_and_url(student):
         ("MessageRetentionPeriod", "1209601"),
         ("DelaySeconds", "901"),
         ("MaximumMessageSize", "1023"),
-        ("MaximumMessageSize", "262145"),
+        ("MaximumMessageSize", "1048577"),
         ("ReceiveMessageWaitTimeSeconds", "21"),
         ("VisibilityTimeout", "ten"),
     ],

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ("visibility_timeout", models.IntegerField(default=30)),
                 ("retention", models.IntegerField(default=345600)),
                 ("delay", models.IntegerField(default=0)),
-                ("max_size", models.IntegerField(default=262144)),
+                ("max_size", models.IntegerField(default=1048576)),
                 ("receive_wait", models.IntegerField(default=0)),
                 ("policy", models.TextField(blank=True, default="")),
                 ("redrive_policy", models.TextField(blank=True, default="")),
