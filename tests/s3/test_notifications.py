@@ -435,3 +435,30 @@ def test_eventbridge_notifications_reach_a_rule(s3c, student, worker):
     assert event["detail"]["object"]["size"] == 2
     assert event["detail"]["reason"] == "PutObject"
     assert receive_all(sqs, url, 1, timeout=4) == []
+
+
+def test_the_aws_cli_sets_and_reads_a_configuration(s3c, student):
+    s3c.create_bucket(Bucket="notif-cli")
+    arn = f"arn:aws:lambda:us-east-1:{student.account_id}:function:thumbnails"
+    config = {
+        "LambdaFunctionConfigurations": [
+            {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+        ]
+    }
+    done = student.cli(
+        "s3api", "put-bucket-notification-configuration", "--bucket", "notif-cli",
+        "--notification-configuration", json.dumps(config),
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert (
+        "An error occurred (InvalidArgument) when calling the PutBucketNotificationConfiguration "
+        "operation: Unable to validate the following destination configurations"
+    ) in done.stderr
+    done = student.cli(
+        "s3api", "put-bucket-notification-configuration", "--bucket", "notif-cli",
+        "--notification-configuration", '{"EventBridgeConfiguration": {}}',
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = student.cli("s3api", "get-bucket-notification-configuration", "--bucket", "notif-cli")
+    assert done.returncode == 0, done.stderr
+    assert done.data == {"EventBridgeConfiguration": {}}
