@@ -699,10 +699,27 @@ def matches(pattern: dict, event: dict) -> bool:
     return isinstance(event, dict) and _match_object(pattern, event)
 
 
-def _match_object(pattern: dict, obj: dict) -> bool:
+@dataclass(frozen=True)
+class _Rules:
+    """Where SNS reads the language differently from EventBridge (SNS's documentation):
+    `exists: true` wants a non-null, non-empty value, and anything-but on a String.Array
+    attribute matches only when none of its elements is listed."""
+
+    sns: bool = False
+
+
+_EVENTBRIDGE = _Rules()
+_SNS = _Rules(sns=True)
+
+
+class _StringArray(list):
+    """The elements of an SNS String.Array attribute."""
+
+
+def _match_object(pattern: dict, obj: dict, rules: _Rules = _EVENTBRIDGE) -> bool:
     for key, condition in pattern.items():
         if key == OR and isinstance(condition, list):
-            if not any(_match_object(branch, obj) for branch in condition):
+            if not any(_match_object(branch, obj, rules) for branch in condition):
                 return False
             continue
         present = key in obj
@@ -710,24 +727,30 @@ def _match_object(pattern: dict, obj: dict) -> bool:
         if isinstance(condition, dict):
             candidates = list(_objects(value)) if present else []
             # a sub-pattern may still match nothing there (exists: false)
-            if not any(_match_object(condition, item) for item in candidates or [{}]):
+            if not any(_match_object(condition, item, rules) for item in candidates or [{}]):
                 return False
         elif isinstance(condition, list):
             leaves = list(_leaves(value)) if present else []
-            if not any(_match_value(item, leaves) for item in condition):
+            every = rules.sns and isinstance(value, _StringArray)
+            if not any(_match_value(item, leaves, rules, every) for item in condition):
                 return False
         else:
             return False
     return True
 
 
-def _match_value(condition: Any, leaves: list) -> bool:
+def _match_value(condition: Any, leaves: list, rules: _Rules = _EVENTBRIDGE,
+                 every: bool = False) -> bool:  # fmt: skip
     if isinstance(condition, dict):
         if len(condition) != 1:
             return False
         ((op, arg),) = condition.items()
         if op == "exists":
+            if rules.sns:
+                leaves = [leaf for leaf in leaves if leaf is not None and leaf != ""]
             return bool(leaves) is bool(arg)
+        if op == "anything-but" and every:
+            return bool(leaves) and all(_match_operator(op, arg, leaf) for leaf in leaves)
         return any(_match_operator(op, arg, leaf) for leaf in leaves)
     return any(_equal(condition, leaf) for leaf in leaves)
 
@@ -890,7 +913,7 @@ def message_attributes_event(attributes: dict | None) -> dict:
                 items = json.loads(raw) if isinstance(raw, str) else raw
             except ValueError:
                 items = None
-            event[name] = items if isinstance(items, list) else [raw]
+            event[name] = _StringArray(items if isinstance(items, list) else [raw])
         elif base == "Number":
             try:
                 number = float(raw)
@@ -916,6 +939,9 @@ def filter_policy_matches(
                 body = json.loads(body)
             except ValueError:
                 return False
-        return isinstance(body, dict) and _match_object(policy, body)
-    attributes = message if isinstance(message, dict) else {}
-    return _match_object(policy, message_attributes_event(attributes))
+        return isinstance(body, dict) and _match_object(policy, body, _SNS)
+    published = message if isinstance(message, dict) else {}
+    if not published:
+        # SNS: a message without attributes matches no policy (not even "exists": false)
+        return False
+    return _match_object(policy, message_attributes_event(published), _SNS)

@@ -24,6 +24,8 @@ import time
 import uuid
 from urllib.parse import quote_plus
 
+from django.db import connection
+
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.s3 import notifications_delivery as delivery
@@ -57,7 +59,7 @@ def _rules(item: dict) -> dict[str, str]:
     """{"prefix": ..., "suffix": ...} of a configuration (as stored, names normalized)."""
     found: dict[str, str] = {}
     for rule in ((item.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []:
-        found[str(rule.get("Name", "")).lower()] = rule.get("Value", "")
+        found[str(rule.get("Name") or "").lower()] = str(rule.get("Value") or "")
     return found
 
 
@@ -93,8 +95,8 @@ def _normalize(kind: str, arn_field: str, item: dict) -> dict:
         seen: set[str] = set()
         normalized = []
         for rule in rules:
-            name = str(rule.get("Name", ""))
-            value = rule.get("Value", "")
+            name = str(rule.get("Name") or "")
+            value = str(rule.get("Value") or "")
             lowered = name.lower()
             if lowered not in ("prefix", "suffix"):
                 raise invalid_argument(
@@ -362,6 +364,27 @@ def record(bucket: Bucket, event: str, version: ObjectVersion | None, *, key: st
     if not log:
         return
     delivery.send_later(deliveries)
+    _append_deliveries(bucket, log)
     kept = (list(config.get("Deliveries") or []) + log)[-KEEP:]
-    Bucket.objects.filter(pk=bucket.pk).update(notification={**config, "Deliveries": kept})
     bucket.notification = {**config, "Deliveries": kept}
+
+
+def _append_deliveries(bucket: Bucket, log: list[dict]) -> None:
+    """Add to the bucket's delivery log in one statement that touches only that key, so
+    a configuration another call saves meanwhile is not written back over."""
+    table = connection.ops.quote_name(Bucket._meta.db_table)
+    column = connection.ops.quote_name(Bucket._meta.get_field("notification").column)
+    pk = connection.ops.quote_name(Bucket._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET {column} = jsonb_set(
+                    coalesce({column}, '{{}}'::jsonb), '{{Deliveries}}',
+                    coalesce((SELECT jsonb_agg(e ORDER BY i) FROM jsonb_array_elements(
+                        coalesce({column} -> 'Deliveries', '[]'::jsonb) || %s::jsonb
+                    ) WITH ORDINALITY AS t(e, i)
+                    WHERE i > jsonb_array_length(
+                        coalesce({column} -> 'Deliveries', '[]'::jsonb) || %s::jsonb) - %s
+                    ), '[]'::jsonb))
+                WHERE {pk} = %s""",
+            [json.dumps(log), json.dumps(log), KEEP, bucket.pk],
+        )

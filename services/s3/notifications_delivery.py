@@ -61,9 +61,12 @@ def _sender(service_module: Any, bucket_name: str, account_id: str) -> Any:
 
 
 def _refusal_reason(service: str, problem: Exception) -> str:
+    """S3's words for a refusal: a destination that is not there, or one whose policy
+    does not let S3 send (DeliveryRefused/PublishRefused carry the AWS error code)."""
     noun = NOUN[service]
-    text = str(problem).lower()
-    if "not exist" in text or "nonexistent" in text or "not found" in text:
+    code = str(getattr(problem, "code", "") or "")
+    gone = code.endswith(("NonExistentQueue", "NotFound", "QueueDoesNotExist"))
+    if gone or (not code and "does not exist" in str(problem)):  # SNS says it in words
         return f"The destination {noun} does not exist"
     return (
         f"Permissions on the destination {noun} do not allow S3 to publish notifications "

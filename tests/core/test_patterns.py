@@ -325,3 +325,19 @@ def test_or_in_a_filter_policy() -> None:
         policy, attrs(source=("String", "aws.cloudwatch"), namespace=("String", "AWS/EC2"))
     )
     assert not filter_policy_matches(policy, attrs(source=("String", "aws.cloudwatch")))
+
+
+def test_sns_reads_exists_and_string_arrays_its_own_way() -> None:
+    # exists: true wants a non-empty value in SNS; EventBridge counts "" as a value
+    assert not filter_policy_matches({"s": [{"exists": True}]}, attrs(s=("String", "")))
+    assert match({"detail": {"empty": [{"exists": True}]}}, {"detail": {"empty": ""}})
+    # exists: false needs some attribute to be there at all
+    assert not filter_policy_matches({"s": [{"exists": False}]}, {})
+    assert filter_policy_matches({"s": [{"exists": False}]}, attrs(t=("String", "x")))
+    # anything-but on a String.Array: none of its elements may be listed
+    policy = {"interests": [{"anything-but": ["rugby", "tennis"]}]}
+    assert filter_policy_matches(policy, attrs(interests=("String.Array", '["soccer", "golf"]')))
+    assert not filter_policy_matches(
+        policy, attrs(interests=("String.Array", '["rugby", "baseball"]'))
+    )
+    assert filter_policy_matches(policy, attrs(interests=("String", "baseball")))

@@ -223,7 +223,7 @@ def test_a_queue_whose_policy_does_not_allow_s3_is_refused(s3c, student):
 
 
 @needs_sqs
-def test_object_events_arrive_in_the_queue(s3c, student, aws_worker):
+def test_object_events_arrive_in_the_queue(s3c, student, worker):
     sqs = student.client("sqs")
     url = sqs.create_queue(QueueName="uploads")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
@@ -271,3 +271,194 @@ def test_object_events_arrive_in_the_queue(s3c, student, aws_worker):
     removed = next(r for r in records if r["eventName"] == "ObjectRemoved:Delete")
     assert removed["s3"]["configurationId"] == "removed"
     assert "size" not in removed["s3"]["object"]
+
+
+@needs_sqs
+def test_versioned_deletes_multipart_and_suffix_filters(s3c, student, worker):
+    sqs = student.client("sqs")
+    url = sqs.create_queue(QueueName="images")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    s3c.create_bucket(Bucket="notif-versioned")
+    s3c.put_bucket_versioning(
+        Bucket="notif-versioned", VersioningConfiguration={"Status": "Enabled"}
+    )
+    sqs.set_queue_attributes(
+        QueueUrl=url, Attributes={"Policy": s3_may_send(arn, "notif-versioned", student.account_id)}
+    )
+    put(
+        s3c,
+        "notif-versioned",
+        {
+            "QueueConfigurations": [
+                queue_config(arn, ["s3:ObjectCreated:CompleteMultipartUpload"], suffix=".jpg"),
+                queue_config(arn, ["s3:ObjectRemoved:DeleteMarkerCreated"], suffix=".jpg"),
+                queue_config(arn, ["s3:ObjectRemoved:Delete"], suffix=".jpg"),
+            ]
+        },
+    )
+    assert receive_all(sqs, url, 1)[0]["Event"] == "s3:TestEvent"
+    upload = s3c.create_multipart_upload(Bucket="notif-versioned", Key="cat.jpg")
+    part = s3c.upload_part(
+        Bucket="notif-versioned", Key="cat.jpg", UploadId=upload["UploadId"], PartNumber=1,
+        Body=b"meow",
+    )  # fmt: skip
+    done = s3c.complete_multipart_upload(
+        Bucket="notif-versioned", Key="cat.jpg", UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )  # fmt: skip
+    s3c.put_object(Bucket="notif-versioned", Key="cat.png", Body=b"not sent")
+    marker = s3c.delete_object(Bucket="notif-versioned", Key="cat.jpg")
+    s3c.delete_objects(
+        Bucket="notif-versioned",
+        Delete={"Objects": [{"Key": "cat.jpg", "VersionId": done["VersionId"]}]},
+    )
+    records = {r["eventName"]: r for b in receive_all(sqs, url, 3) for r in b["Records"]}
+    assert set(records) == {
+        "ObjectCreated:CompleteMultipartUpload",
+        "ObjectRemoved:DeleteMarkerCreated",
+        "ObjectRemoved:Delete",
+    }
+    created = records["ObjectCreated:CompleteMultipartUpload"]["s3"]["object"]
+    assert created["versionId"] == done["VersionId"]
+    assert created["size"] == 4
+    marked = records["ObjectRemoved:DeleteMarkerCreated"]["s3"]["object"]
+    assert marked["versionId"] == marker["VersionId"]
+    assert records["ObjectRemoved:Delete"]["s3"]["object"]["versionId"] == done["VersionId"]
+    # sequencers grow for one key, so consumers can order the events
+    assert int(marked["sequencer"], 16) > int(created["sequencer"], 16)
+
+
+needs_sns = pytest.mark.skipif(
+    not apps.is_installed("services.sns") or not apps.is_installed("services.sqs"),
+    reason="SNS and SQS are not installed in this tree",
+)
+
+
+def service_may(service: str, action: str, resource: str, source_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": action,
+                    "Resource": resource,
+                    "Condition": {"ArnLike": {"aws:SourceArn": source_arn}},
+                }
+            ],
+        }
+    )
+
+
+@needs_sns
+def test_events_fan_out_through_an_sns_topic(s3c, student, worker):
+    sns, sqs = student.client("sns"), student.client("sqs")
+    topic = sns.create_topic(Name="uploads")["TopicArn"]
+    url = sqs.create_queue(QueueName="from-topic")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": service_may("sns.amazonaws.com", "sqs:SendMessage", queue, topic)},
+    )
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue, Attributes={"RawMessageDelivery": "true"}
+    )
+    s3c.create_bucket(Bucket="notif-topic")
+    config = {"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectCreated:*"]}]}
+    # the default topic policy does not let S3 publish
+    found = refused(s3c, "notif-topic", config)
+    assert found["ArgumentName1"] == topic
+    assert found["ArgumentValue1"] == (
+        "Permissions on the destination topic do not allow S3 to publish notifications from "
+        "this bucket"
+    )
+    sns.set_topic_attributes(
+        TopicArn=topic,
+        AttributeName="Policy",
+        AttributeValue=service_may(
+            "s3.amazonaws.com", "SNS:Publish", topic, "arn:aws:s3:::notif-topic"
+        ),
+    )
+    put(s3c, "notif-topic", config)
+    assert receive_all(sqs, url, 1)[0]["Event"] == "s3:TestEvent"
+    s3c.put_object(Bucket="notif-topic", Key="report.csv", Body=b"a,b")
+    (record,) = receive_all(sqs, url, 1)[0]["Records"]
+    assert record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["object"]["key"] == "report.csv"
+
+
+needs_events = pytest.mark.skipif(
+    not apps.is_installed("services.events") or not apps.is_installed("services.sqs"),
+    reason="EventBridge and SQS are not installed in this tree",
+)
+
+
+@needs_events
+def test_eventbridge_notifications_reach_a_rule(s3c, student, worker):
+    events, sqs = student.client("events"), student.client("sqs")
+    url = sqs.create_queue(QueueName="s3-events")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    rule = events.put_rule(
+        Name="uploads",
+        EventPattern=json.dumps(
+            {
+                "source": ["aws.s3"],
+                "detail-type": ["Object Created"],
+                "detail": {
+                    "bucket": {"name": ["notif-bridge"]},
+                    "object": {"key": [{"prefix": "in/"}]},
+                },
+            }
+        ),
+    )["RuleArn"]
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": service_may("events.amazonaws.com", "sqs:SendMessage", queue, rule)},
+    )
+    events.put_targets(Rule="uploads", Targets=[{"Id": "q", "Arn": queue}])
+    s3c.create_bucket(Bucket="notif-bridge")
+    put(s3c, "notif-bridge", {"EventBridgeConfiguration": {}})
+    s3c.put_object(Bucket="notif-bridge", Key="in/data.json", Body=b"{}")
+    s3c.put_object(Bucket="notif-bridge", Key="out/skip.json", Body=b"{}")
+    (event,) = receive_all(sqs, url, 1)
+    assert event["source"] == "aws.s3"
+    assert event["detail-type"] == "Object Created"
+    assert event["resources"] == ["arn:aws:s3:::notif-bridge"]
+    assert event["detail"]["object"]["key"] == "in/data.json"
+    assert event["detail"]["object"]["size"] == 2
+    assert event["detail"]["reason"] == "PutObject"
+    assert receive_all(sqs, url, 1, timeout=4) == []
+
+
+def test_the_aws_cli_sets_and_reads_a_configuration(s3c, student):
+    s3c.create_bucket(Bucket="notif-cli")
+    arn = f"arn:aws:lambda:us-east-1:{student.account_id}:function:thumbnails"
+    config = {
+        "LambdaFunctionConfigurations": [
+            {"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}
+        ]
+    }
+    done = student.cli(
+        "s3api", "put-bucket-notification-configuration", "--bucket", "notif-cli",
+        "--notification-configuration", json.dumps(config),
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert (
+        "An error occurred (InvalidArgument) when calling the PutBucketNotificationConfiguration "
+        "operation: Unable to validate the following destination configurations"
+    ) in done.stderr
+    done = student.cli(
+        "s3api", "put-bucket-notification-configuration", "--bucket", "notif-cli",
+        "--notification-configuration", '{"EventBridgeConfiguration": {}}',
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = student.cli("s3api", "get-bucket-notification-configuration", "--bucket", "notif-cli")
+    assert done.returncode == 0, done.stderr
+    assert done.data == {"EventBridgeConfiguration": {}}
