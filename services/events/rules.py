@@ -82,8 +82,10 @@ def put_rule(ctx: CallContext, params: dict) -> dict:
     rule.event_pattern = pattern or ""
     rule.schedule_expression = schedule or ""
     rule.state = params.get("State") or "ENABLED"
-    rule.description = params.get("Description", rule.description if rule.pk else "")
-    rule.role_arn = params.get("RoleArn", rule.role_arn if rule.pk else "")
+    # An update replaces the rule's settings: what the call leaves out is not kept (the
+    # API reference's PutRule); tags are set only when the rule is made.
+    rule.description = params.get("Description", "")
+    rule.role_arn = params.get("RoleArn", "")
     _reschedule(rule)
     rule.save()
     ctx.touch(rule)

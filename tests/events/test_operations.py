@@ -488,3 +488,14 @@ def test_s3_eventbridge_notifications_reach_the_default_bus(
     created = [e for e in seen if e["source"] == "aws.s3"]
     assert [e["detail-type"] for e in created] == ["Object Created"]
     assert created[0]["resources"] == [f"arn:aws:s3:::evb-{account.id}"]
+
+
+def test_put_rule_on_an_existing_rule_replaces_its_settings(events):
+    events("PutRule", Name="r", EventPattern=PATTERN, Description="first", State="DISABLED",
+           Tags=[{"Key": "k", "Value": "v"}])  # fmt: skip
+    events("PutRule", Name="r", ScheduleExpression="rate(5 minutes)")
+    rule = events("DescribeRule", Name="r")
+    assert "Description" not in rule and "EventPattern" not in rule
+    assert rule["State"] == "ENABLED" and rule["ScheduleExpression"] == "rate(5 minutes)"
+    assert Rule.objects.get().tags == {"k": "v"}
+    assert len(events("ListRules")["Rules"]) == 1
