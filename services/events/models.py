@@ -115,11 +115,11 @@ class Rule(NotFound, Resource):
 
     @property
     def bus_name(self) -> str:
-        return self.bus.resource_id
+        return self.bus.resource_id if self.bus_id else DEFAULT_BUS
 
     @property
     def arn(self) -> str:
-        bus = "" if self.bus.is_default else f"{self.bus.resource_id}/"
+        bus = "" if self.bus_name == DEFAULT_BUS else f"{self.bus_name}/"
         return f"arn:aws:events:{self.region}:{self.account_id}:rule/{bus}{self.resource_id}"
 
     @property

@@ -10,7 +10,7 @@ from django import forms
 
 from services.core import registry
 from services.core.registry import Action, Column, Listing, Pages, ResourceType, Service
-from services.events.models import EventBus, Rule
+from services.events.models import DEFAULT_BUS, EventBus, Rule
 
 BUSES = "Buses"
 
@@ -42,7 +42,13 @@ def event_bus_create_params(data: dict) -> dict:
 
 
 def _rule_params(rows: list) -> dict:
-    return {"Name": rows[0].resource_id, "EventBusName": rows[0].bus_name}
+    """The rule's name, and its bus when that is not the default one (the REST door
+    reads the name as the member its URL supplies)."""
+    rule = rows[0]
+    params = {"Name": rule.resource_id}
+    if rule.bus_name != DEFAULT_BUS:
+        params["EventBusName"] = rule.bus_name
+    return params
 
 
 EVENT_BUSES = registry.register(
