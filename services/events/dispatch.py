@@ -79,14 +79,13 @@ def publish(account_id: str, region: str, bus: str, event: dict) -> None:
     """Put `event` on the bus `bus` of the account in `region`, once the current
     transaction commits (at once outside one)."""
     item = {"account": account_id, "region": region, "bus": bus, "event": event}
-    if not connection.in_atomic_block:
-        send([item])
+    flush = _pending() if connection.in_atomic_block else None
+    if flush is not None:
+        flush.items.append(item)
         return
-    flush = _pending()
-    if flush is None:
-        flush = _Flush()
-        transaction.on_commit(flush)
+    flush = _Flush()
     flush.items.append(item)
+    transaction.on_commit(flush)  # outside a transaction: at once
 
 
 def _listening(account_id: str, region: str, bus: str) -> bool:

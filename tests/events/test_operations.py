@@ -499,3 +499,19 @@ def test_put_rule_on_an_existing_rule_replaces_its_settings(events):
     assert rule["State"] == "ENABLED" and rule["ScheduleExpression"] == "rate(5 minutes)"
     assert Rule.objects.get().tags == {"k": "v"}
     assert len(events("ListRules")["Rules"]) == 1
+
+
+def test_outside_a_transaction_an_event_is_sent_at_once_and_a_failure_is_logged(
+    transactional_db, account, monkeypatch
+):
+    sent: list[list[dict]] = []
+    monkeypatch.setattr(dispatch, "send", lambda items: sent.append(items))
+    event = dispatch.envelope(account.id, "us-east-1", source="s", detail_type="d", detail={})
+    dispatch.publish(account.id, "us-east-1", "default", event)
+    assert [[i["event"]["id"] for i in items] for items in sent] == [[event["id"]]]
+
+    def broken(items):
+        raise RuntimeError("broker and database gone")
+
+    monkeypatch.setattr(dispatch, "send", broken)
+    dispatch.publish(account.id, "us-east-1", "default", event)  # logged, not raised
