@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "services.sts",
     "services.s3",
     "services.sqs",
+    "services.sns",
+    "services.events",
     "services.classrooms",
 ]
 
@@ -178,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
     # Keys made ahead of CreateKeyPair (services/ec2/keypool.py); a no-op when full.
     "ec2-key-pool": {"task": "services.ec2.tasks.refill_key_pool", "schedule": 15.0},
     "sqs-retention": {"task": "services.sqs.tasks.expire_messages", "schedule": 60.0},
+    # EventBridge's scheduled rules (rate/cron, time-scaled) that are due.
+    "events-schedules": {"task": "services.events.tasks.fire_schedules", "schedule": 5.0},
 }
 # Keys of each type (RSA 2048, ED25519) the pool keeps ready: a class creating its key
 # pairs at once takes them without generating RSA keys in the web process.

@@ -64,32 +64,32 @@ def record(
     """Write the event for one operation call (in the call's transaction on success).
     `commit`: the event is the last write of the call's own (outermost) transaction,
     which the same statement then commits (see `_insert`)."""
-    _insert(
-        {
-            "event_id": uuid.uuid4(),
-            "account": ctx.account.pk,
-            # A caller may name any region; the column holds what a real one can be.
-            "region": _text(ctx.region)[:32] if not op.global_service else "us-east-1",
-            "event_time": timezone.now(),
-            "event_source": op.event_source,
-            "event_name": op.action,
-            "read_only": op.read_only,
-            "door": ctx.door,
-            "principal_arn": ctx.principal.arn,
-            "principal_type": ctx.principal.kind,
-            "user_name": ctx.principal.name,
-            "access_key_id": ctx.access_key_id,
-            "source_ip": _text(ctx.source_ip)[:64],
-            "user_agent": _text(ctx.user_agent)[:512],
-            "request_id": ctx.request_id[:64],
-            "request_parameters": _jsonable(params) or None,
-            "response_elements": None if op.read_only or result is None else _jsonable(result),
-            "resources": ctx.resources,
-            "error_code": error.code if error else "",
-            "error_message": _text(error.message) if error else "",
-        },
-        commit=commit,
-    )
+    values = {
+        "event_id": uuid.uuid4(),
+        "account": ctx.account.pk,
+        # A caller may name any region; the column holds what a real one can be.
+        "region": _text(ctx.region)[:32] if not op.global_service else "us-east-1",
+        "event_time": timezone.now(),
+        "event_source": op.event_source,
+        "event_name": op.action,
+        "read_only": op.read_only,
+        "door": ctx.door,
+        "principal_arn": ctx.principal.arn,
+        "principal_type": ctx.principal.kind,
+        "user_name": ctx.principal.name,
+        "access_key_id": ctx.access_key_id,
+        "source_ip": _text(ctx.source_ip)[:64],
+        "user_agent": _text(ctx.user_agent)[:512],
+        "request_id": ctx.request_id[:64],
+        "request_parameters": _jsonable(params) or None,
+        "response_elements": None if op.read_only or result is None else _jsonable(result),
+        "resources": ctx.resources,
+        "error_code": error.code if error else "",
+        "error_message": _text(error.message) if error else "",
+    }
+    _insert(values, commit=commit)
+    if not op.read_only and ctx.door != "system" and op.action not in _UNSENT:
+        _api_call_event(values)  # failed calls too: rules match on errorCode (AccessDenied)
 
 
 _STATEMENT: tuple[str, list] | None = None  # (INSERT ... VALUES (%s, ...), its fields)
@@ -120,6 +120,40 @@ def _insert(values: dict[str, object], *, commit: bool) -> None:
         sql += "; COMMIT"
     with connection.cursor() as cursor:
         cursor.execute(sql, prepared)
+
+
+# Calls CloudTrail records as data events, not management events: not on the bus
+# (S3 object calls, SQS messages, SNS and EventBridge publishing).
+_UNSENT = {
+    "PutEvents", "PutObject", "CopyObject", "DeleteObject", "DeleteObjects",
+    "CreateMultipartUpload", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
+    "AbortMultipartUpload", "PutObjectAcl", "PutObjectTagging", "DeleteObjectTagging",
+    "RestoreObject", "PutObjectRetention", "PutObjectLegalHold", "SendMessage",
+    "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch",
+    "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "Publish", "PublishBatch",
+}  # fmt: skip
+
+
+def _api_call_event(values: dict[str, object]) -> None:
+    """EventBridge's "AWS API Call via CloudTrail" for a mutating call, on the account's
+    default bus once the call commits (a failed call's event: at once; hooks.aws_event)."""
+    from services.core import hooks
+    from services.core.models import Event
+
+    fields = dict(values)
+    event = Event(account_id=fields.pop("account"), **fields)  # unsaved: only its record
+
+    source = event.event_source.removesuffix(".amazonaws.com")
+    sign_in = event.event_name == "ConsoleLogin"
+    hooks.aws_event(
+        event.account_id,
+        event.region,
+        source=f"aws.{source}",
+        detail_type="AWS Console Sign In via CloudTrail"
+        if sign_in
+        else "AWS API Call via CloudTrail",
+        detail=event.cloudtrail_record(),
+    )
 
 
 def record_console_login(ctx: CallContext, *, success: bool, mfa_used: bool = False) -> None:

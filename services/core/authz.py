@@ -65,6 +65,8 @@ Decider = Callable[[CallContext, str, list[Target], dict], Decision]
 _evaluator: Evaluator | None = None
 _resolvers: dict[str, Resolver] = {}
 _deciders: dict[str, Decider] = {}
+# IAM prefix -> the error code its service answers a denial with (SNS: AuthorizationError).
+_denial_codes: dict[str, tuple[str, int]] = {}
 
 
 def set_evaluator(evaluator: Evaluator | None) -> None:
@@ -80,6 +82,11 @@ def resources(pattern: str) -> Callable[[Resolver], Resolver]:
         return resolver
 
     return register
+
+
+def denial_code(prefix: str, code: str, status: int = 403) -> None:
+    """Make denials of `prefix`'s actions answer `code` (SNS says AuthorizationError)."""
+    _denial_codes[prefix] = (code, status)
 
 
 def decides(prefix: str) -> Callable[[Decider], Decider]:
@@ -141,7 +148,11 @@ def denied(ctx: CallContext, iam_action: str, decision: Decision) -> AwsError:
     message = decision.message or (
         f"User: {principal} is not authorized to perform: {iam_action}{on} {decision.reason}"
     )
-    protocol = _protocol(iam_action.split(":", 1)[0])
+    prefix = iam_action.split(":", 1)[0]
+    if prefix in _denial_codes:
+        code, status = _denial_codes[prefix]
+        return AwsError(code, message, status)
+    protocol = _protocol(prefix)
     if protocol == "ec2":
         # EC2's query API names a denial UnauthorizedOperation.
         return errors.UnauthorizedOperation(

@@ -19,11 +19,16 @@ The hooks core declares (IAM fills all four):
     sign_in_user(account_name, user_name, password, mfa_code)     console sign-in
     console_user_ended(session, account_id, user_name)             console session
     console_role_session(request)                                  Switch role
+
+and one EventBridge fills:
+
+    aws_event(account_id, region, *, source, detail_type, detail, resources)
+                                   an AWS service's own event, on the default bus
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -159,3 +164,25 @@ def _no_role_session(request: HttpRequest) -> str:
 console_role_session: Hook[Callable[[HttpRequest], str]] = Hook(
     "console_role_session", _no_role_session
 )
+
+
+# --- the cloud's own events ----------------------------------------------------------
+
+
+def _no_event_bus(
+    account_id: str,
+    region: str,
+    *,
+    source: str,
+    detail_type: str,
+    detail: dict,
+    resources: Iterable[str] = (),
+) -> None:
+    """Without EventBridge the events AWS services emit go nowhere."""
+
+
+# An AWS service's event ("aws.ec2", "EC2 Instance State-change Notification", its
+# detail and the ARNs it is about) for the account's default event bus in `region`.
+# EventBridge puts it there once the current transaction commits and delivers it to
+# matching rules' targets in the worker; callers need not be in a transaction.
+aws_event: Hook[Callable[..., None]] = Hook("aws_event", _no_event_bus)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from services.core import locks
+from services.ec2 import state_events
 from services.ec2.models import Instance, Volume, VolumeAttachment
 from services.ec2.models.instances import GONE
 from services.vpc import network
@@ -14,6 +15,8 @@ from services.vpc import network
 
 def entered(instance: Instance, state: str) -> None:
     now = timezone.now()
+    if state != GONE:
+        state_events.changed([instance], state)
     if state == "running":
         Instance.objects.filter(pk=instance.pk).update(
             boot_count=instance.boot_count + 1,

@@ -13,7 +13,7 @@ from services.core import describe, filters, lifecycle, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.ec2 import errors, instance_types, quotas
+from services.ec2 import errors, instance_types, quotas, state_events
 from services.ec2.models import Instance
 from services.ec2.models.instances import GONE, STATE_CODES, state_of, user_initiated_reason
 from services.vpc import network
@@ -273,6 +273,7 @@ def _user_shutdown(instances: list[Instance], state: str, from_states: tuple[str
         state_reason_code=code,
         state_reason_message=message,
     )
+    state_events.changed(instances, state)
 
 
 @operation("ec2", "StopInstances")
@@ -327,6 +328,7 @@ def start_instances(ctx: CallContext, params: dict) -> dict:
         state_reason_message="pending",
         launch_time=timezone.now(),
     )
+    state_events.changed(to_start, "pending")
     for instance in to_start:
         ctx.touch(instance)
     return {"StartingInstances": [_change(i, p) for i, p in zip(instances, previous, strict=True)]}

@@ -14,7 +14,7 @@ from services.core import describe, ids, lifecycle, regions
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
-from services.ec2 import enums, errors, instance_types, placement_groups, quotas
+from services.ec2 import enums, errors, instance_types, placement_groups, quotas, state_events
 from services.ec2.images import ImageRef, find_image
 from services.ec2.instance_types import InstanceType
 from services.ec2.instances import reservations, with_network
@@ -371,6 +371,7 @@ def run_instances(ctx: CallContext, params: dict) -> dict:
         instance.begin("pending", save=False)
         launched.append(instance)
     Instance.objects.bulk_create(launched)
+    state_events.changed(launched, "pending")
     _attach_new_volumes(ctx, launched, disks, tags["volume"])
     lifecycle.schedule_many(launched)
     if image.row is not None:

@@ -228,7 +228,7 @@ def complete_multipart_upload(ctx: CallContext, params: dict) -> dict:
         upload.delete()
     from services.s3 import notifications
 
-    notifications.record(bucket, "s3:ObjectCreated:CompleteMultipartUpload", version)
+    notifications.record(bucket, "s3:ObjectCreated:CompleteMultipartUpload", version, ctx=ctx)
     result = write_headers(bucket, version)
     result.update({"Location": f"/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key})
     for name, value in version.checksums.items():

@@ -275,7 +275,7 @@ def put_object(ctx: CallContext, params: dict) -> dict:
         versions.add_version(bucket, key, version)
         from services.s3 import notifications
 
-        notifications.record(bucket, "s3:ObjectCreated:Put", version)
+        notifications.record(bucket, "s3:ObjectCreated:Put", version, ctx=ctx)
     result = write_headers(bucket, version)
     if params.get("ChecksumAlgorithm") or any(params.get(f"Checksum{n}") for n in checksums):
         for name, value in checksums.items():
@@ -413,6 +413,8 @@ def delete_object(ctx: CallContext, params: dict) -> dict:
         else "s3:ObjectRemoved:Delete",
         None,
         key=key,
+        ctx=ctx,
+        version_id=result.get("VersionId"),
     )
     if not bucket.versioning and "VersionId" not in (params or {}):
         result.pop("VersionId", None)
@@ -440,6 +442,18 @@ def delete_objects(ctx: CallContext, params: dict) -> dict:
             errors.append({"Key": key, "Code": code, "Message": message,
                            **({"VersionId": version_id} if version_id else {})})  # fmt: skip
             continue
+        from services.s3 import notifications
+
+        notifications.record(
+            bucket,
+            "s3:ObjectRemoved:DeleteMarkerCreated"
+            if done.get("DeleteMarker") and version_id is None
+            else "s3:ObjectRemoved:Delete",
+            None,
+            key=key,
+            ctx=ctx,
+            version_id=done.get("VersionId"),
+        )
         entry: dict = {"Key": key}
         if version_id is not None:
             entry["VersionId"] = version_id
@@ -550,6 +564,9 @@ def copy_object(ctx: CallContext, params: dict) -> dict:
             **sse,
         )
         versions.add_version(bucket, key, version)
+        from services.s3 import notifications
+
+        notifications.record(bucket, "s3:ObjectCreated:Copy", version, ctx=ctx)
     result = write_headers(bucket, version)
     result.pop("ETag")
     result["CopyObjectResult"] = {

@@ -30,7 +30,7 @@ from services.core.views.base import (
     render_console,
     render_not_found,
 )
-from services.s3 import names, storage, website
+from services.s3 import names, notifications_console, storage, website
 from services.s3.models import Bucket
 from services.s3.objects import STORAGE_CLASSES
 
@@ -398,6 +398,9 @@ def _settings(request: HttpRequest, region: str, bucket: Bucket) -> dict:
         "lifecycle": lifecycle,
         "lifecycle_json": json.dumps({"Rules": lifecycle}, indent=2) if lifecycle else "",
         "notification_json": json.dumps(notification, indent=2) if notification else "",
+        "notification_rows": notifications_console.rows(notification),
+        "eventbridge": "EventBridgeConfiguration" in notification,
+        "event_choices": notifications_console.EVENT_CHOICES,
         "deliveries": (bucket.notification or {}).get("Deliveries", [])[-10:],
         "arn": f"arn:aws:s3:::{name}",
         "settings_url": _url("bucket-settings", region, name),
@@ -464,6 +467,20 @@ def bucket_settings(request: HttpRequest, region: str, bucket: str) -> HttpRespo
         tab = "permissions"
         action = "PutBucketOwnershipControls"
         params["OwnershipControls"] = {"Rules": [{"ObjectOwnership": data.get("ownership")}]}
+    elif what in ("notification_create", "notification_delete", "eventbridge"):
+        action = "PutBucketNotificationConfiguration"
+        ctx = console_ctx(request, region)
+        current = _get(ctx, "GetBucketNotificationConfiguration", bucket, {}) or {}
+        if what == "notification_create":
+            document = notifications_console.with_new(current, data)
+        elif what == "notification_delete":
+            document = notifications_console.without(current, data.get("id", ""))
+        else:
+            document = notifications_console.with_eventbridge(current, data.get("enabled") == "on")
+        if isinstance(document, str):
+            messages.error(request, document)
+            return HttpResponseRedirect(_url("bucket", region, bucket, tab=tab))
+        params["NotificationConfiguration"] = document
     elif what in _JSON_SETTINGS:
         put, delete, member = _JSON_SETTINGS[what]
         tab = "permissions" if what in ("policy", "cors") else "management"

@@ -58,6 +58,8 @@ def test_each_listed_resource_is_describable_and_private(api, other_api, rt):
         assert mine.status_code == 200, mine.content
         assert mine.json()["id"] == item["id"]
         theirs = other_api.get(url(rt, f"{item['id']}/"))
+        if theirs.status_code == 200 and theirs.json()["arn"] != item["arn"]:
+            continue  # a type known by name in its account (the default event bus): theirs
         assert theirs.status_code in (400, 404), theirs.content
         assert_client_error(theirs)
 

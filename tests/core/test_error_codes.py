@@ -25,6 +25,8 @@ MODELS = {
     "sts": ["sts"],
     "s3": ["s3"],
     "cloudtrail": ["cloudtrail"],
+    "events": ["events"],
+    "sns": ["sns"],
     "sqs": ["sqs"],
     "classrooms": ["ec2"],
     "core": ["ec2", "iam", "sts", "s3", "cloudtrail"],

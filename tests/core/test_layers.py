@@ -21,12 +21,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs")
+SERVICE_APPS = ("iam", "sts", "ec2", "vpc", "s3", "cloudtrail", "classrooms", "sqs", "sns",
+                "events")  # fmt: skip
 VPC_INTERFACE = {"services.vpc.network"}
 # What S3 may use of other services: IAM's policy language and evaluator (bucket
 # policies are IAM policies). Who signs, and the caller's own policies, come through
 # core (hooks.access_key_owner, authz.evaluate).
-S3_INTERFACES = {"services.iam.policy_language"}
+# Event notifications go out through SQS's and SNS's delivery interfaces.
+S3_INTERFACES = {"services.iam.policy_language", "services.sqs.delivery", "services.sns.delivery"}
 
 # Known crossings outside the interfaces, allowed by name with the reason. A new one
 # fails the test until it is listed here (or goes through an interface).
@@ -138,6 +140,29 @@ def others_may_import_sqs(name: str) -> bool:
     return not _within(name, "services.sqs") or _within(name, SQS_DELIVERY)
 
 
+# SNS uses IAM only through its policy interface (topic policies), SQS only through
+# its delivery interface; other services publish only through services/sns/delivery.py.
+SNS_INTERFACES = {"services.iam.policy_language", SQS_DELIVERY}
+SNS_DELIVERY = "services.sns.delivery"
+
+
+def sns_may_import(name: str) -> bool:
+    return not _other_app(name, "sns") or any(_within(name, i) for i in SNS_INTERFACES)
+
+
+def others_may_import_sns(name: str) -> bool:
+    return not _within(name, "services.sns") or _within(name, SNS_DELIVERY)
+
+
+# EventBridge delivers to targets only through SQS's and SNS's delivery interfaces;
+# the services whose events it carries reach it through core's hooks.aws_event.
+EVENTS_INTERFACES = {"services.sqs.delivery", "services.sns.delivery"}
+
+
+def events_may_import(name: str) -> bool:
+    return not _other_app(name, "events") or any(_within(name, i) for i in EVENTS_INTERFACES)
+
+
 def classrooms_may_import(name: str) -> bool:
     return not _other_app(name, "classrooms")
 
@@ -164,6 +189,18 @@ RULES = {
     "other services use SQS only through services/sqs/delivery.py": (
         tuple(f"services/{app}" for app in SERVICE_APPS if app != "sqs"),
         others_may_import_sqs,
+    ),
+    "SNS uses IAM only through policy_language.py and SQS only through delivery.py": (
+        ("services/sns",),
+        sns_may_import,
+    ),
+    "other services use SNS only through services/sns/delivery.py": (
+        tuple(f"services/{app}" for app in SERVICE_APPS if app != "sns"),
+        others_may_import_sns,
+    ),
+    "EventBridge uses other services only through sqs/sns delivery.py": (
+        ("services/events",),
+        events_may_import,
     ),
     "classrooms use no service app but the listed crossings (CROSSINGS)": (
         ("services/classrooms",),
