@@ -61,11 +61,18 @@ def fetch(url: str, *, method: str = "GET") -> tuple[int, bytes]:
     target = url.replace(parts.netloc, f"127.0.0.1:{parts.port}", 1)
     request = urllib.request.Request(target, method=method, headers={"Host": parts.netloc})
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=10) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    for attempt in range(3):
+        try:
+            with opener.open(request, timeout=30) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except urllib.error.URLError:
+            # The one web process may be busy with long polls; ask again, as a client would.
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 class Endpoint:
