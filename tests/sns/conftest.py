@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.aws.conftest import Student
-from tests.conftest import Worker, _test_env, serve
+from tests.conftest import _test_env, serve
 
 
 def _env() -> dict[str, str]:
@@ -30,18 +30,24 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="package")
-def sns_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+def sns_server(django_db_setup, django_db_blocker, tmp_path_factory, worker) -> Iterator[str]:
+    """The live server; the suite's one worker is restarted with this server's address
+    and settings meanwhile (a second worker on the broker would take half the tasks and
+    sign with another address), and given its own back afterwards."""
     with django_db_blocker.unblock():
         env = _env()
     log = tmp_path_factory.mktemp("sns-gunicorn") / "gunicorn.log"
     with serve(env, log, 1) as url:
-        worker = Worker({**env, "STRATOLAB_PUBLIC_URL": url},
-                        tmp_path_factory.mktemp("sns-worker") / "worker.log")  # fmt: skip
+        own_env = worker.env
+        worker.stop()
+        worker.env = {**env, "STRATOLAB_TEST_WORKER": "1", "STRATOLAB_PUBLIC_URL": url}
         worker.start()
         try:
             yield url
         finally:
             worker.stop()
+            worker.env = own_env
+            worker.start()
 
 
 @pytest.fixture
