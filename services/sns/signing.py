@@ -75,11 +75,17 @@ def _row() -> SigningKey:
         return SigningKey.objects.get(name=KEY_NAME)
 
 
-@functools.cache
 def _loaded() -> tuple[str, object]:
+    """The certificate and the private key. The row is read each time (one indexed
+    read: every process must sign with, and publish, the same key, even if the row
+    was made again); the key is parsed once per row."""
     row = _row()
-    key = serialization.load_pem_private_key(row.private_key.encode(), password=None)
-    return row.certificate, key
+    return row.certificate, _parsed(row.pk, row.private_key)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(pk: int, private_key: str) -> object:
+    return serialization.load_pem_private_key(private_key.encode(), password=None)
 
 
 def certificate_pem() -> str:

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.aws.conftest import Student
-from tests.conftest import Worker, _test_env, serve
+from tests.conftest import _test_env, serve
 
 
 def _env() -> dict[str, str]:
@@ -30,18 +30,24 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="package")
-def sns_server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+def sns_server(django_db_setup, django_db_blocker, tmp_path_factory, worker) -> Iterator[str]:
+    """The live server; the suite's one worker is restarted with this server's address
+    and settings meanwhile (a second worker on the broker would take half the tasks and
+    sign with another address), and given its own back afterwards."""
     with django_db_blocker.unblock():
         env = _env()
     log = tmp_path_factory.mktemp("sns-gunicorn") / "gunicorn.log"
     with serve(env, log, 1) as url:
-        worker = Worker({**env, "STRATOLAB_PUBLIC_URL": url},
-                        tmp_path_factory.mktemp("sns-worker") / "worker.log")  # fmt: skip
+        own_env = worker.env
+        worker.stop()
+        worker.env = {**env, "STRATOLAB_TEST_WORKER": "1", "STRATOLAB_PUBLIC_URL": url}
         worker.start()
         try:
             yield url
         finally:
             worker.stop()
+            worker.env = own_env
+            worker.start()
 
 
 @pytest.fixture
@@ -61,11 +67,18 @@ def fetch(url: str, *, method: str = "GET") -> tuple[int, bytes]:
     target = url.replace(parts.netloc, f"127.0.0.1:{parts.port}", 1)
     request = urllib.request.Request(target, method=method, headers={"Host": parts.netloc})
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=10) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
+    for attempt in range(3):
+        try:
+            with opener.open(request, timeout=30) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+        except urllib.error.URLError:
+            # The one web process may be busy with long polls; ask again, as a client would.
+            if attempt == 2:
+                raise
+            time.sleep(1)
+    raise AssertionError("unreachable")
 
 
 class Endpoint:

@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
-def test_topic_subscription_publish_and_outbox(signed_in, worker):
+def test_topic_subscription_publish_and_outbox(signed_in, sns_server):
+    # sns_server's worker delivers (tests/sns/conftest.py); the session `worker` would
+    # be a second consumer of the same broker, signing with another server's address.
     page = signed_in
     page.goto("/us-east-1/sns/topics/create/")
     page.get_by_label("Standard").check()
