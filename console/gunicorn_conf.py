@@ -32,13 +32,22 @@ def when_ready(server) -> None:  # server: gunicorn's Arbiter
 
 def _load_console() -> None:
     """Import the URLconf (every app's views, forms and serializers: a second or more
-    that each worker's first request paid) and compile the sign-in page's templates."""
+    that each worker's first request paid), compile the sign-in page's templates, and
+    import what the first task sent to the worker loads (Redis transport, task classes:
+    0.3 s of the first RunInstances in each worker). Nothing connects anywhere."""
     try:
+        import celery.backends.base
+        import celery.canvas
+        import celery.events.dispatcher
+        import celery.result  # noqa: F401
         from django.template.loader import get_template
         from django.urls import get_resolver
 
+        from console.celery import app
+
         len(get_resolver().reverse_dict)  # imports the URLconf and indexes it
         get_template("console/signin.html")
+        app.connection_for_write().get_transport_cls()
     except Exception:  # an optimisation only: the first request then loads them
         logging.getLogger(__name__).warning("preloading the console failed", exc_info=True)
 
