@@ -117,6 +117,8 @@ class Supervisor:
     port: int
     children: list[Child] = field(default_factory=list)
     started_postgres: bool = False
+    unsynced_pgdata: bool = False
+    _syncing: threading.Thread | None = None
     postgres_quick_deaths: int = 0
     watchdog: subprocess.Popen | None = None
     _watchdog_pipe: int | None = None
@@ -160,6 +162,7 @@ class Supervisor:
             self.wait_until_web_answers()
             self.start_children()
             print_banner(self.url, self.home, demo)
+            self.sync_new_pgdata()
             self.watch()
         except Stop:
             print("\nStopping Stratolab...", flush=True)
@@ -239,10 +242,12 @@ class Supervisor:
 
     def start_postgres(self) -> None:
         print(f"Starting PostgreSQL (data in {home.pgdata_dir(self.home)})...", flush=True)
+        if not (home.pgdata_dir(self.home) / "PG_VERSION").exists():
+            self.unsynced_pgdata = True  # initdb --no-sync: synced once we serve
         database = os.environ.get("STRATOLAB_DB_NAME", "stratolab")
         try:
             with _signals_deferred():
-                embedded.start_postgres_in_own_session(self.home, database)
+                embedded.start_postgres_in_own_session(self.home, database, sync_later=True)
         except RuntimeError as err:
             raise UpError(
                 f"PostgreSQL did not start ({err}); see {embedded.postgres_log(self.home)}"
@@ -323,6 +328,16 @@ class Supervisor:
             if time.monotonic() > deadline:
                 raise UpError(f"the web server did not answer on {self.url} within {timeout:.0f}s")
             time.sleep(0.2)
+
+    def sync_new_pgdata(self) -> None:
+        """A new data folder was made without initdb's fsync of every file (seconds on a
+        busy disk, on the way to the first page): flush it now, in the background."""
+        if self.unsynced_pgdata:
+            self.unsynced_pgdata = False
+            self._syncing = threading.Thread(
+                target=embedded.sync_data_folder, args=(self.home,), daemon=True
+            )
+            self._syncing.start()
 
     # --- watching -------------------------------------------------------------------
 
@@ -409,6 +424,8 @@ class Supervisor:
             if child.proc is not None:
                 self.tell_watchdog(f"gone {child.proc.pid}")
         self.children.clear()
+        if self._syncing is not None:
+            self._syncing.join(60)
         if self.started_postgres:
             from django.db import connections
 

@@ -41,3 +41,19 @@ def test_other_signals_stay_queued_for_the_arbiter(tmp_path) -> None:
     threading.Timer(0.2, ready.touch).start()
     gunicorn_conf._wait_for_file(server, str(ready))
     assert server.SIG_QUEUE.get_nowait() == signal.SIGCHLD
+
+
+def test_a_new_data_folder_made_without_initdb_sync_is_synced_afterwards(tmp_path) -> None:
+    # `up` makes a new PostgreSQL data folder with initdb --no-sync (its fsync of every
+    # file took seconds on a busy disk) and flushes it in the background once it serves.
+    from console import embedded
+
+    server_module = embedded._pgserver().postgres_server
+    initdb = server_module.initdb
+    socket_dir = embedded.start_postgres(tmp_path, "scratch", sync_later=True)
+    try:
+        assert (socket_dir / ".s.PGSQL.5432").exists()
+        assert server_module.initdb is initdb  # pgserver left as it was
+        embedded.sync_data_folder(tmp_path)  # every file of the folder, without error
+    finally:
+        embedded.stop_postgres(tmp_path)
