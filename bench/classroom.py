@@ -87,7 +87,8 @@ class Student(threading.Thread):
         try:
             self.lab()
         except Exception as err:  # the error is the result; the others go on
-            code = getattr(err, "response", {}).get("Error", {}).get("Code")
+            # A connection error has no response (None): still an error, never a crash.
+            code = (getattr(err, "response", None) or {}).get("Error", {}).get("Code")
             self.errors.append(f"{code or type(err).__name__}: {err}"[:300])
         self.wall = time.monotonic() - start
 

@@ -444,6 +444,10 @@ def gunicorn_argv(bind: str, workers: str | None = None) -> list[str]:
         "--worker-class", "console.web_worker.BufferingThreadWorker",
         "--workers", workers or os.environ.get("STRATOLAB_WEB_WORKERS", "2"),
         "--threads", "4", "--graceful-timeout", "10",
+        # Idle keep-alive connections stay open 75 s (gunicorn's 2 s closed them while a
+        # class's clients were about to reuse them: a busy machine turned that race into
+        # "connection reset" errors); they cost no thread, only a socket in the poller.
+        "--keep-alive", "75",
         # The application and the AWS door's models load once, in the master, and the
         # workers are forked with them (console/gunicorn_conf.py).
         "--preload", "--config", "python:console.gunicorn_conf",
