@@ -87,7 +87,8 @@ class Student(threading.Thread):
         try:
             self.lab()
         except Exception as err:  # the error is the result; the others go on
-            code = getattr(err, "response", {}).get("Error", {}).get("Code")
+            # A connection error has no response (None): still an error, never a crash.
+            code = (getattr(err, "response", None) or {}).get("Error", {}).get("Code")
             self.errors.append(f"{code or type(err).__name__}: {err}"[:300])
         self.wall = time.monotonic() - start
 
@@ -164,6 +165,9 @@ def main() -> int:
     parser.add_argument("--cold", action="store_true",
                         help="no warm-up: the class starts on web workers that have "
                         "answered nothing yet")  # fmt: skip
+    parser.add_argument("--start-at", type=float, default=0,
+                        help="start the lab at this Unix time (once the accounts are made):"
+                        " two trees run side by side start their classes together")  # fmt: skip
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
@@ -184,6 +188,12 @@ def main() -> int:
             warm_up(server)
         barrier = threading.Barrier(args.students)
         students = [Student(n, server.url, a, barrier) for n, a in enumerate(accounts)]
+        if args.start_at:
+            late = time.time() - args.start_at
+            result["start_late_seconds"] = late
+            if late > 0:
+                print(f"(the accounts were ready {late:.0f}s after --start-at)", flush=True)
+            time.sleep(max(0.0, -late))
         print(f"Running the lab in {args.students} accounts at once...", flush=True)
         start = time.monotonic()
         for student in students:

@@ -33,30 +33,68 @@ def _pgserver() -> ModuleType:
     return pgserver
 
 
-def start_postgres(home_path: Path, database: str = "stratolab") -> Path:
+def start_postgres(home_path: Path, database: str = "stratolab", sync_later: bool = False) -> Path:
     """Start (or reuse) the PostgreSQL server under `home_path`/pgdata and make sure
     `database` exists. Returns the folder of its Unix socket. The server keeps running
-    until `stop_postgres`."""
+    until `stop_postgres`. `sync_later`: a new data folder is made without initdb's
+    fsync of every file (seconds on a busy disk); the caller then runs
+    `sync_data_folder` (`stratolab up` does, in the background)."""
     pgserver = _pgserver()
     pgdata = home.pgdata_dir(home_path)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process; `stop_postgres` ends it.
-    server = pgserver.get_server(pgdata, cleanup_mode=None)
+    with _initdb_without_sync(sync_later):
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     return home.postgres_socket_dir(home_path)
 
 
-def start_postgres_in_own_session(home_path: Path, database: str = "stratolab") -> None:
+@contextmanager
+def _initdb_without_sync(wanted: bool) -> Iterator[None]:
+    """pgserver's initdb with --no-sync while inside (pgserver has no option for it)."""
+    import pgserver.postgres_server as server_module
+
+    original = getattr(server_module, "initdb", None)
+    if not wanted or original is None:
+        yield
+        return
+    server_module.initdb = lambda args, **kwargs: original([*args, "--no-sync"], **kwargs)
+    try:
+        yield
+    finally:
+        server_module.initdb = original
+
+
+def sync_data_folder(home_path: Path) -> None:
+    """What initdb --no-sync left out: every file and folder of the data folder flushed
+    to disk (the server writes its own changes safely; this covers initdb's)."""
+    for folder, _, files in os.walk(home.pgdata_dir(home_path)):
+        for name in [*files, "."]:
+            try:
+                fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            except OSError:
+                continue  # gone meanwhile (a temporary file of the server)
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+
+def start_postgres_in_own_session(
+    home_path: Path, database: str = "stratolab", sync_later: bool = False
+) -> None:
     """`start_postgres` in a process of its own session, for `stratolab up`: a Ctrl-C
     in the terminal then cannot reach initdb halfway through creating the data folder,
     which would leave a home that never starts again."""
     result = subprocess.run(
         [sys.executable, "-c",
          "import sys; from pathlib import Path; from console.embedded import start_postgres;"
-         " start_postgres(Path(sys.argv[1]), sys.argv[2])",
-         str(home_path), database],
+         " start_postgres(Path(sys.argv[1]), sys.argv[2], sys.argv[3] == '1')",
+         str(home_path), database, "1" if sync_later else "0"],
         stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True,
     )  # fmt: skip
     if result.returncode != 0:

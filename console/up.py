@@ -88,6 +88,9 @@ class Child:
     started_at: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
+    # Stopped in descending rank: the web server (2), then worker and beat (1), then
+    # Redis (0), whatever order they were started in.
+    stop_rank: int = 0
 
     def launch(self) -> None:
         self.proc = self.start()
@@ -114,6 +117,8 @@ class Supervisor:
     port: int
     children: list[Child] = field(default_factory=list)
     started_postgres: bool = False
+    unsynced_pgdata: bool = False
+    _syncing: threading.Thread | None = None
     postgres_quick_deaths: int = 0
     watchdog: subprocess.Popen | None = None
     _watchdog_pipe: int | None = None
@@ -139,16 +144,25 @@ class Supervisor:
             _prepare_logs(self.logs)
             protect_secrets(self.home)
             self.start_watchdog()
+            # The web server imports the application and warms the AWS door (seconds of
+            # CPU) while PostgreSQL starts and the database is migrated; it forks its
+            # workers, the only part of it that uses the database, once that is done.
+            self.database_ready.unlink(missing_ok=True)
+            self.start_web()
             # Django loads (and static files are collected) while PostgreSQL starts.
             loading = _in_background(load_django)
             self.start_servers()
             loading.result()
             migrate(self.home)
-            # The children boot while the demo account is made (they need nothing of it).
-            self.start_children()
+            self.database_ready.touch()
+            # The web workers fork while the demo account is made; the Celery worker
+            # and beat (seconds of CPU to boot, and not needed for the first page) start
+            # once the web server answers.
             demo = prepare_demo(self.home)
             self.wait_until_web_answers()
+            self.start_children()
             print_banner(self.url, self.home, demo)
+            self.sync_new_pgdata()
             self.watch()
         except Stop:
             print("\nStopping Stratolab...", flush=True)
@@ -228,10 +242,12 @@ class Supervisor:
 
     def start_postgres(self) -> None:
         print(f"Starting PostgreSQL (data in {home.pgdata_dir(self.home)})...", flush=True)
+        if not (home.pgdata_dir(self.home) / "PG_VERSION").exists():
+            self.unsynced_pgdata = True  # initdb --no-sync: synced once we serve
         database = os.environ.get("STRATOLAB_DB_NAME", "stratolab")
         try:
             with _signals_deferred():
-                embedded.start_postgres_in_own_session(self.home, database)
+                embedded.start_postgres_in_own_session(self.home, database, sync_later=True)
         except RuntimeError as err:
             raise UpError(
                 f"PostgreSQL did not start ({err}); see {embedded.postgres_log(self.home)}"
@@ -240,7 +256,20 @@ class Supervisor:
     def start_redis(self) -> subprocess.Popen | None:
         return embedded.start_redis(self.home, preexec_fn=die_with_parent(os.getpid()))
 
+    @property
+    def database_ready(self) -> Path:
+        """Made once the database is migrated: the web server's master waits for it
+        before forking its workers (console/gunicorn_conf.py)."""
+        return self.home / "database-ready"
+
+    def start_web(self) -> None:
+        self.spawn(
+            "web server (gunicorn)", gunicorn_argv(f"127.0.0.1:{self.port}"), "web.log",
+            env={"STRATOLAB_WEB_WAIT_FOR": str(self.database_ready)}, stop_rank=2,
+        )  # fmt: skip
+
     def start_children(self) -> None:
+        """The Celery worker and celery beat (the web server is started earlier)."""
         py = sys.executable
         concurrency = os.environ.get("STRATOLAB_WORKER_CONCURRENCY", "2")
         self.spawn(
@@ -255,10 +284,18 @@ class Supervisor:
              "--schedule", str(self.home / "celerybeat-schedule")],
             "beat.log",
         )  # fmt: skip
-        self.spawn("web server (gunicorn)", gunicorn_argv(f"127.0.0.1:{self.port}"), "web.log")
 
-    def spawn(self, name: str, argv: list[str], log_name: str, stop_timeout: float = 20) -> None:
+    def spawn(
+        self,
+        name: str,
+        argv: list[str],
+        log_name: str,
+        stop_timeout: float = 20,
+        env: dict[str, str] | None = None,
+        stop_rank: int = 1,
+    ) -> None:
         log = self.logs / log_name
+        child_environment = {**child_env(self.port), **(env or {})}
 
         def start() -> subprocess.Popen:
             fd = _open_log(log)
@@ -266,7 +303,7 @@ class Supervisor:
                 proc = subprocess.Popen(
                     argv,
                     cwd=BASE_DIR,
-                    env=child_env(self.port),
+                    env=child_environment,
                     stdin=subprocess.DEVNULL,
                     stdout=fd,
                     stderr=subprocess.STDOUT,
@@ -280,7 +317,7 @@ class Supervisor:
             self.tell_watchdog(f"group {proc.pid}")
             return proc
 
-        child = Child(name, start, log, stop_timeout)
+        child = Child(name, start, log, stop_timeout, stop_rank=stop_rank)
         child.launch()
         self.children.append(child)
 
@@ -291,6 +328,16 @@ class Supervisor:
             if time.monotonic() > deadline:
                 raise UpError(f"the web server did not answer on {self.url} within {timeout:.0f}s")
             time.sleep(0.2)
+
+    def sync_new_pgdata(self) -> None:
+        """A new data folder was made without initdb's fsync of every file (seconds on a
+        busy disk, on the way to the first page): flush it now, in the background."""
+        if self.unsynced_pgdata:
+            self.unsynced_pgdata = False
+            self._syncing = threading.Thread(
+                target=embedded.sync_data_folder, args=(self.home,), daemon=True
+            )
+            self._syncing.start()
 
     # --- watching -------------------------------------------------------------------
 
@@ -371,11 +418,14 @@ class Supervisor:
 
     def stop_all(self) -> None:
         # Web first (no new requests), then beat and worker, then the servers.
-        for child in reversed(self.children):
+        ranked = sorted(enumerate(self.children), key=lambda c: (c[1].stop_rank, c[0]))
+        for _, child in reversed(ranked):
             child.stop()
             if child.proc is not None:
                 self.tell_watchdog(f"gone {child.proc.pid}")
         self.children.clear()
+        if self._syncing is not None:
+            self._syncing.join(60)
         if self.started_postgres:
             from django.db import connections
 
@@ -394,6 +444,10 @@ def gunicorn_argv(bind: str, workers: str | None = None) -> list[str]:
         "--worker-class", "console.web_worker.BufferingThreadWorker",
         "--workers", workers or os.environ.get("STRATOLAB_WEB_WORKERS", "2"),
         "--threads", "4", "--graceful-timeout", "10",
+        # Idle keep-alive connections stay open 75 s (gunicorn's 2 s closed them while a
+        # class's clients were about to reuse them: a busy machine turned that race into
+        # "connection reset" errors); they cost no thread, only a socket in the poller.
+        "--keep-alive", "75",
         # The application and the AWS door's models load once, in the master, and the
         # workers are forked with them (console/gunicorn_conf.py).
         "--preload", "--config", "python:console.gunicorn_conf",

@@ -13,6 +13,8 @@ generates its key inline, as before: behaviour never depends on the worker.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 
 from django.conf import settings
 from django.db import connection
@@ -48,6 +50,31 @@ def take(key_type: str) -> keymaterial.Material:
     return keymaterial.make(key_type)
 
 
+def make_quietly(key_type: str, count: int) -> list[keymaterial.Material]:
+    """`count` keys made in a thread of the lowest CPU priority (Linux keeps a niceness
+    per thread): RSA keys are seconds of CPU, and while a class works the web requests
+    must get the cores first. Where the priority cannot be set they are made as usual."""
+    made: list[keymaterial.Material] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (OSError, AttributeError):
+            pass
+        try:
+            made.extend(keymaterial.make(key_type) for _ in range(count))
+        except BaseException as exc:  # re-raised in the calling thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="key-pool", daemon=True)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return made
+
+
 def refill(limit: int | None = None) -> int:
     """Bring each type up to `target()` keys (at most `limit` new ones per type). Keys are
     made outside any transaction and inserted `_BATCH` at a time, so the first ones are
@@ -64,7 +91,7 @@ def refill(limit: int | None = None) -> int:
             if limit is not None:
                 missing = min(missing, limit)
             while missing > 0:
-                made = [keymaterial.make(key_type) for _ in range(min(missing, _BATCH))]
+                made = make_quietly(key_type, min(missing, _BATCH))
                 KeyMaterial.objects.bulk_create(
                     KeyMaterial(
                         key_type=m.key_type,
