@@ -170,3 +170,11 @@ def test_a_migration_written_against_an_old_leaf_still_resolves(
             ("ec2", "0001_squashed_0006_key_material_pool"),
             ("core", "0001_squashed_0003_seal_access_key_secrets"),
         }
+
+
+def test_every_model_change_has_its_migration() -> None:
+    """A model edited without `makemigrations` would build a schema that differs from
+    the models: `makemigrations --check` finds nothing to write."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
