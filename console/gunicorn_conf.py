@@ -28,6 +28,17 @@ def when_ready(server) -> None:  # server: gunicorn's Arbiter
     if wait_for:
         waited = _wait_for_file(server, wait_for)
         server.log.info("waited %.1fs for the database", waited)
+        _list_static_files_again(server)
+
+
+def _list_static_files_again(server) -> None:
+    """WhiteNoise lists STATIC_ROOT when the middleware chain is built, which --preload
+    did before `up` had collected the static files (it collects them while the web
+    server loads); `up` makes the wait-for file only after collecting, so build the
+    chain again now, before the workers are forked with it."""
+    handler = server.app.wsgi()
+    if hasattr(handler, "load_middleware"):
+        handler.load_middleware()
 
 
 def _load_console() -> None:
