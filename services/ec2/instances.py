@@ -215,7 +215,7 @@ def describe_instances(ctx: CallContext, params: dict) -> dict:
         raise errors.InvalidParameterCombination(
             "The parameter instancesSet cannot be used with the parameter maxResults"
         )
-    qs = lookups.only_ids(visible(ctx), Instance, wanted, check=check_id)
+    qs, named = describe.named_ids(visible(ctx), Instance, wanted, params, check=check_id)
     if params.get("Filters"):
         # A filter over a relation (groups, volumes) may match a row more than once: the
         # rows are those whose ids it matches, rather than DISTINCT over whole rows.
@@ -224,6 +224,7 @@ def describe_instances(ctx: CallContext, params: dict) -> dict:
     rows, token = describe.paginate(
         instance_rows.values(qs), params.get("MaxResults"), params.get("NextToken")
     )
+    describe.require_ids(rows, named, Instance)
     result: dict = {"Reservations": instance_rows.reservations(rows)}
     if token:
         result["NextToken"] = token

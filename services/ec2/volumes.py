@@ -146,11 +146,14 @@ def delete_volume(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeVolumes")
 def describe_volumes(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"))
+    qs, named = describe.named_ids(
+        Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"), params
+    )
     qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
     rows, token = describe.paginate(
         qs.values(*VOLUME_FIELDS), params.get("MaxResults"), params.get("NextToken")
     )
+    describe.require_ids(rows, named, Volume)
     result: dict = {"Volumes": items(rows)}
     if token:
         result["NextToken"] = token

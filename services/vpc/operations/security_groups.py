@@ -329,10 +329,13 @@ def delete_security_group(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeSecurityGroups")
 def describe_security_groups(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(
-        SecurityGroup.objects.visible_to(ctx), SecurityGroup, params.get("GroupIds")
-    )
     names = params.get("GroupNames")
+    qs, named = describe.named_ids(
+        SecurityGroup.objects.visible_to(ctx),
+        SecurityGroup,
+        params.get("GroupIds"),
+        {**params, "Filters": params.get("Filters") or names},  # names: ids checked first
+    )
     if names:
         # Names are looked up in the default VPC, as AWS does.
         vpc = network.default_vpc(ctx)
@@ -344,7 +347,9 @@ def describe_security_groups(ctx: CallContext, params: dict) -> dict:
                     f"The security group '{name}' does not exist in default VPC "
                     f"'{vpc.resource_id if vpc else 'none'}'"
                 )
-    return describe.page_of_rows(qs, params, FILTERS, "SecurityGroups", _COLUMNS, _groups)
+    return describe.page_of_rows(
+        qs, params, FILTERS, "SecurityGroups", _COLUMNS, _groups, ids=(SecurityGroup, named)
+    )
 
 
 _COLUMNS = {

@@ -140,8 +140,12 @@ def delete_subnet(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeSubnets")
 def describe_subnets(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(Subnet.objects.visible_to(ctx), Subnet, params.get("SubnetIds"))
-    return describe.page_of_rows(qs, params, FILTERS, "Subnets", _COLUMNS, _subnets)
+    qs, named = describe.named_ids(
+        Subnet.objects.visible_to(ctx), Subnet, params.get("SubnetIds"), params
+    )
+    return describe.page_of_rows(
+        qs, params, FILTERS, "Subnets", _COLUMNS, _subnets, ids=(Subnet, named)
+    )
 
 
 # Each subnet's used addresses counted by a subquery per row of the page (a join and
