@@ -69,9 +69,10 @@ def estate(ctx) -> dict[str, str]:
     lifecycle.settle()
     call(ctx, "AttachVolume", VolumeId=volume, InstanceId=ids["private"], Device="/dev/sdf")
     call(ctx, "StopInstances", InstanceIds=[ids["stopped"], ids["eip"]])
-    call(ctx, "TerminateInstances", InstanceIds=[ids["terminated"]])
     lifecycle.settle()
-    call(ctx, "CreateVolume", AvailabilityZone="us-east-1b", Size=2, VolumeType="io1",
+    call(ctx, "TerminateInstances", InstanceIds=[ids["terminated"]])
+    lifecycle.sweep()  # shutting-down -> terminated; not on to gone (deleted) yet
+    call(ctx, "CreateVolume", AvailabilityZone="us-east-1b", Size=4, VolumeType="io1",
          Iops=100, TagSpecifications=[{"ResourceType": "volume",
                                        "Tags": [{"Key": "k", "Value": "v"}]}])  # fmt: skip
     ids["launching"] = launch(ctx)[0]  # left pending
@@ -127,14 +128,16 @@ def test_volume_rows_describe_what_the_model_does(ctx, estate):
 
 
 def test_security_group_and_subnet_rows_describe_what_the_models_do(ctx, estate):
-    groups = list(SecurityGroup.objects.filter(account_id=ctx.account.id).order_by("pk"))
+    groups = list(
+        SecurityGroup.objects.filter(account_id=ctx.account.id, region="us-east-1").order_by("pk")
+    )
     answer = call(ctx, "DescribeSecurityGroups")["SecurityGroups"]
     assert answer == [g.describe() for g in groups]
     db = next(g for g in answer if g["GroupName"] == "db")
     assert [len(p["IpRanges"]) + len(p["UserIdGroupPairs"]) for p in db["IpPermissions"]] == [
         2, 1,
     ]  # fmt: skip
-    nets = list(Subnet.objects.filter(account_id=ctx.account.id).order_by("pk"))
+    nets = list(Subnet.objects.filter(account_id=ctx.account.id, region="us-east-1").order_by("pk"))
     answer = call(ctx, "DescribeSubnets")["Subnets"]
     assert answer == [s.describe() for s in nets]
     used = next(s for s in answer if s["CidrBlock"] == "10.9.1.0/24")
