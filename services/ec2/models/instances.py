@@ -205,7 +205,9 @@ class Instance(NotFound, LifecycleResource):
         eni = self.eni
         for field in ENI_FIELDS:
             row["eni_" + field] = getattr(eni, field) if eni is not None else None
-        eip = eni.elastic_ip if eni is not None else None
+        # Read only when the answer shows it (an association), as a query of its own
+        # unless the caller selected it.
+        eip = eni.elastic_ip if eni is not None and eni.public_ip else None
         row["eip_account_id"] = eip.account_id if eip is not None else None
         return row
 
