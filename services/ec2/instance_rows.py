@@ -2,7 +2,7 @@
 joining each instance's primary interface and its Elastic IP, one for their security
 groups, one for their volume attachments), turned into the EC2 `Instance` shape by
 `describe_row`, the function Instance.describe() itself uses. No model object is built
-per row; tests/describe/test_instance_rows.py holds the two paths equal."""
+per row; tests/describe/test_read_rows.py holds the two paths equal."""
 
 from __future__ import annotations
 
