@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import itertools
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -317,11 +318,17 @@ class Spec(dict):
         aliases: Alias | None = None,
         render: Callable[[Model], dict] | None = None,
         prepare: Callable[[QuerySet], QuerySet] | None = None,
+        rows: Callable[[QuerySet], QuerySet] | None = None,
+        items: Callable[[list[dict]], list[dict]] | None = None,
     ) -> None:
         super().__init__(columns or {})
         self.action, self.service = action, service
         self.render = render or (lambda row: row.describe())
         self.prepare = prepare
+        # A call with a plain-row read path: `rows` makes the query's values() rows and
+        # `items` their described items, a chunk at a time, with no model object and no
+        # query per row (render and prepare are then not used).
+        self.rows, self.items = rows, items
         if aliases:
             declare_aliases(action, aliases)
 
@@ -352,12 +359,23 @@ def split(filters: list[dict] | None, spec: dict) -> tuple[list[dict], list[dict
     return sql, memory
 
 
+_CHUNK = 500
+
+
 def narrow(qs: QuerySet, memory: list[dict], spec: Spec) -> QuerySet:
     """`qs` narrowed to the rows whose described item passes every filter of `memory`
     (filters are ANDed). Paging then runs on the narrowed query as on any other."""
     checks = spec.checks(memory)
     if not checks:
         return qs
+    if spec.rows is not None and spec.items is not None:
+        keep: list[int] = []
+        found = spec.rows(qs.order_by("pk")).iterator(chunk_size=_CHUNK)
+        while chunk := list(itertools.islice(found, _CHUNK)):
+            for row, item in zip(chunk, spec.items(chunk), strict=True):
+                if all(c(item) for c in checks):
+                    keep.append(row["pk"])
+        return qs.filter(pk__in=keep)
     rows = spec.prepare(qs) if spec.prepare else qs
     keep = [
         row.pk

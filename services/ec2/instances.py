@@ -13,7 +13,7 @@ from services.core import describe, filters, lifecycle, locks, lookups
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
-from services.ec2 import errors, instance_types, quotas, state_events
+from services.ec2 import errors, instance_rows, instance_types, quotas, state_events
 from services.ec2.models import Instance
 from services.ec2.models.instances import GONE, STATE_CODES, state_of, user_initiated_reason
 from services.vpc import network
@@ -130,7 +130,8 @@ FILTERS = filters.Spec(
         "metadata-options.http-protocol-ipv4": None,
         "requester-id": None,
     },
-    prepare=lambda qs: with_network(qs),
+    rows=lambda qs: instance_rows.values(qs),
+    items=lambda rows: instance_rows.items(rows),
 )
 
 
@@ -194,29 +195,12 @@ def load_related(instances: list[Instance]) -> None:
     """Give each instance its security groups and volume attachments as plain rows, in
     one query each for all of them: what describe() reads, without a model object or a
     queryset per row (Django's prefetch built three of each per instance)."""
-    from services.ec2.models import VolumeAttachment
-    from services.ec2.models.instances import AttachmentRow, GroupRow
-
     todo = [i for i in instances if i.related_rows is None]
     if not todo:
         return
-    interfaces = {i.primary_network_interface_id for i in todo if i.primary_network_interface_id}
-    groups: dict[int, list[GroupRow]] = {}
-    if interfaces:
-        through = network.NetworkInterface.security_groups.through
-        rows = through.objects.filter(networkinterface_id__in=interfaces).values_list(
-            "networkinterface_id", "securitygroup_id", "securitygroup__resource_id",
-            "securitygroup__group_name",
-        )  # fmt: skip
-        for eni, pk, resource_id, name in rows.order_by("securitygroup_id"):
-            groups.setdefault(eni, []).append(GroupRow(pk, resource_id, name))
-    attachments: dict[int, list[AttachmentRow]] = {}
-    rows = VolumeAttachment.objects.filter(instance_id__in=[i.pk for i in todo]).values_list(
-        "instance_id", "device", "created_at", "delete_on_termination", "state",
-        "volume__resource_id",
-    )  # fmt: skip
-    for instance_id, *fields in rows:
-        attachments.setdefault(instance_id, []).append(AttachmentRow(*fields))
+    groups, attachments = instance_rows.related(
+        [i.pk for i in todo], [i.primary_network_interface_id for i in todo]
+    )
     for instance in todo:
         instance.related_rows = (
             groups.get(instance.primary_network_interface_id, []),
@@ -231,16 +215,17 @@ def describe_instances(ctx: CallContext, params: dict) -> dict:
         raise errors.InvalidParameterCombination(
             "The parameter instancesSet cannot be used with the parameter maxResults"
         )
-    qs = lookups.only_ids(visible(ctx), Instance, wanted, check=check_id)
+    qs, named = describe.named_ids(visible(ctx), Instance, wanted, params, check=check_id)
     if params.get("Filters"):
         # A filter over a relation (groups, volumes) may match a row more than once: the
         # rows are those whose ids it matches, rather than DISTINCT over whole rows.
         matching = describe.apply_filters(qs, params.get("Filters"), FILTERS)
         qs = Instance.objects.filter(pk__in=matching.values("pk"))
     rows, token = describe.paginate(
-        with_network(qs), params.get("MaxResults"), params.get("NextToken")
+        instance_rows.values(qs), params.get("MaxResults"), params.get("NextToken")
     )
-    result: dict = {"Reservations": reservations(ctx, rows)}
+    describe.require_ids(rows, named, Instance)
+    result: dict = {"Reservations": instance_rows.reservations(rows)}
     if token:
         result["NextToken"] = token
     return result

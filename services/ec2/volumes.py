@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-
 from services.core import describe, filters, lookups, regions
 from services.core.context import CallContext
 from services.core.errors import missing_parameter
 from services.core.operations import operation
 from services.ec2 import enums, errors
 from services.ec2.models import Volume, VolumeAttachment
+from services.ec2.models.volumes import VOLUME_FIELDS, describe_row
 
 # EBS-04: size limits per volume type, in GiB; one per value of the model's VolumeType
 # (enums.VOLUME_TYPES; tests/ec2/test_enums.py holds them equal).
@@ -40,6 +39,8 @@ FILTERS = filters.Spec(
         ),
     },
     aliases={"attachment.status": ("Attachments", "State")},
+    rows=lambda qs: qs.values(*VOLUME_FIELDS),
+    items=lambda rows: items(rows),
 )
 
 
@@ -145,14 +146,30 @@ def delete_volume(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeVolumes")
 def describe_volumes(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"))
-    qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
-    # A page's attachments (and their instances) in one more query, not one per volume.
-    qs = qs.prefetch_related(
-        Prefetch("attachments", queryset=VolumeAttachment.objects.select_related("instance"))
+    qs, named = describe.named_ids(
+        Volume.objects.visible_to(ctx), Volume, params.get("VolumeIds"), params
     )
-    rows, token = describe.paginate(qs, params.get("MaxResults"), params.get("NextToken"))
-    result: dict = {"Volumes": [v.describe() for v in rows]}
+    qs = describe.apply_filters(qs, params.get("Filters"), FILTERS)
+    rows, token = describe.paginate(
+        qs.values(*VOLUME_FIELDS), params.get("MaxResults"), params.get("NextToken")
+    )
+    describe.require_ids(rows, named, Volume)
+    result: dict = {"Volumes": items(rows)}
     if token:
         result["NextToken"] = token
     return result
+
+
+def items(rows: list[dict]) -> list[dict]:
+    """The EC2 `Volume` shapes of plain volume rows, with their attachments read in one
+    query for all of them: no model object per row (the page read an Instance per
+    attachment before)."""
+    attached: dict[int, list[tuple]] = {}
+    if rows:
+        found = VolumeAttachment.objects.filter(volume_id__in=[r["pk"] for r in rows])
+        for volume_id, *fields in found.order_by("pk").values_list(
+            "volume_id", "created_at", "device", "instance__resource_id", "state",
+            "delete_on_termination",
+        ):  # fmt: skip
+            attached.setdefault(volume_id, []).append(tuple(fields))
+    return [describe_row(r, attached.get(r["pk"], [])) for r in rows]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 from django.db import models
 from django.utils import timezone
 
-from services.core import regions
+from services.core import describe, regions
 from services.core.lifecycle import Lifecycle, LifecycleResource
 from services.core.lookups import NotFound
 
@@ -120,7 +120,10 @@ class Instance(NotFound, LifecycleResource):
     last_boot_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "region", "state"])]
+        indexes = [
+            models.Index(fields=["account", "region", "state"]),
+            describe.tags_index("ec2_instance_tags_gin"),
+        ]
 
     # (groups, attachments) loaded for a page of instances by
     # services.ec2.instances.load_related; None: read them from the database.
@@ -195,160 +198,236 @@ class Instance(NotFound, LifecycleResource):
 
     # --- the AWS shape ----------------------------------------------------------------
 
-    def _network_interfaces(self) -> list[dict]:
+    def as_row(self) -> dict:
+        """This instance as the plain row `describe_row` reads (what the read path of
+        services.ec2.instance_rows selects with values(), without a model object)."""
+        row = {field: getattr(self, field) for field in INSTANCE_FIELDS}
         eni = self.eni
-        if eni is None:
-            return []
-        groups = [
-            {"GroupId": g.resource_id, "GroupName": g.group_name} for g in self.security_groups
+        for field in ENI_FIELDS:
+            row["eni_" + field] = getattr(eni, field) if eni is not None else None
+        # Read only when the answer shows it (an association), as a query of its own
+        # unless the caller selected it.
+        eip = eni.elastic_ip if eni is not None and eni.public_ip else None
+        row["eip_account_id"] = eip.account_id if eip is not None else None
+        return row
+
+    def _attachment_rows(self) -> list[AttachmentRow]:
+        if self.related_rows is not None:
+            return self.related_rows[1]
+        return [
+            AttachmentRow(
+                a.device, a.created_at, a.delete_on_termination, a.state, a.volume.resource_id
+            )
+            for a in self.volume_attachments.select_related("volume")
         ]
-        association = None
-        if eni.public_ip:
-            association = {
-                "IpOwnerId": eni.elastic_ip.account_id if eni.elastic_ip else "amazon",
-                "PublicDnsName": eni.public_dns_name,
-                "PublicIp": eni.public_ip,
-            }
-        private = {
-            "Primary": True,
-            "PrivateDnsName": eni.private_dns_name,
-            "PrivateIpAddress": eni.private_ip_address,
-        }
-        if association:
-            private["Association"] = association
-        data: dict = {
-            "Attachment": {
-                "AttachTime": eni.attach_time or self.created_at,
-                "AttachmentId": eni.attachment_id,
-                "DeleteOnTermination": eni.delete_on_termination,
-                "DeviceIndex": eni.device_index or 0,
-                "Status": eni.attachment_status or "attached",
-                "NetworkCardIndex": 0,
-            },
-            "Description": eni.description,
-            "Groups": groups,
-            "Ipv6Addresses": [],
-            "MacAddress": eni.mac_address,
-            "NetworkInterfaceId": eni.resource_id,
-            "OwnerId": eni.account_id,
-            "PrivateDnsName": eni.private_dns_name,
-            "PrivateIpAddress": eni.private_ip_address,
-            "PrivateIpAddresses": [private],
-            "SourceDestCheck": eni.source_dest_check,
-            "Status": eni.status,
-            "SubnetId": self.subnet_resource_id,
-            "VpcId": self.vpc_resource_id,
-            "InterfaceType": eni.interface_type,
-        }
-        if association:
-            data["Association"] = association
-        return [data]
+
+    def _network_interfaces(self) -> list[dict]:
+        return network_interfaces(self.as_row(), self.security_groups)
 
     def block_device_mappings(self) -> list[dict]:
         """The EC2 `InstanceBlockDeviceMapping` list, root device first."""
-        if self.related_rows is not None:
-            attached: list = self.related_rows[1]
-        else:
-            attached = [
-                AttachmentRow(
-                    a.device, a.created_at, a.delete_on_termination, a.state,
-                    a.volume.resource_id,
-                )
-                for a in self.volume_attachments.select_related("volume")
-            ]  # fmt: skip
-        rows = sorted(attached, key=lambda a: (a.device != self.root_device_name, a.device))
-        return [
-            {
-                "DeviceName": a.device,
-                "Ebs": {
-                    "AttachTime": a.created_at,
-                    "DeleteOnTermination": a.delete_on_termination,
-                    "Status": a.state,
-                    "VolumeId": a.volume_resource_id,
-                },
-            }
-            for a in rows
-        ]
+        return block_device_mappings(self.root_device_name, self._attachment_rows())
 
     def describe(self) -> dict:
         """The EC2 `Instance` shape."""
-        from services.ec2 import instance_types
+        return describe_row(self.as_row(), self.security_groups, self._attachment_rows())
 
-        itype = instance_types.find(self.instance_type)
-        threads = itype.family.threads_per_core if itype else 1
-        vcpus = itype.vcpus if itype else 1
-        data: dict = {
-            "InstanceId": self.resource_id,
-            "ImageId": self.image_id,
-            "State": state_of(self.state if self.state in STATE_CODES else "terminated"),
-            "PrivateDnsName": self.private_dns_name,
-            "PublicDnsName": self.public_dns_name,
-            "StateTransitionReason": self.state_transition_reason,
-            "AmiLaunchIndex": self.ami_launch_index,
-            "ProductCodes": [],
-            "InstanceType": self.instance_type,
-            "LaunchTime": self.launch_time,
-            "Placement": {
-                "AvailabilityZone": self.availability_zone,
-                "AvailabilityZoneId": self.availability_zone_id,
-                "GroupName": self.placement_group_name,
-                "Tenancy": "default",
-            },
-            "Monitoring": {"State": "disabled"},
-            "Architecture": self.architecture,
-            "BlockDeviceMappings": self.block_device_mappings(),
-            "ClientToken": self.client_token,
-            "EbsOptimized": self.ebs_optimized,
-            "EnaSupport": True,
-            "Hypervisor": "xen",
-            "NetworkInterfaces": self._network_interfaces(),
-            "RootDeviceName": self.root_device_name,
-            "RootDeviceType": "ebs",
-            "SecurityGroups": [
-                {"GroupId": g.resource_id, "GroupName": g.group_name} for g in self.security_groups
-            ],
-            "SourceDestCheck": self.eni.source_dest_check if self.eni else True,
-            "VirtualizationType": "hvm",
-            "CpuOptions": {"CoreCount": max(1, vcpus // threads), "ThreadsPerCore": threads},
-            "CapacityReservationSpecification": {"CapacityReservationPreference": "open"},
-            "HibernationOptions": {"Configured": False},
-            "MetadataOptions": {
-                "State": "applied" if self.state != "pending" else "pending",
-                "HttpTokens": "required",
-                "HttpPutResponseHopLimit": 2,
-                "HttpEndpoint": "enabled",
-                "HttpProtocolIpv6": "disabled",
-                "InstanceMetadataTags": "disabled",
-            },
-            "EnclaveOptions": {"Enabled": False},
-            "PlatformDetails": self.platform_details,
-            "UsageOperation": self.usage_operation,
-            "UsageOperationUpdateTime": self.created_at,
-            "PrivateDnsNameOptions": {
-                "HostnameType": "ip-name",
-                "EnableResourceNameDnsARecord": False,
-                "EnableResourceNameDnsAAAARecord": False,
-            },
-            "MaintenanceOptions": {"AutoRecovery": "default"},
-            "CurrentInstanceBootMode": "uefi" if self.boot_mode == "uefi" else "legacy-bios",
+
+# The columns of an instance and of its primary interface that describe_row reads (the
+# interface's as `eni_<name>`, its Elastic IP's owner as `eip_account_id`).
+INSTANCE_FIELDS = (
+    "pk", "resource_id", "reservation_id", "account_id", "image_id", "state",
+    "state_transition_reason", "ami_launch_index", "instance_type", "launch_time",
+    "availability_zone", "placement_group_name", "architecture", "client_token",
+    "ebs_optimized", "root_device_name", "platform_details", "usage_operation",
+    "created_at", "boot_mode", "subnet_resource_id", "vpc_resource_id", "key_name",
+    "platform", "state_reason_code", "state_reason_message", "tags",
+    "primary_network_interface_id",
+)  # fmt: skip
+ENI_FIELDS = (
+    "resource_id", "region", "account_id", "public_ip", "private_ip_address",
+    "attach_time", "attachment_id", "delete_on_termination", "device_index",
+    "attachment_status", "description", "mac_address", "source_dest_check", "status",
+    "interface_type",
+)  # fmt: skip
+
+
+def _dns_suffix(region: str, public: bool) -> str:
+    if region == "us-east-1":
+        return ".compute-1.amazonaws.com" if public else ".ec2.internal"
+    return f".{region}.compute.amazonaws.com" if public else f".{region}.compute.internal"
+
+
+def _private_dns(r: dict) -> str:
+    if r["eni_resource_id"] is None:
+        return ""
+    host = "ip-" + r["eni_private_ip_address"].replace(".", "-")
+    return host + _dns_suffix(r["eni_region"], False)
+
+
+def _public_dns(r: dict) -> str:
+    if r["eni_resource_id"] is None or not r["eni_public_ip"]:
+        return ""
+    return "ec2-" + r["eni_public_ip"].replace(".", "-") + _dns_suffix(r["eni_region"], True)
+
+
+def network_interfaces(r: dict, groups: list) -> list[dict]:
+    """The instance's `InstanceNetworkInterface` list (its primary interface)."""
+    if r["eni_resource_id"] is None:
+        return []
+    group_items = [{"GroupId": g.resource_id, "GroupName": g.group_name} for g in groups]
+    association = None
+    if r["eni_public_ip"]:
+        association = {
+            "IpOwnerId": r["eip_account_id"] or "amazon",
+            "PublicDnsName": _public_dns(r),
+            "PublicIp": r["eni_public_ip"],
         }
-        if self.eni is not None:
-            data["SubnetId"] = self.subnet_resource_id
-            data["VpcId"] = self.vpc_resource_id
-            data["PrivateIpAddress"] = self.private_ip_address
-            if self.public_ip_address and self.state in ("pending", "running", "stopping"):
-                data["PublicIpAddress"] = self.public_ip_address
-        if self.key_name:
-            data["KeyName"] = self.key_name
-        if self.platform:
-            data["Platform"] = self.platform
-        if self.boot_mode:
-            data["BootMode"] = self.boot_mode
-        if self.state_reason_code:
-            data["StateReason"] = {
-                "Code": self.state_reason_code,
-                "Message": self.state_reason_message,
-            }
-        if self.tags:
-            data["Tags"] = self.tag_list()
-        return data
+    private_dns = _private_dns(r)
+    private = {
+        "Primary": True,
+        "PrivateDnsName": private_dns,
+        "PrivateIpAddress": r["eni_private_ip_address"],
+    }
+    if association:
+        private["Association"] = association
+    data: dict = {
+        "Attachment": {
+            "AttachTime": r["eni_attach_time"] or r["created_at"],
+            "AttachmentId": r["eni_attachment_id"],
+            "DeleteOnTermination": r["eni_delete_on_termination"],
+            "DeviceIndex": r["eni_device_index"] or 0,
+            "Status": r["eni_attachment_status"] or "attached",
+            "NetworkCardIndex": 0,
+        },
+        "Description": r["eni_description"],
+        "Groups": group_items,
+        "Ipv6Addresses": [],
+        "MacAddress": r["eni_mac_address"],
+        "NetworkInterfaceId": r["eni_resource_id"],
+        "OwnerId": r["eni_account_id"],
+        "PrivateDnsName": private_dns,
+        "PrivateIpAddress": r["eni_private_ip_address"],
+        "PrivateIpAddresses": [private],
+        "SourceDestCheck": r["eni_source_dest_check"],
+        "Status": r["eni_status"],
+        "SubnetId": r["subnet_resource_id"],
+        "VpcId": r["vpc_resource_id"],
+        "InterfaceType": r["eni_interface_type"],
+    }
+    if association:
+        data["Association"] = association
+    return [data]
+
+
+def block_device_mappings(root_device_name: str, attached: list) -> list[dict]:
+    """The EC2 `InstanceBlockDeviceMapping` list, root device first."""
+    rows = sorted(attached, key=lambda a: (a.device != root_device_name, a.device))
+    return [
+        {
+            "DeviceName": a.device,
+            "Ebs": {
+                "AttachTime": a.created_at,
+                "DeleteOnTermination": a.delete_on_termination,
+                "Status": a.state,
+                "VolumeId": a.volume_resource_id,
+            },
+        }
+        for a in rows
+    ]
+
+
+def _zone_id(name: str) -> str:
+    zone = regions.zone(name)
+    return zone.zone_id if zone else ""
+
+
+def _cpu_options(instance_type: str) -> dict:
+    from services.ec2 import instance_types
+
+    itype = instance_types.find(instance_type)
+    threads = itype.family.threads_per_core if itype else 1
+    vcpus = itype.vcpus if itype else 1
+    return {"CoreCount": max(1, vcpus // threads), "ThreadsPerCore": threads}
+
+
+def describe_row(r: dict, groups: list, attached: list) -> dict:
+    """The EC2 `Instance` shape of an instance row (Instance.as_row, or the values()
+    row of services.ec2.instance_rows), its security groups (anything with
+    resource_id and group_name, in id order) and its volume attachments (AttachmentRow)."""
+    state = r["state"]
+    has_eni = r["eni_resource_id"] is not None
+    groups = groups if has_eni else []
+    data: dict = {
+        "InstanceId": r["resource_id"],
+        "ImageId": r["image_id"],
+        "State": state_of(state if state in STATE_CODES else "terminated"),
+        "PrivateDnsName": _private_dns(r),
+        "PublicDnsName": _public_dns(r) if state == "running" else "",
+        "StateTransitionReason": r["state_transition_reason"],
+        "AmiLaunchIndex": r["ami_launch_index"],
+        "ProductCodes": [],
+        "InstanceType": r["instance_type"],
+        "LaunchTime": r["launch_time"],
+        "Placement": {
+            "AvailabilityZone": r["availability_zone"],
+            "AvailabilityZoneId": _zone_id(r["availability_zone"]),
+            "GroupName": r["placement_group_name"],
+            "Tenancy": "default",
+        },
+        "Monitoring": {"State": "disabled"},
+        "Architecture": r["architecture"],
+        "BlockDeviceMappings": block_device_mappings(r["root_device_name"], attached),
+        "ClientToken": r["client_token"],
+        "EbsOptimized": r["ebs_optimized"],
+        "EnaSupport": True,
+        "Hypervisor": "xen",
+        "NetworkInterfaces": network_interfaces(r, groups),
+        "RootDeviceName": r["root_device_name"],
+        "RootDeviceType": "ebs",
+        "SecurityGroups": [{"GroupId": g.resource_id, "GroupName": g.group_name} for g in groups],
+        "SourceDestCheck": r["eni_source_dest_check"] if has_eni else True,
+        "VirtualizationType": "hvm",
+        "CpuOptions": _cpu_options(r["instance_type"]),
+        "CapacityReservationSpecification": {"CapacityReservationPreference": "open"},
+        "HibernationOptions": {"Configured": False},
+        "MetadataOptions": {
+            "State": "applied" if state != "pending" else "pending",
+            "HttpTokens": "required",
+            "HttpPutResponseHopLimit": 2,
+            "HttpEndpoint": "enabled",
+            "HttpProtocolIpv6": "disabled",
+            "InstanceMetadataTags": "disabled",
+        },
+        "EnclaveOptions": {"Enabled": False},
+        "PlatformDetails": r["platform_details"],
+        "UsageOperation": r["usage_operation"],
+        "UsageOperationUpdateTime": r["created_at"],
+        "PrivateDnsNameOptions": {
+            "HostnameType": "ip-name",
+            "EnableResourceNameDnsARecord": False,
+            "EnableResourceNameDnsAAAARecord": False,
+        },
+        "MaintenanceOptions": {"AutoRecovery": "default"},
+        "CurrentInstanceBootMode": "uefi" if r["boot_mode"] == "uefi" else "legacy-bios",
+    }
+    if has_eni:
+        data["SubnetId"] = r["subnet_resource_id"]
+        data["VpcId"] = r["vpc_resource_id"]
+        data["PrivateIpAddress"] = r["eni_private_ip_address"]
+        if r["eni_public_ip"] and state in ("pending", "running", "stopping"):
+            data["PublicIpAddress"] = r["eni_public_ip"]
+    if r["key_name"]:
+        data["KeyName"] = r["key_name"]
+    if r["platform"]:
+        data["Platform"] = r["platform"]
+    if r["boot_mode"]:
+        data["BootMode"] = r["boot_mode"]
+    if r["state_reason_code"]:
+        data["StateReason"] = {
+            "Code": r["state_reason_code"],
+            "Message": r["state_reason_message"],
+        }
+    if r["tags"]:
+        data["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(r["tags"].items())]
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from services.core import describe
 from services.core.lifecycle import Lifecycle, LifecycleResource
 from services.core.lookups import NotFound
 
@@ -28,6 +29,7 @@ class Volume(NotFound, LifecycleResource):
     multi_attach_enabled = models.BooleanField(default=False)
 
     class Meta:
+        indexes = [describe.tags_index("ec2_volume_tags_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(size__gte=1, size__lte=65536), name="volume_size_range"
@@ -64,25 +66,54 @@ class Volume(NotFound, LifecycleResource):
 
     def describe(self) -> dict:
         """The EC2 `Volume` shape."""
-        data = {
-            "VolumeId": self.resource_id,
-            "Size": self.size,
-            "AvailabilityZone": self.availability_zone,
-            "State": self.state,
-            "CreateTime": self.created_at,
-            "VolumeType": self.volume_type,
-            "Encrypted": self.encrypted,
-            "SnapshotId": self.snapshot_id,
-            "MultiAttachEnabled": self.multi_attach_enabled,
-            "Attachments": [a.describe() for a in self._attachments()],
-        }
-        if self.iops is not None:
-            data["Iops"] = self.iops
-        if self.throughput is not None:
-            data["Throughput"] = self.throughput
-        if self.tags:
-            data["Tags"] = self.tag_list()
-        return data
+        row = {field: getattr(self, field) for field in VOLUME_FIELDS}
+        attachments = [
+            (a.created_at, a.device, a.instance.resource_id, a.state, a.delete_on_termination)
+            for a in self._attachments()
+        ]
+        return describe_row(row, attachments)
+
+
+# The columns describe_row reads (services.ec2.volumes selects them with values()).
+VOLUME_FIELDS = (
+    "pk", "resource_id", "size", "availability_zone", "state", "created_at", "volume_type",
+    "encrypted", "snapshot_id", "multi_attach_enabled", "iops", "throughput", "tags",
+)  # fmt: skip
+
+
+def describe_row(r: dict, attachments: list[tuple]) -> dict:
+    """The EC2 `Volume` shape of a volume row and its attachments, in id order, as
+    (attach time, device, instance id, state, delete on termination)."""
+    volume_id = r["resource_id"]
+    data = {
+        "VolumeId": volume_id,
+        "Size": r["size"],
+        "AvailabilityZone": r["availability_zone"],
+        "State": r["state"],
+        "CreateTime": r["created_at"],
+        "VolumeType": r["volume_type"],
+        "Encrypted": r["encrypted"],
+        "SnapshotId": r["snapshot_id"],
+        "MultiAttachEnabled": r["multi_attach_enabled"],
+        "Attachments": [
+            {
+                "AttachTime": when,
+                "Device": device,
+                "InstanceId": instance_id,
+                "State": state,
+                "VolumeId": volume_id,
+                "DeleteOnTermination": delete,
+            }
+            for when, device, instance_id, state, delete in attachments
+        ],
+    }
+    if r["iops"] is not None:
+        data["Iops"] = r["iops"]
+    if r["throughput"] is not None:
+        data["Throughput"] = r["throughput"]
+    if r["tags"]:
+        data["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(r["tags"].items())]
+    return data
 
 
 class VolumeAttachment(LifecycleResource):

@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import BigIntegerRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
 
-from services.core import regions
+from services.core import describe, regions
 from services.core.lookups import NotFound
 from services.core.models import Resource
 from services.vpc import cidr
@@ -187,6 +187,7 @@ class Subnet(NotFound, Resource):
     )
 
     class Meta:
+        indexes = [describe.tags_index("vpc_subnet_tags_gin")]
         constraints = [
             ExclusionConstraint(
                 name="subnet_no_overlap_in_vpc",
@@ -261,29 +262,49 @@ class Subnet(NotFound, Resource):
 
     def describe(self) -> dict:
         """The EC2 `Subnet` shape."""
-        data = {
-            "SubnetId": self.resource_id,
-            "SubnetArn": self.arn,
-            "VpcId": self.vpc.resource_id,
-            "OwnerId": self.account_id,
-            "CidrBlock": self.cidr_block,
-            "State": self.state,
-            "AvailabilityZone": self.availability_zone,
-            "AvailabilityZoneId": self.availability_zone_id,
-            "AvailableIpAddressCount": self.available_ip_address_count,
-            "DefaultForAz": self.default_for_az,
-            "MapPublicIpOnLaunch": self.map_public_ip_on_launch,
-            "MapCustomerOwnedIpOnLaunch": False,
-            "AssignIpv6AddressOnCreation": False,
-            "Ipv6CidrBlockAssociationSet": [],
-            "EnableDns64": False,
-            "Ipv6Native": False,
-            "PrivateDnsNameOptionsOnLaunch": {
-                "HostnameType": "ip-name",
-                "EnableResourceNameDnsARecord": False,
-                "EnableResourceNameDnsAAAARecord": False,
-            },
-        }
-        if self.tags:
-            data["Tags"] = self.tag_list()
-        return data
+        row = {field: getattr(self, field) for field in SUBNET_FIELDS}
+        row["vpc_resource_id"] = self.vpc.resource_id
+        row["used_addresses"] = self.total_usable - self.available_ip_address_count
+        return describe_subnet_row(row)
+
+
+# The columns describe_subnet_row reads, besides `vpc_resource_id` and `used_addresses`
+# (services.vpc.operations.subnets selects them with values()).
+SUBNET_FIELDS = (
+    "pk", "resource_id", "account_id", "region", "cidr_block", "state", "availability_zone",
+    "first_address", "last_address", "default_for_az", "map_public_ip_on_launch", "tags",
+)  # fmt: skip
+
+
+def describe_subnet_row(r: dict) -> dict:
+    """The EC2 `Subnet` shape of a subnet row."""
+    zone = regions.zone(r["availability_zone"])
+    usable = (r["last_address"] - r["first_address"] + 1) - cidr.RESERVED_PER_SUBNET
+    data = {
+        "SubnetId": r["resource_id"],
+        "SubnetArn": Subnet.arn_format.format(
+            region=r["region"], account=r["account_id"], id=r["resource_id"]
+        ),
+        "VpcId": r["vpc_resource_id"],
+        "OwnerId": r["account_id"],
+        "CidrBlock": r["cidr_block"],
+        "State": r["state"],
+        "AvailabilityZone": r["availability_zone"],
+        "AvailabilityZoneId": zone.zone_id if zone else "",
+        "AvailableIpAddressCount": usable - r["used_addresses"],
+        "DefaultForAz": r["default_for_az"],
+        "MapPublicIpOnLaunch": r["map_public_ip_on_launch"],
+        "MapCustomerOwnedIpOnLaunch": False,
+        "AssignIpv6AddressOnCreation": False,
+        "Ipv6CidrBlockAssociationSet": [],
+        "EnableDns64": False,
+        "Ipv6Native": False,
+        "PrivateDnsNameOptionsOnLaunch": {
+            "HostnameType": "ip-name",
+            "EnableResourceNameDnsARecord": False,
+            "EnableResourceNameDnsAAAARecord": False,
+        },
+    }
+    if r["tags"]:
+        data["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(r["tags"].items())]
+    return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from services.core import describe
 from services.core.lookups import NotFound
 from services.core.models import Resource
 
@@ -30,6 +31,7 @@ class SecurityGroup(NotFound, Resource):
 
     class Meta:
         verbose_name = "security group"
+        indexes = [describe.tags_index("vpc_securitygroup_tags_gin")]
         constraints = [
             models.UniqueConstraint(
                 fields=["vpc", "group_name"], name="security_group_name_unique"
@@ -54,61 +56,94 @@ class SecurityGroup(NotFound, Resource):
         n = self.rules.filter(is_egress=True).count()
         return f"{n} Permission entr{'y' if n == 1 else 'ies'}"
 
+    def _rule_rows(self) -> list[tuple]:
+        if "rules" in getattr(self, "_prefetched_objects_cache", {}):
+            # A page prefetched every group's rules in one query (with_rules).
+            rules = sorted(self.rules.all(), key=lambda r: r.pk)
+        else:
+            rules = list(self.rules.select_related("referenced_group").order_by("id"))
+        return [
+            (
+                r.is_egress, r.ip_protocol, r.from_port, r.to_port, r.cidr_ipv4,
+                r.referenced_group.resource_id if r.referenced_group_id else None,
+                r.referenced_group.account_id if r.referenced_group_id else None,
+                r.description,
+            )
+            for r in rules
+        ]  # fmt: skip
+
     def permissions(self, egress: bool) -> list[dict]:
         """Rules grouped into the `IpPermission` shape: one per protocol and port range."""
-        grouped: dict[tuple, dict] = {}
-        if "rules" in getattr(self, "_prefetched_objects_cache", {}):
-            # A Describe page prefetched every group's rules in one query (with_rules).
-            rules = sorted((r for r in self.rules.all() if r.is_egress == egress),
-                           key=lambda r: r.pk)  # fmt: skip
-        else:
-            rules = self.rules.filter(is_egress=egress).select_related("referenced_group")
-            rules = rules.order_by("id")
-        for rule in rules:
-            key = (rule.ip_protocol, rule.from_port, rule.to_port)
-            perm = grouped.get(key)
-            if perm is None:
-                perm = {
-                    "IpProtocol": rule.ip_protocol,
-                    "IpRanges": [],
-                    "Ipv6Ranges": [],
-                    "PrefixListIds": [],
-                    "UserIdGroupPairs": [],
-                }
-                if rule.ip_protocol != "-1":
-                    perm["FromPort"] = rule.from_port
-                    perm["ToPort"] = rule.to_port
-                grouped[key] = perm
-            if rule.cidr_ipv4:
-                item = {"CidrIp": rule.cidr_ipv4}
-                if rule.description:
-                    item["Description"] = rule.description
-                perm["IpRanges"].append(item)
-            elif rule.referenced_group_id:
-                pair = {
-                    "GroupId": rule.referenced_group.resource_id,
-                    "UserId": rule.referenced_group.account_id,
-                }
-                if rule.description:
-                    pair["Description"] = rule.description
-                perm["UserIdGroupPairs"].append(pair)
-        return list(grouped.values())
+        return permissions(self._rule_rows(), egress)
 
     def describe(self) -> dict:
         """The EC2 `SecurityGroup` shape."""
-        data: dict = {
-            "GroupId": self.resource_id,
-            "GroupName": self.group_name,
-            "Description": self.description,
-            "VpcId": self.vpc.resource_id,
-            "OwnerId": self.account_id,
-            "SecurityGroupArn": self.arn,
-            "IpPermissions": self.permissions(egress=False),
-            "IpPermissionsEgress": self.permissions(egress=True),
-        }
-        if self.tags:
-            data["Tags"] = self.tag_list()
-        return data
+        row = {field: getattr(self, field) for field in GROUP_FIELDS}
+        row["vpc_resource_id"] = self.vpc.resource_id
+        return describe_row(row, self._rule_rows())
+
+
+# The columns describe_row reads, and a rule's (RULE_FIELDS, in that order, in id
+# order), as services.vpc.operations.security_groups selects them with values().
+GROUP_FIELDS = ("pk", "resource_id", "group_name", "description", "account_id", "region", "tags")
+RULE_FIELDS = (
+    "is_egress", "ip_protocol", "from_port", "to_port", "cidr_ipv4",
+    "referenced_group__resource_id", "referenced_group__account_id", "description",
+)  # fmt: skip
+
+
+def permissions(rules: list[tuple], egress: bool) -> list[dict]:
+    """Rules (RULE_FIELDS tuples) grouped into the `IpPermission` shape: one per
+    protocol and port range, in the order of their first rule."""
+    grouped: dict[tuple, dict] = {}
+    for is_egress, protocol, from_port, to_port, cidr, group_id, owner, note in rules:
+        if is_egress != egress:
+            continue
+        key = (protocol, from_port, to_port)
+        perm = grouped.get(key)
+        if perm is None:
+            perm = {
+                "IpProtocol": protocol,
+                "IpRanges": [],
+                "Ipv6Ranges": [],
+                "PrefixListIds": [],
+                "UserIdGroupPairs": [],
+            }
+            if protocol != "-1":
+                perm["FromPort"] = from_port
+                perm["ToPort"] = to_port
+            grouped[key] = perm
+        if cidr:
+            item = {"CidrIp": cidr}
+            if note:
+                item["Description"] = note
+            perm["IpRanges"].append(item)
+        elif group_id is not None:
+            pair = {"GroupId": group_id, "UserId": owner}
+            if note:
+                pair["Description"] = note
+            perm["UserIdGroupPairs"].append(pair)
+    return list(grouped.values())
+
+
+def describe_row(r: dict, rules: list[tuple]) -> dict:
+    """The EC2 `SecurityGroup` shape of a group row (GROUP_FIELDS and
+    `vpc_resource_id`) and its rules."""
+    data: dict = {
+        "GroupId": r["resource_id"],
+        "GroupName": r["group_name"],
+        "Description": r["description"],
+        "VpcId": r["vpc_resource_id"],
+        "OwnerId": r["account_id"],
+        "SecurityGroupArn": SecurityGroup.arn_format.format(
+            region=r["region"], account=r["account_id"], id=r["resource_id"]
+        ),
+        "IpPermissions": permissions(rules, False),
+        "IpPermissionsEgress": permissions(rules, True),
+    }
+    if r["tags"]:
+        data["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(r["tags"].items())]
+    return data
 
 
 def with_rules(qs: models.QuerySet) -> models.QuerySet:

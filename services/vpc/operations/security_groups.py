@@ -11,8 +11,7 @@ from services.core.context import CallContext
 from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.vpc import cidr, defaults, errors, network, quotas
-from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc
-from services.vpc.models.security import with_rules
+from services.vpc.models import NetworkInterface, SecurityGroup, SecurityGroupRule, Vpc, security
 
 
 def _permission_filter(egress: bool, column: str):
@@ -49,6 +48,8 @@ FILTERS = filters.Spec(
         "egress.ip-permission.cidr": ("IpPermissionsEgress", "IpRanges", "CidrIp"),
         "egress.ip-permission.ipv6-cidr": ("IpPermissionsEgress", "Ipv6Ranges", "CidrIpv6"),
     },
+    rows=lambda qs: describe.values_of(qs, _COLUMNS),
+    items=lambda rows: _groups(rows),
 )
 
 RULE_FILTERS = filters.Spec(
@@ -328,11 +329,13 @@ def delete_security_group(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeSecurityGroups")
 def describe_security_groups(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(
-        SecurityGroup.objects.visible_to(ctx), SecurityGroup, params.get("GroupIds")
-    ).select_related("vpc")
-    qs = with_rules(qs)
     names = params.get("GroupNames")
+    qs, named = describe.named_ids(
+        SecurityGroup.objects.visible_to(ctx),
+        SecurityGroup,
+        params.get("GroupIds"),
+        {**params, "Filters": params.get("Filters") or names},  # names: ids checked first
+    )
     if names:
         # Names are looked up in the default VPC, as AWS does.
         vpc = network.default_vpc(ctx)
@@ -344,7 +347,28 @@ def describe_security_groups(ctx: CallContext, params: dict) -> dict:
                     f"The security group '{name}' does not exist in default VPC "
                     f"'{vpc.resource_id if vpc else 'none'}'"
                 )
-    return lookups.page(qs, params, FILTERS, "SecurityGroups", SecurityGroup.describe)
+    return describe.page_of_rows(
+        qs, params, FILTERS, "SecurityGroups", _COLUMNS, _groups, ids=(SecurityGroup, named)
+    )
+
+
+_COLUMNS = {
+    **{name: name for name in security.GROUP_FIELDS if name != "pk"},
+    "vpc_resource_id": "vpc__resource_id",
+}
+
+
+def _groups(rows: list[dict]) -> list[dict]:
+    """The EC2 `SecurityGroup` shapes of plain group rows, with every rule of the page
+    (and the group each names) in one query."""
+    rules: dict[int, list[tuple]] = {}
+    if rows:
+        found = SecurityGroupRule.objects.filter(group_id__in=[r["pk"] for r in rows])
+        for group_id, *fields in found.order_by("pk").values_list(
+            "group_id", *security.RULE_FIELDS
+        ):
+            rules.setdefault(group_id, []).append(tuple(fields))
+    return [security.describe_row(r, rules.get(r["pk"], [])) for r in rows]
 
 
 # --- rules ----------------------------------------------------------------------------------

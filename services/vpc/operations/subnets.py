@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Func, IntegerField, OuterRef, Subquery, Value
 
 from services.core import constraints, describe, filters, ids, lookups, regions
 from services.core.context import CallContext
@@ -11,6 +11,7 @@ from services.core.errors import AwsError, missing_parameter
 from services.core.operations import operation
 from services.vpc import cidr, errors, quotas
 from services.vpc.models import NatGateway, NetworkInterface, Subnet, Vpc
+from services.vpc.models.network import SUBNET_FIELDS, describe_subnet_row
 
 FILTERS = filters.Spec(
     "DescribeSubnets",
@@ -34,6 +35,8 @@ FILTERS = filters.Spec(
             [v.rsplit("/", 1)[-1] for v in values]
         ),
     },
+    rows=lambda qs: describe.values_of(qs, _COLUMNS),
+    items=lambda rows: _subnets(rows),
 )
 
 
@@ -137,9 +140,36 @@ def delete_subnet(ctx: CallContext, params: dict) -> dict:
 
 @operation("ec2", "DescribeSubnets")
 def describe_subnets(ctx: CallContext, params: dict) -> dict:
-    qs = lookups.only_ids(Subnet.objects.visible_to(ctx), Subnet, params.get("SubnetIds"))
-    qs = qs.select_related("vpc").annotate(used_addresses=Count("network_interfaces"))
-    return lookups.page(qs, params, FILTERS, "Subnets", Subnet.describe)
+    qs, named = describe.named_ids(
+        Subnet.objects.visible_to(ctx), Subnet, params.get("SubnetIds"), params
+    )
+    return describe.page_of_rows(
+        qs, params, FILTERS, "Subnets", _COLUMNS, _subnets, ids=(Subnet, named)
+    )
+
+
+# Each subnet's used addresses counted by a subquery per row of the page (a join and
+# GROUP BY counted them for every subnet the filters kept, then sorted them DISTINCT).
+_COLUMNS = {
+    **{name: name for name in SUBNET_FIELDS if name != "pk"},
+    "vpc_resource_id": "vpc__resource_id",
+    "used_addresses": Func(
+        Subquery(
+            NetworkInterface.objects.filter(subnet=OuterRef("pk"))
+            .order_by()
+            .values("subnet")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        Value(0),
+        function="COALESCE",
+        output_field=IntegerField(),
+    ),
+}
+
+
+def _subnets(rows: list[dict]) -> list[dict]:
+    return [describe_subnet_row(r) for r in rows]
 
 
 @operation("ec2", "ModifySubnetAttribute")
