@@ -178,15 +178,7 @@ def _publish_on_commit(send: Callable[[], None]) -> None:
     send that is lost (a full queue, a process killed first) costs nothing but time: the
     beat sweep advances the row when it is due. Eager tasks (which run on the database)
     are sent inline."""
-    from services.core.tasks import advance_task
-
-    def hand_over() -> None:
-        if advance_task.app.conf.task_always_eager:
-            send()
-        else:
-            publisher.lifecycle_messages.submit(send)
-
-    transaction.on_commit(hand_over)
+    transaction.on_commit(lambda: publisher.hand_over(send))
 
 
 def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:

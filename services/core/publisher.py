@@ -2,12 +2,13 @@
 
 A Celery publish costs 3-6 ms of Redis round trips and kombu work; inside a request it
 is time the caller waits for a message nobody needs before the answer. The lifecycle
-engine hands its sends (closures made on commit) to one `Publisher` per process, whose
-thread sends them in order. The queue is bounded: when it is full (a broker that does
-not answer, a flood of calls), a send is dropped and logged, and the beat sweep
-(`services.core.lifecycle.sweep`, every few seconds) advances the row when it is due,
-as it does for any lost message. A process that exits sends what is queued first, for a
-few seconds at most.
+engine and EventBridge's dispatch hand their sends (closures made on commit) to one
+`Publisher` per process (`hand_over`), whose thread sends them in order. The queue is
+bounded: when it is full (a broker that does not answer, a flood of calls), a send is
+dropped and logged. A lifecycle row is then advanced by the beat sweep
+(`services.core.lifecycle.sweep`, every few seconds) when it is due, as for any lost
+message; a dropped batch of events is lost, as when the broker is down. A process
+that exits sends what is queued first, for a few seconds at most.
 
 With `CELERY_TASK_ALWAYS_EAGER` a send runs the task itself, on the database: then it
 runs inline, in the thread (and connection) that committed.
@@ -91,6 +92,18 @@ class Publisher:
 
 
 lifecycle_messages = Publisher("lifecycle-publisher")
+
+
+def hand_over(send: Send) -> None:
+    """Send a worker message from the process's publisher thread, or inline when tasks
+    are eager (they then run on the database, in the connection that committed). Call it
+    once the message's transaction has committed."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        send()
+    else:
+        lifecycle_messages.submit(send)
 
 
 @atexit.register

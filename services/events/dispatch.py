@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from services.core import patterns
+from services.core import patterns, publisher
 from services.events import transform
 from services.events.models import DEFAULT_BUS, Rule, Target, iso
 
@@ -111,10 +111,14 @@ def send(items: list[dict]) -> None:
         return
     from services.events.tasks import route_task
 
-    try:
-        route_task.delay(wanted)
-    except Exception:  # broker down: the events are lost, as a failed PutEvents entry
-        log.warning("could not hand %d events to the worker", len(wanted))
+    def hand_to_worker() -> None:
+        try:
+            route_task.delay(wanted)
+        except Exception:  # broker down: the events are lost, as a failed PutEvents entry
+            log.warning("could not hand %d events to the worker", len(wanted))
+
+    # Off the request thread, as the lifecycle's messages: the call does not wait on Redis.
+    publisher.hand_over(hand_to_worker)
 
 
 # --- in the worker ------------------------------------------------------------------

@@ -422,6 +422,27 @@ def test_nothing_is_sent_for_a_bus_without_rules(account, monkeypatch):
     assert calls == []
 
 
+def test_events_for_a_listening_bus_are_handed_to_the_worker_off_the_request_thread(
+    account, monkeypatch
+):
+    import threading
+
+    from services.core import publisher
+    from services.events import tasks
+
+    threads = []
+    monkeypatch.setattr(
+        tasks.route_task, "delay", lambda items: threads.append(threading.current_thread().name)
+    )
+    monkeypatch.setattr(dispatch, "_listening", lambda *key: True)
+    event = dispatch.envelope(account.id, "us-east-1", source="s", detail_type="d", detail={})
+    dispatch.send(
+        [{"account": account.id, "region": "us-east-1", "bus": "default", "event": event}]
+    )
+    assert publisher.lifecycle_messages.flush()
+    assert threads == ["lifecycle-publisher"]
+
+
 def test_every_account_has_a_default_bus_in_every_region(account):
     from services.core import regions
 
