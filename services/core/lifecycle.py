@@ -178,7 +178,7 @@ def _publish_on_commit(send: Callable[[], None]) -> None:
     send that is lost (a full queue, a process killed first) costs nothing but time: the
     beat sweep advances the row when it is due. Eager tasks (which run on the database)
     are sent inline."""
-    transaction.on_commit(lambda: publisher.hand_over(send))
+    publisher.send_on_commit(send)
 
 
 def advance(model: type[LifecycleResource], pk: int, from_state: str) -> bool:

@@ -94,6 +94,14 @@ class Publisher:
 lifecycle_messages = Publisher("lifecycle-publisher")
 
 
+def send_on_commit(send: Send) -> None:
+    """Once the current transaction commits (at once outside one), `hand_over` `send`:
+    the call answers without waiting on Redis."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: hand_over(send))
+
+
 def hand_over(send: Send) -> None:
     """Send a worker message from the process's publisher thread, or inline when tasks
     are eager (they then run on the database, in the connection that committed). Call it

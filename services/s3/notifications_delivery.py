@@ -19,6 +19,8 @@ from celery import shared_task
 from django.apps import apps
 from django.db import transaction
 
+from services.core import publisher
+
 log = logging.getLogger(__name__)
 
 S3_PRINCIPAL = "s3.amazonaws.com"
@@ -110,7 +112,7 @@ def send_later(deliveries: list[dict]) -> None:
         except Exception:  # broker down: S3 notifications are best effort, as on AWS
             log.warning("could not queue %d S3 event notifications", len(deliveries))
 
-    transaction.on_commit(publish)
+    publisher.send_on_commit(publish)
 
 
 @shared_task(name="services.s3.tasks.deliver_notifications", ignore_result=True)

@@ -12,9 +12,9 @@ import json
 import re
 import uuid
 
-from django.db import transaction
 from django.utils import timezone
 
+from services.core import publisher
 from services.core.context import CallContext
 from services.core.errors import AwsError
 from services.core.operations import operation
@@ -194,7 +194,7 @@ def accept(topic: Topic, checked: dict, *, sender: dict | None = None) -> dict:
     }
     from services.sns import tasks
 
-    transaction.on_commit(lambda: tasks.fan_out.delay(record))
+    publisher.send_on_commit(lambda: tasks.fan_out.delay(record))
     return result
 
 

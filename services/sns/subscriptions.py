@@ -16,10 +16,9 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from django.db import transaction
 from django.db.models import Q
 
-from services.core import locks
+from services.core import locks, publisher
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.sns import attributes, common, errors, filtering
@@ -95,7 +94,7 @@ def _after_commit_confirmation(sub: Subscription) -> None:
     from services.sns import tasks
 
     pk = sub.pk
-    transaction.on_commit(lambda: tasks.send_confirmation.delay(pk))
+    publisher.send_on_commit(lambda: tasks.send_confirmation.delay(pk))
 
 
 @operation("sns", "Subscribe")

@@ -10,6 +10,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from services.core import publisher
 from services.core.context import CallContext
 from services.core.operations import operation
 from services.sqs import common, errors, wake
@@ -81,7 +82,7 @@ def start_message_move_task(ctx: CallContext, params: dict) -> dict:
     ctx.touch(source)
     from services.sqs import tasks
 
-    transaction.on_commit(lambda: tasks.move_messages.delay(task.pk))
+    publisher.send_on_commit(lambda: tasks.move_messages.delay(task.pk))
     return {"TaskHandle": task.task_handle}
 
 
